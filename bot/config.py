@@ -1,0 +1,117 @@
+"""Settings: the environment read once into a frozen dataclass.
+
+Nothing else in the project reads ``os.environ``. Each setting has an environment variable, a
+default and a help string; the README's configuration table is checked against ``SETTINGS`` by a
+test, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, default and what it does."""
+
+    env: str
+    default: str | None
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    "token": Setting(
+        "TELEGRAM_BOT_TOKEN",
+        None,
+        "Bot token from @BotFather. Unset: the bot runs against its own local sandbox.",
+    ),
+    "base_url": Setting(
+        "TELEGRAM_BASE_URL",
+        None,
+        "Bot API base URL, e.g. a self-hosted server: http://127.0.0.1:8081/bot",
+    ),
+    "db_path": Setting("COMMONS_DB", "./data/commons.db", "Path of the SQLite archive."),
+    "corpus_path": Setting(
+        "COMMONS_CORPUS", None, "Corpus file to post from (default: the bundled manifesto)."
+    ),
+    "webhook_url": Setting(
+        "COMMONS_WEBHOOK_URL", None, "Public HTTPS URL for webhook mode; unset: long polling."
+    ),
+    "listen": Setting("COMMONS_LISTEN", "127.0.0.1", "Address the webhook or web chat binds to."),
+    "port": Setting("COMMONS_PORT", "8443", "Port of the webhook listener."),
+    "webhook_secret": Setting(
+        "COMMONS_WEBHOOK_SECRET", None, "Secret token Telegram sends with each webhook call."
+    ),
+    "web_port": Setting(
+        "COMMONS_WEB_PORT", "8080", "Port of the local web chat (no-token mode only)."
+    ),
+    "retention_days": Setting(
+        "COMMONS_RETENTION_DAYS",
+        "0",
+        "Delete stored replies older than this many days; 0 keeps all.",
+    ),
+    "log_level": Setting("COMMONS_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING..."),
+}
+
+
+class ConfigError(ValueError):
+    """A setting has a value the bot cannot use."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the bot is told from outside. Build it with ``Config.from_env()``."""
+
+    token: str | None = None
+    base_url: str | None = None
+    db_path: Path = Path("./data/commons.db")
+    corpus_path: Path | None = None
+    webhook_url: str | None = None
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    webhook_secret: str | None = None
+    web_port: int = 8080
+    retention_days: int = 0
+    log_level: str = "INFO"
+    # Not from the environment: tests and the embedded sandbox set these directly.
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """Return a Config from ``environ`` (default ``os.environ``), then ``overrides``."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, setting in SETTINGS.items():
+            raw = env.get(setting.env) or setting.default
+            if raw is not None:
+                values[name] = _convert(name, setting, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Config:
+        """Return a copy with ``changes`` applied."""
+        return replace(self, **changes)
+
+    @property
+    def sandboxed(self) -> bool:
+        """True when no token is set and the bot should run against its own sandbox."""
+        return not self.token
+
+
+_TYPES = {f.name: f.type for f in fields(Config)}
+
+
+def _convert(name: str, setting: Setting, raw: str) -> Any:
+    kind = _TYPES[name]
+    if "int" in str(kind):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{setting.env} must be a whole number, not {raw!r}") from None
+    if "Path" in str(kind):
+        return Path(raw)
+    return raw

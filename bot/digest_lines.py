@@ -1,0 +1,206 @@
+"""The pieces both digests are made of: names, links, dates, and one line per voice.
+
+Person-written strings go into lines raw; bot.render escapes them exactly once. People who
+opted out are shown as "a member" and never named.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from bot.render import Block, Digest, Line, Markup, trim
+from bot.themes import Theme, Voice, join_names
+
+Row = dict[str, Any]
+
+TRIM_TEXT = 300  # a message or curiosity longer than this is cut, with a link to the whole
+TRIM_NAME = 64
+TRIM_OPENING = 200  # the passage's opening words, and a thread's opening in the weekly
+TRIM_CHAPTER = 120
+MAX_INDENT = 4  # deeper replies stay at this indent, so a long chain stays readable
+ANONYMOUS = "a member"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def message_link(chat: Row, message_id: int) -> str | None:
+    """Return a t.me link to a message: supergroups only (basic groups have none)."""
+    if chat.get("type") != "supergroup":
+        return None
+    if chat.get("username"):
+        return f"https://t.me/{chat['username']}/{message_id}"
+    chat_id = str(chat["id"])
+    return f"https://t.me/c/{chat_id[4:]}/{message_id}" if chat_id.startswith("-100") else None
+
+
+def display_name(row: Row) -> str:
+    """Return the first name to show for a row's author, or 'a member' if they opted out."""
+    if row["opted_out"]:
+        return ANONYMOUS
+    return trim(" ".join((row.get("author") or "").split()), TRIM_NAME) or "someone"
+
+
+def person(row: Row) -> object:
+    """Return who wrote a row: the user, else the chat they spoke as, else the name."""
+    if row.get("user_id") is not None:
+        return ("user", row["user_id"])
+    if row.get("sender_chat_id") is not None:
+        return ("chat", row["sender_chat_id"])
+    return ("name", row.get("author"))
+
+
+def long_date(day: date) -> str:
+    """Return 'Tuesday 24 November' (our own names, so the server locale cannot change it)."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
+def short_date(day: date) -> str:
+    """Return 'Tue 24 Nov'."""
+    return f"{WEEKDAYS[day.weekday()][:3]} {day.day} {MONTHS[day.month - 1][:3]}"
+
+
+def span(first: date, last: date) -> str:
+    """Return '18–24 November' or '28 November – 4 December'."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {MONTHS[last.month - 1]}"
+    return f"{first.day} {MONTHS[first.month - 1]} – {last.day} {MONTHS[last.month - 1]}"
+
+
+def document_title(chat: Row, what: str) -> str:
+    """Return the document title: the chat's name (if it has one) and what this is."""
+    name = " ".join((chat.get("title") or "").split())
+    return f"{trim(name, TRIM_NAME)} · {what}" if name else what
+
+
+def quiet_digest(chat: Row, title: str, filename: str, when: str, quiet: str) -> Digest:
+    """Return one short line, or no blocks at all if the chat asked for silence."""
+    if chat.get("quiet_day", "line") == "silent":
+        return Digest(title=title, filename=filename, blocks=())
+    line = (Markup("<b>"), when, Markup(f"</b>: {quiet}"))
+    return Digest(title=title, filename=filename, blocks=(Block(head=(line,)),))
+
+
+def with_heading(heading: str, blocks: list[Block]) -> list[Block]:
+    """Return blocks with a section heading on the first, so a heading never ends a message."""
+    if not blocks:
+        return blocks
+    first = blocks[0]
+    return [replace(first, head=(bold(heading), *first.head)), *blocks[1:]]
+
+
+def bold(text: str) -> Line:
+    """Return a line of bold text."""
+    return (Markup("<b>"), text, Markup("</b>"))
+
+
+def name_parts(row: Row) -> Line:
+    """Return the author's display name in bold."""
+    return (Markup("<b>"), display_name(row), Markup("</b>"))
+
+
+def link_parts(chat: Row, message_id: int | None) -> Line:
+    """Return ' ↗' linking to the message, or nothing where Telegram has no link."""
+    link = message_link(chat, message_id) if message_id else None
+    return (Markup(f' <a href="{html.escape(link)}">↗</a>'),) if link else ()
+
+
+def opening(text: str, limit: int) -> str:
+    """Return the first paragraph of a text on one line, trimmed."""
+    paragraph = text.strip().split("\n\n", 1)[0]
+    return trim(" ".join(paragraph.split()), limit)
+
+
+def said(message: Row) -> str:
+    """Return a message's text on one line; other kinds as '[photo] caption'."""
+    text = " ".join((message.get("text") or "").split())
+    kind = message.get("kind") or "text"
+    return text if kind == "text" else f"[{kind}] {text}".rstrip()
+
+
+def message_line(chat: Row, message: Row, depth: int) -> Line:
+    """Return 'Ana: text ↗', indented with an arrow when it is a reply."""
+    indent = "" if depth == 0 else "   " * (min(depth, MAX_INDENT) - 1) + "↳ "
+    text = trim(said(message), TRIM_TEXT)
+    line = (Markup(indent), *name_parts(message), Markup(": "), text)
+    return line + link_parts(chat, message["message_id"])
+
+
+def curiosity_line(chat: Row, row: Row, *, dated: bool = False) -> Line:
+    """Return '• Ana: text ↗' (with the weekday, as '• Ana (Tue): ...', if dated)."""
+    when = f" ({WEEKDAYS[date.fromisoformat(row['local_date']).weekday()][:3]})" if dated else ""
+    text = trim(" ".join(row["text"].split()), TRIM_TEXT)
+    line = (Markup("• "), *name_parts(row), Markup(f"{when}: "), text)
+    return line + link_parts(chat, row.get("message_id"))
+
+
+def resonance_line(
+    theme: Theme, voices: Sequence[Voice], rows: Sequence[Row], *, end: str = "."
+) -> Line:
+    """Return 'Ana and Bo are both wondering about reciprocity; Cy wrote about it too.'."""
+    wondering: dict[object, str] = {}
+    writing: dict[object, str] = {}
+    for index in theme.voices:
+        voice = voices[index]
+        names = wondering if voice.wondering else writing
+        names.setdefault(voice.person, display_name(rows[index]))
+    writers = [name for who, name in writing.items() if who not in wondering]
+    verb = {1: " is", 2: " are both"}.get(len(wondering), " are all")
+    line = (join_names(list(wondering.values())), Markup(f"{verb} wondering about <b>"))
+    line += (" and ".join(theme.words), Markup("</b>"))
+    if writers:
+        line += (Markup("; "), join_names(writers), Markup(" wrote about it in the threads"))
+    return (*line, Markup(end))
+
+
+def by_root(messages: Iterable[Row]) -> dict[int, list[Row]]:
+    """Return messages grouped by thread root, roots in the order their first reply came."""
+    roots: dict[int, list[Row]] = {}
+    for message in messages:
+        roots.setdefault(message["root_message_id"], []).append(message)
+    return roots
+
+
+def walk(node: ThreadNode) -> Iterator[tuple[Row, int]]:
+    """Yield a thread's messages depth first with their depth (no recursion: chains run long)."""
+    stack = [(node, 0)]
+    while stack:
+        current, depth = stack.pop()
+        yield current.message, depth
+        stack.extend((child, depth + 1) for child in reversed(current.children))
+
+
+@dataclass
+class ThreadNode:
+    message: Row
+    children: list[ThreadNode] = field(default_factory=list)
+
+
+def build_threads(messages: Iterable[Row], root_message_id: int) -> list[ThreadNode]:
+    """Stand-in for bot.threads.build_threads until it lands (same contract)."""
+    rows = sorted(messages, key=lambda m: (m["date"], m["message_id"]))
+    nodes = {m["message_id"]: ThreadNode(m) for m in rows}
+    forest: list[ThreadNode] = []
+    for m in rows:
+        parent = nodes.get(m["reply_to_message_id"])
+        if parent is None or m["reply_to_message_id"] == root_message_id:
+            forest.append(nodes[m["message_id"]])
+        else:
+            parent.children.append(nodes[m["message_id"]])
+    return forest

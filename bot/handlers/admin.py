@@ -1,0 +1,214 @@
+"""Commands for a chat's admins: time zone and times, pause, skip, topic, export, purge."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+from telegram import Chat, Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import ContextTypes
+
+from bot import schedule, views
+from bot.handlers.chats import ensure_chat
+from bot.handlers.jobs import schedule_chat, unschedule_chat
+from bot.handlers.runtime import Commons, commons
+from bot.schedule import ScheduleError
+
+logger = logging.getLogger(__name__)
+
+PURGE_CONFIRM_SECONDS = 120
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True if the sender may change this chat's settings (cached for a few minutes)."""
+    chat, message, user = update.effective_chat, update.effective_message, update.effective_user
+    assert chat is not None and message is not None
+    if chat.type == Chat.PRIVATE:
+        return True
+    if message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True  # an anonymous admin posts as the group itself
+    if user is None:
+        return False
+    state = commons(context)
+    cached = state.cached_admin(chat.id, user.id)
+    if cached is not None:
+        return cached
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    admin = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+    state.remember_admin(chat.id, user.id, admin)
+    return admin
+
+
+def admins_only(handler: Handler) -> Handler:
+    """Wrap a command so that non-admins get a polite refusal instead."""
+
+    @wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await is_admin(update, context):
+            await handler(update, context)
+        else:
+            await _reply(update, "Sorry, only this chat's admins can change that.")
+
+    return guarded
+
+
+async def _update_settings(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, **settings: Any
+) -> dict[str, Any]:
+    """Save settings, rebuild the chat's jobs at once, and confirm with the new schedule."""
+    state = commons(context)
+    chat = await ensure_chat(state, update)
+    chat = await state.store.update_chat(chat["id"], **settings)
+    schedule_chat(context.application, chat)
+    await _reply(update, views.render_schedule(chat, state.now()))
+    return chat
+
+
+def _setting_command(usage: str, parse: Callable[[list[str]], dict[str, Any]]) -> Handler:
+    """Build an admin command that parses its arguments into settings, or explains usage."""
+
+    async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            settings = parse(list(context.args or []))
+        except ScheduleError as error:
+            await _reply(update, f"{views.escape(str(error))}\n\n{usage}")
+            return
+        except (IndexError, ValueError):
+            await _reply(update, usage)
+            return
+        await _update_settings(update, context, **settings)
+
+    return admins_only(command)
+
+
+def _one(args: list[str]) -> str:
+    if len(args) != 1:
+        raise ValueError("expected one argument")
+    return args[0]
+
+
+def _weekly(args: list[str]) -> dict[str, Any]:
+    if len(args) != 2:
+        raise ValueError("expected a day and a time")
+    return {
+        "weekly_day": schedule.parse_weekday(args[0]),
+        "weekly_time": schedule.parse_hhmm(args[1]),
+    }
+
+
+settz = _setting_command(
+    "Usage: <code>/settz Area/City</code>, for example <code>/settz Europe/Berlin</code>.",
+    lambda args: {"timezone": schedule.parse_timezone(_one(args))},
+)
+settime = _setting_command(
+    "Usage: <code>/settime HH:MM</code>, for example <code>/settime 08:30</code>.",
+    lambda args: {"post_time": schedule.parse_hhmm(_one(args))},
+)
+setdigest = _setting_command(
+    "Usage: <code>/setdigest HH:MM</code>, for example <code>/setdigest 21:00</code>.",
+    lambda args: {"digest_time": schedule.parse_hhmm(_one(args))},
+)
+setweekly = _setting_command(
+    "Usage: <code>/setweekly DAY HH:MM</code>, for example <code>/setweekly sunday 18:00</code>.",
+    _weekly,
+)
+
+
+@admins_only
+async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/pause: no posts or digests until /resume; paused days are not caught up."""
+    state = commons(context)
+    chat = await ensure_chat(state, update)
+    await state.store.update_chat(chat["id"], paused=True)
+    unschedule_chat(context.application, chat["id"])
+    await _reply(update, "Paused: no posts or digests until an admin sends /resume.")
+
+
+@admins_only
+async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/resume: posts and digests start again from the next slot."""
+    state = commons(context)
+    chat = await ensure_chat(state, update)
+    # Days skipped while paused are not caught up: mark today's passed slots as skipped.
+    for kind, day in views.passed_slots(chat, state.now()):
+        await state.store.skip_slot(chat["id"], day, kind, now=state.timestamp())
+    await _update_settings(update, context, paused=False)
+
+
+@admins_only
+async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/skip: move on to the next passage without posting this one."""
+    state = commons(context)
+    chat = await ensure_chat(state, update)
+    skipped = await state.store.advance_corpus(chat["id"])
+    entry = state.corpus[skipped % len(state.corpus)]
+    await _reply(
+        update, views.render_skipped(entry, state.corpus[(skipped + 1) % len(state.corpus)])
+    )
+
+
+@admins_only
+async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/topic, sent inside a forum topic: post there from now on (in General: post in General)."""
+    message = update.effective_message
+    assert message is not None
+    if not message.chat.is_forum:
+        await _reply(update, "/topic is for groups with topics; here I post in the chat itself.")
+        return
+    thread_id = message.message_thread_id if message.is_topic_message else None
+    state = commons(context)
+    chat = await ensure_chat(state, update)
+    await state.store.update_chat(chat["id"], topic_thread_id=thread_id, is_forum=True)
+    where = "this topic" if thread_id else "General"
+    await _reply(update, f"From now on I post the passages and digests in {where}.")
+
+
+@admins_only
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/export: the chat's archive as a JSON document, for its admins."""
+    state = commons(context)
+    chat = await ensure_chat(state, update)
+    archive = await state.store.export_chat(chat["id"])
+    data = json.dumps(archive, ensure_ascii=False, indent=2).encode()
+    message = update.effective_message
+    assert message is not None
+    await message.reply_document(
+        data, filename=f"commons-{chat['id']}.json", caption="This chat's archive."
+    )
+
+
+@admins_only
+async def purge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/purge, then /purge confirm within two minutes: delete this chat's whole archive."""
+    state = commons(context)
+    chat = await ensure_chat(state, update)
+    if [a.lower() for a in context.args or []] != ["confirm"]:
+        state.purge_requests[chat["id"]] = time.monotonic()
+        await _reply(update, views.PURGE_WARNING)
+        return
+    asked = state.purge_requests.pop(chat["id"], None)
+    if asked is None or time.monotonic() - asked > PURGE_CONFIRM_SECONDS:
+        await _reply(update, "Send /purge first; then /purge confirm within two minutes.")
+        return
+    await _purge(state, chat["id"])
+    unschedule_chat(context.application, chat["id"])
+    await _reply(
+        update, "Purged: nothing of this chat is stored any more. I have stopped posting."
+    )
+
+
+async def _purge(state: Commons, chat_id: int) -> None:
+    await state.store.purge_chat(chat_id)
+    logger.info("chat %s purged", chat_id)
+
+
+async def _reply(update: Update, text: str) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(text)

@@ -1,0 +1,131 @@
+"""Reply threads: every reply under the bot's post, at any depth, stored before anything else.
+
+Only the discussion of the bot's own posts is kept. A message belongs to a thread when it replies
+to the post or to a stored reply, when it is a plain message in the post's forum topic, or when
+it is said to the bot in a private chat. Other group chatter is never stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot.handlers.runtime import Commons, commons
+
+logger = logging.getLogger(__name__)
+
+CURIOUS_TAG = re.compile(r"(?i)#curious\b")
+
+# Message attribute -> the kind we store; the first one present wins.
+KINDS = (
+    ("photo", "photo"),
+    ("video", "video"),
+    ("animation", "animation"),
+    ("voice", "voice"),
+    ("video_note", "video"),
+    ("audio", "audio"),
+    ("sticker", "sticker"),
+    ("document", "document"),
+)
+
+
+def kind_and_text(message: Message) -> tuple[str, str]:
+    """Return what kind of message this is and its text (caption, or a sticker's emoji)."""
+    if message.text is not None:
+        return "text", message.text
+    for attribute, kind in KINDS:
+        if getattr(message, attribute):
+            if kind == "sticker":
+                return kind, message.sticker.emoji or ""  # type: ignore[union-attr]
+            return kind, message.caption or ""
+    return "other", message.caption or ""
+
+
+def opens_topic(message: Message) -> bool:
+    """True if the message's reply_to is only its forum topic's opening, not a real reply."""
+    reply = message.reply_to_message
+    if reply is None or not message.is_topic_message:
+        return False
+    return reply.forum_topic_created is not None or reply.message_id == message.message_thread_id
+
+
+async def locate_in_thread(state: Commons, message: Message) -> tuple[int, int] | None:
+    """Return (root, parent) if the message belongs to one of the bot's threads, else None."""
+    chat_id = message.chat_id
+    reply = message.reply_to_message
+    if reply is not None and not opens_topic(message):
+        root = await state.store.thread_root(chat_id, reply.message_id)
+        return (root, reply.message_id) if root is not None else None
+    if message.is_topic_message and message.message_thread_id:
+        post = await state.store.latest_passage_in_topic(chat_id, message.message_thread_id)
+    elif message.chat.type == "private":
+        post = await state.store.last_post(chat_id, "passage")
+    else:
+        return None
+    if post is None or post["message_id"] is None:
+        return None
+    return post["message_id"], post["message_id"]
+
+
+async def remember_author(state: Commons, message: Message) -> tuple[int | None, int | None]:
+    """Store the author's name; return (user_id, sender_chat_id)."""
+    if message.sender_chat is not None:
+        # A channel or an anonymous admin speaks as a chat, not as a person.
+        sender = message.sender_chat
+        await state.store.upsert_sender_chat(sender.id, title=sender.title or sender.username)
+        return None, sender.id
+    user = message.from_user
+    if user is None:
+        return None, None
+    await state.store.upsert_user(user.id, first_name=user.first_name, username=user.username)
+    return user.id, None
+
+
+def message_row(
+    message: Message, root: int, parent: int, author: tuple[int | None, int | None]
+) -> dict[str, Any]:
+    """Return the archive row for a thread message."""
+    kind, text = kind_and_text(message)
+    return {
+        "chat_id": message.chat_id,
+        "message_id": message.message_id,
+        "root_message_id": root,
+        "reply_to_message_id": parent,
+        "user_id": author[0],
+        "sender_chat_id": author[1],
+        "kind": kind,
+        "text": text,
+        "date": int(message.date.timestamp()),
+    }
+
+
+async def record_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store a message that belongs to one of the bot's threads, and any #curious in it."""
+    message = update.message
+    if message is None:
+        return
+    state = commons(context)
+    place = await locate_in_thread(state, message)
+    if place is not None:
+        author = await remember_author(state, message)
+        await state.store.store_message(message_row(message, *place, author))
+    if message.text and CURIOUS_TAG.search(message.text):
+        from bot.handlers.curiosity import record_curiosity
+
+        await record_curiosity(update, context, CURIOUS_TAG.sub("", message.text).strip())
+
+
+async def record_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message replaces the stored text, if we stored it."""
+    message = update.edited_message
+    if message is None:
+        return
+    _, text = kind_and_text(message)
+    edited_at = int((message.edit_date or message.date).timestamp())
+    await commons(context).store.edit_message(
+        message.chat_id, message.message_id, text=text, edited_at=edited_at
+    )

@@ -1,0 +1,89 @@
+"""A local web chat over the sandbox: see a group, post as its members, watch the bot answer.
+
+It shares the in-process ``Sandbox``: messages typed on the page go in through the sandbox's
+control API, exactly as a Telegram member's would, and the page follows the sandbox's events
+live. Plain HTML and a little JavaScript from ``static/``; no build step.
+
+JSON API: ``GET /api/state``, ``POST /api/send``, ``POST /api/members``, ``POST /api/evening``,
+``GET /api/events`` (Server-Sent Events) and ``GET /api/file/{chat_id}/{message_id}``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.sandbox import Sandbox
+from bot.webchat.demo import DEMO_MEMBERS, DEMO_TITLE, ensure_demo_group
+from bot.webchat.sanitize import sanitize_telegram_html
+from bot.webchat.server import EveningHook, WebChatHandlers, guard
+
+__all__ = [
+    "DEMO_MEMBERS",
+    "DEMO_TITLE",
+    "EveningHook",
+    "WebChat",
+    "sanitize_telegram_html",
+    "start_webchat",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WebChat:
+    """A running web chat: where to open it, its demo group, and how to stop it."""
+
+    host: str
+    port: int
+    chat_id: int
+    runner: web.AppRunner
+    handlers: WebChatHandlers
+
+    @property
+    def url(self) -> str:
+        """Return the page's address, e.g. ``http://127.0.0.1:8080/``."""
+        return f"http://{browsable_host(self.host)}:{self.port}/"
+
+    async def stop(self) -> None:
+        """End the live streams and stop listening."""
+        self.handlers.close_streams()
+        await self.runner.cleanup()
+
+
+async def start_webchat(
+    sandbox: Sandbox,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    on_evening: EveningHook | None = None,
+) -> WebChat:
+    """Make sure the demo group exists, serve the web chat on ``host:port`` (0: any free port).
+
+    ``on_evening(chat_id)`` is awaited by "Skip to evening"; without it, the group's admin
+    sends ``/digest``.
+    """
+    chat_id = await ensure_demo_group(sandbox)
+    handlers = WebChatHandlers(sandbox, chat_id, on_evening)
+    app = web.Application(middlewares=[guard])
+    app.add_routes(handlers.routes())
+    runner = web.AppRunner(app, shutdown_timeout=1.0, handler_cancellation=True, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    bound = int(runner.addresses[0][1])
+    logger.info("web chat listening on %s:%d", host, bound)
+    return WebChat(host, bound, chat_id, runner, handlers)
+
+
+def browsable_host(host: str) -> str:
+    """Return a host a browser can open: loopback for a wildcard bind, brackets for IPv6."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if address.is_unspecified:
+        return "127.0.0.1"
+    return f"[{host}]" if address.version == 6 else host
