@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.corpus import Entry  # noqa: E402
-from bot.digest import build_daily_digest, plan_delivery  # noqa: E402
+from bot.corpus import Entry
+from bot.digest import build_daily_digest, plan_delivery
 
 T = TypeVar("T")
 
@@ -52,12 +52,14 @@ NAMES = [f"{first}{n or ''}" for n in range(4) for first in (
     "Ana", "Bo", "Cy", "Di", "Eve", "Fay", "Gil", "Hal", "Ida", "Jo", "Kai", "Lu", "Mo", "Noa",
     "Oli", "Pia", "Quin", "Rui", "Sam", "Tess", "Uma", "Vic", "Wen", "Xia", "Yul", "Zoë",
 )]  # fmt: skip
-WORDS = (
+THEMES = (
     "commons reciprocity care gift economy peer production open source maintainers trust "
     "cooperative platform value labour market state protocol community governance ostrom "
     "sharing knowledge design principles enclosure capital neighbours garden wikipedia & < 🌱"
-).split()
-FILLER = "the a of and to in is that it for with as on but not we you this".split()
+)
+WORDS = THEMES.split()
+PLAIN = "the a of and to in is that it for with as on but not we you this"
+FILLER = PLAIN.split()
 
 
 def sentence(rng: random.Random) -> str:
@@ -69,7 +71,7 @@ def sentence(rng: random.Random) -> str:
 
 
 def synthetic_day(size: int, seed: int = 7) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Return (messages, curiosities): size replies under one post, threads 1 to ~30 deep."""
+    """Return (messages, curiosities): size replies under one post, threads of varied depth."""
     rng = random.Random(seed)
     messages: list[dict[str, Any]] = []
     for n in range(size):
@@ -93,7 +95,12 @@ def synthetic_day(size: int, seed: int = 7) -> tuple[list[dict[str, Any]], list[
                 "edited_at": None,
             }
         )
-    curiosities = [
+    return messages, synthetic_curiosities(size, rng)
+
+
+def synthetic_curiosities(size: int, rng: random.Random) -> list[dict[str, Any]]:
+    """Return a curiosity for every fifty replies, from members in turn."""
+    return [
         {
             "id": n + 1,
             "chat_id": CHAT["id"],
@@ -107,30 +114,34 @@ def synthetic_day(size: int, seed: int = 7) -> tuple[list[dict[str, Any]], list[
         }
         for n in range(max(size // 50, 1))
     ]
-    return messages, curiosities
 
 
-COLUMNS = (
+FIELDS = (
     "chat_id message_id root_message_id reply_to_message_id user_id sender_chat_id author "
     "opted_out kind text date edited_at"
-).split()
+)
+COLUMNS = FIELDS.split()
+SCHEMA = (
+    "chat_id INTEGER, message_id INTEGER, root_message_id INTEGER, reply_to_message_id INTEGER,"
+    " user_id INTEGER, sender_chat_id INTEGER, author TEXT, opted_out INTEGER, kind TEXT,"
+    " text TEXT, date INTEGER, edited_at INTEGER, PRIMARY KEY (chat_id, message_id)"
+)
 
 
 def write_db(path: Path, messages: list[dict[str, Any]]) -> None:
     """Create a messages table like the archive's, holding these rows."""
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE TABLE messages (chat_id INTEGER, message_id INTEGER, root_message_id INTEGER,"
-            " reply_to_message_id INTEGER, user_id INTEGER, sender_chat_id INTEGER, author TEXT,"
-            " opted_out INTEGER, kind TEXT, text TEXT, date INTEGER, edited_at INTEGER,"
-            " PRIMARY KEY (chat_id, message_id))"
-        )
-        db.execute("CREATE INDEX messages_root ON messages (chat_id, root_message_id, date)")
-        placeholders = ", ".join("?" for _ in COLUMNS)
-        db.executemany(
-            f"INSERT INTO messages VALUES ({placeholders})",
-            ([m[c] for c in COLUMNS] for m in messages),
-        )
+    db = sqlite3.connect(path)
+    try:
+        with db:  # one transaction
+            db.execute(f"CREATE TABLE messages ({SCHEMA})")
+            db.execute("CREATE INDEX messages_root ON messages (chat_id, root_message_id, date)")
+            placeholders = ", ".join("?" for _ in COLUMNS)
+            db.executemany(
+                f"INSERT INTO messages VALUES ({placeholders})",
+                ([m[c] for c in COLUMNS] for m in messages),
+            )
+    finally:
+        db.close()
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot import digest_lines as lines
-from bot.digest_lines import Row, build_threads, message_link, person
+from bot.digest_lines import Row, message_link, person
 from bot.render import (
     Block,
     Delivery,
@@ -27,6 +27,7 @@ from bot.render import (
     trim,
 )
 from bot.themes import Voice, find_themes
+from bot.threads import build_threads, walk
 from bot.weekly import DayInput, build_weekly_digest
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def _thread_blocks(chat: Row, messages: Sequence[Row]) -> list[Block]:
     blocks = []
     for root, rows in lines.by_root(messages).items():
         for node in build_threads(rows, root):
-            tree = [lines.message_line(chat, row, depth) for row, depth in lines.walk(node)]
+            tree = [lines.message_line(chat, n.message, depth) for n, depth in walk([node])]
             replies = tuple(tree[1:])
             quote = "blockquote expandable" if len(replies) >= COLLAPSE_FROM else "blockquote"
             blocks.append(Block(head=(tree[0],), body=replies, quote=quote if replies else ""))

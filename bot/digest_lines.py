@@ -7,8 +7,8 @@ opted out are shown as "a member" and never named.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,12 @@ TRIM_OPENING = 200  # the passage's opening words, and a thread's opening in the
 TRIM_CHAPTER = 120
 MAX_INDENT = 4  # deeper replies stay at this indent, so a long chain stays readable
 ANONYMOUS = "a member"
+# A resonance names people so they can find each other; past a handful, a list helps nobody.
+MAX_WONDERING = 8
+MAX_WRITERS = 4
+# Shared pieces of markup, made once: a busy day renders them hundreds of thousands of times.
+BOLD, UNBOLD, COLON = Markup("<b>"), Markup("</b>"), Markup(": ")
+INDENTS = [Markup("")] + [Markup("   " * (depth - 1) + "↳ ") for depth in range(1, MAX_INDENT + 1)]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
     "January",
@@ -107,12 +113,12 @@ def with_heading(heading: str, blocks: list[Block]) -> list[Block]:
 
 def bold(text: str) -> Line:
     """Return a line of bold text."""
-    return (Markup("<b>"), text, Markup("</b>"))
+    return (BOLD, text, UNBOLD)
 
 
 def name_parts(row: Row) -> Line:
     """Return the author's display name in bold."""
-    return (Markup("<b>"), display_name(row), Markup("</b>"))
+    return (BOLD, display_name(row), UNBOLD)
 
 
 def link_parts(chat: Row, message_id: int | None) -> Line:
@@ -136,9 +142,8 @@ def said(message: Row) -> str:
 
 def message_line(chat: Row, message: Row, depth: int) -> Line:
     """Return 'Ana: text ↗', indented with an arrow when it is a reply."""
-    indent = "" if depth == 0 else "   " * (min(depth, MAX_INDENT) - 1) + "↳ "
     text = trim(said(message), TRIM_TEXT)
-    line = (Markup(indent), *name_parts(message), Markup(": "), text)
+    line = (INDENTS[min(depth, MAX_INDENT)], *name_parts(message), COLON, text)
     return line + link_parts(chat, message["message_id"])
 
 
@@ -159,14 +164,22 @@ def resonance_line(
     for index in theme.voices:
         voice = voices[index]
         names = wondering if voice.wondering else writing
-        names.setdefault(voice.person, display_name(rows[index]))
+        if voice.person not in names:
+            names[voice.person] = display_name(rows[index])
     writers = [name for who, name in writing.items() if who not in wondering]
     verb = {1: " is", 2: " are both"}.get(len(wondering), " are all")
-    line = (join_names(list(wondering.values())), Markup(f"{verb} wondering about <b>"))
-    line += (" and ".join(theme.words), Markup("</b>"))
+    who = _some_names(list(wondering.values()), MAX_WONDERING)
+    line: Line = (who, Markup(f"{verb} wondering about <b>"), " and ".join(theme.words))
+    line += (Markup("</b>"),)
     if writers:
-        line += (Markup("; "), join_names(writers), Markup(" wrote about it in the threads"))
+        writers_text = _some_names(writers, MAX_WRITERS)
+        line += (Markup("; "), writers_text, Markup(" wrote about it in the threads"))
     return (*line, Markup(end))
+
+
+def _some_names(names: list[str], most: int) -> str:
+    """Return 'Ana, Bo and Cy', or 'Ana, Bo, Cy and others' past most names (never a count)."""
+    return join_names(names if len(names) <= most else [*names[:most], "others"])
 
 
 def by_root(messages: Iterable[Row]) -> dict[int, list[Row]]:
@@ -175,32 +188,3 @@ def by_root(messages: Iterable[Row]) -> dict[int, list[Row]]:
     for message in messages:
         roots.setdefault(message["root_message_id"], []).append(message)
     return roots
-
-
-def walk(node: ThreadNode) -> Iterator[tuple[Row, int]]:
-    """Yield a thread's messages depth first with their depth (no recursion: chains run long)."""
-    stack = [(node, 0)]
-    while stack:
-        current, depth = stack.pop()
-        yield current.message, depth
-        stack.extend((child, depth + 1) for child in reversed(current.children))
-
-
-@dataclass
-class ThreadNode:
-    message: Row
-    children: list[ThreadNode] = field(default_factory=list)
-
-
-def build_threads(messages: Iterable[Row], root_message_id: int) -> list[ThreadNode]:
-    """Stand-in for bot.threads.build_threads until it lands (same contract)."""
-    rows = sorted(messages, key=lambda m: (m["date"], m["message_id"]))
-    nodes = {m["message_id"]: ThreadNode(m) for m in rows}
-    forest: list[ThreadNode] = []
-    for m in rows:
-        parent = nodes.get(m["reply_to_message_id"])
-        if parent is None or m["reply_to_message_id"] == root_message_id:
-            forest.append(nodes[m["message_id"]])
-        else:
-            parent.children.append(nodes[m["message_id"]])
-    return forest

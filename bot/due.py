@@ -64,12 +64,8 @@ def due_day(chat: dict[str, Any], kind: str, now: datetime) -> str | None:
     day = schedule.due_now(chat, kind, now)
     if day is None or kind == "passage":
         return day
-    slot = schedule.occurrence(date.fromisoformat(day), _slot_time(chat, kind), chat["timezone"])
-    return day if slot.timestamp() >= int(chat.get("created_at") or 0) else None
-
-
-def _slot_time(chat: dict[str, Any], kind: str) -> str:
-    return chat["weekly_time"] if kind == "weekly" else chat["digest_time"]
+    slot = schedule.slot_for(chat, kind, date.fromisoformat(day))
+    return day if slot and slot.timestamp() >= int(chat.get("created_at") or 0) else None
 
 
 def claim_slot(store: Store, slot: Slot, *, now_ts: int, passage_id: str | None = None) -> bool:

@@ -8,7 +8,7 @@ a line can still be shortened safely when a chunk needs room. Pure: no I/O.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -78,7 +78,7 @@ def trim(text: str, limit: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
-def render_line(line: Line) -> str:
+def render_line(line: Sequence[str]) -> str:
     """Return one line as HTML, escaping every person-written part."""
     return "".join(part if isinstance(part, Markup) else escape(part) for part in line)
 
@@ -105,20 +105,24 @@ def _quoted(body: str, quote: str, document: bool) -> str:
 
 def render_chunks(digest: Digest, *, limit: int = MAX_CHUNK) -> list[str]:
     """Return Telegram HTML messages of at most limit UTF-16 units, split between blocks."""
-    pieces = [piece for block in digest.blocks for piece in _fit_block(block, limit)]
-    chunks: list[str] = []
+    return list(_chunks(digest, limit))
+
+
+def _chunks(digest: Digest, limit: int) -> Iterator[str]:
+    """Yield chunks lazily, so a caller wanting only the first renders only what it needs."""
+    gap = units(BLOCK_GAP)
     current: list[str] = []
     size = 0
-    for piece in pieces:
-        length = units(piece)
-        if current and size + units(BLOCK_GAP) + length > limit:
-            chunks.append(BLOCK_GAP.join(current))
-            current, size = [], 0
-        size += (units(BLOCK_GAP) if current else 0) + length
-        current.append(piece)
+    for block in digest.blocks:
+        for piece in _fit_block(block, limit):
+            length = units(piece)
+            if current and size + gap + length > limit:
+                yield BLOCK_GAP.join(current)
+                current, size = [], 0
+            size += (gap if current else 0) + length
+            current.append(piece)
     if current:
-        chunks.append(BLOCK_GAP.join(current))
-    return chunks
+        yield BLOCK_GAP.join(current)
 
 
 def _fit_block(block: Block, limit: int) -> list[str]:
@@ -212,7 +216,7 @@ def plan_delivery(digest: Digest, *, max_messages: int = MAX_MESSAGES) -> Delive
     if len(chunks) <= max_messages:
         return Delivery(messages=tuple(chunks))
     room = MAX_CHUNK - units(BLOCK_GAP + ATTACHED_NOTE)
-    first = render_chunks(digest, limit=room)[0] + BLOCK_GAP + ATTACHED_NOTE
+    first = next(_chunks(digest, room)) + BLOCK_GAP + ATTACHED_NOTE
     document = render_document(digest).encode("utf-8")
     return Delivery(messages=(first,), document=(digest.filename, document))
 

@@ -47,7 +47,7 @@ _STOP_TEXT = """
     """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
@@ -75,15 +75,15 @@ class _Stem:
     first: int
     seen: int  # when this stem was first met, so ties keep reading order
     people: dict[Hashable, None] = field(default_factory=dict)
+    wonderers: dict[Hashable, None] = field(default_factory=dict)
     voices: list[int] = field(default_factory=list)
     forms: Counter[str] = field(default_factory=Counter)
-    wondering: bool = False
 
 
 def tokens(text: str) -> list[str]:
     """Return the lowercase content words of text: no stop words, none shorter than 3."""
-    found = (t.replace("’", "'") for t in _TOKEN.findall(text.lower()))
-    return [t for t in found if t not in STOP_WORDS and len(t) >= MIN_WORD]
+    found = _TOKEN.findall(text.lower().replace("’", "'"))
+    return [t for t in found if len(t) >= MIN_WORD and t not in STOP_WORDS]
 
 
 @lru_cache(maxsize=65536)
@@ -136,13 +136,14 @@ def find_themes(voices: Sequence[Voice], *, min_people: int = 2) -> list[Theme]:
     """Return groups of at least min_people sharing a stem that someone wondered about.
 
     Stems that only thread messages share are not themes: a resonance starts from a
-    curiosity. People sharing several stems form one theme named by its most used words.
+    curiosity. Stems wondered about by the same people form one theme, named by its most
+    used words; whoever wrote about any of them in a thread joins it.
     """
     stems = _scan(voices)
     groups: dict[frozenset[Hashable], list[_Stem]] = {}
     for found in stems.values():
         if len(found.people) >= min_people:
-            groups.setdefault(frozenset(found.people), []).append(found)
+            groups.setdefault(frozenset(found.wonderers), []).append(found)
     # In order of first appearance: by voice, then by where in the text the word came.
     themes = [
         ((min(s.first for s in members), min(s.seen for s in members)), _theme(members, voices))
@@ -155,32 +156,45 @@ def _scan(voices: Sequence[Voice]) -> dict[str, _Stem]:
     """Return every stem a wondering voice used, with everyone (wondering or not) who used it."""
     stems: dict[str, _Stem] = {}
     # Curiosities first, so thread messages only ever extend stems somebody wondered about.
-    for wondering_pass in (True, False):
-        for index, voice in enumerate(voices):
-            if voice.wondering is wondering_pass:
-                _add(stems, index, voice, create=wondering_pass)
+    for index, voice in enumerate(voices):
+        if voice.wondering:
+            _add_wondering(stems, index, voice)
+    for index, voice in enumerate(voices):
+        if not voice.wondering:
+            _add_writing(stems, index, voice)
     return stems
 
 
-def _add(stems: dict[str, _Stem], index: int, voice: Voice, *, create: bool) -> None:
-    seen: set[str] = set()
+def _add_wondering(stems: dict[str, _Stem], index: int, voice: Voice) -> None:
+    """Record a curiosity's stems and the words it used for them."""
+    carried: set[str] = set()
     for word in tokens(voice.text):
         key = stem(word)
         found = stems.get(key)
         if found is None:
-            if not create:
-                continue
             found = stems[key] = _Stem(first=index, seen=len(stems))
         found.forms[word] += 1
-        if key not in seen:
-            seen.add(key)
-            found.people.setdefault(voice.person, None)
-            found.voices.append(index)
-            found.first = min(found.first, index)
+        if key not in carried:
+            carried.add(key)
+            found.wonderers.setdefault(voice.person, None)
+            _join(found, index, voice)
+
+
+def _add_writing(stems: dict[str, _Stem], index: int, voice: Voice) -> None:
+    """Add a thread message to the stems someone wondered about (their words name themes)."""
+    # Set operations keep this cheap: a busy day has far more messages than curiosities.
+    for key in {stem(word) for word in set(tokens(voice.text))} & stems.keys():
+        _join(stems[key], index, voice)
+
+
+def _join(found: _Stem, index: int, voice: Voice) -> None:
+    found.people.setdefault(voice.person, None)
+    found.voices.append(index)
+    found.first = min(found.first, index)
 
 
 def _theme(members: list[_Stem], voices: Sequence[Voice]) -> Theme:
-    """Return one theme from stems shared by the same people, its best words first."""
+    """Return one theme from stems the same people wondered about, its most used words first."""
     members.sort(key=lambda s: (-len(s.voices), s.first, s.seen))
     words = tuple(_readable(s.forms) for s in members[:MAX_THEME_WORDS])
     carried = sorted({v for s in members for v in s.voices})
@@ -190,7 +204,7 @@ def _theme(members: list[_Stem], voices: Sequence[Voice]) -> Theme:
 
 
 def _readable(forms: Counter[str]) -> str:
-    """Return the most used surface form; ties go to the one seen first."""
+    """Return the form curiosities used most; ties go to the one seen first."""
     return max(forms.items(), key=lambda item: item[1])[0]
 
 

@@ -10,9 +10,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot import digest_lines as lines
-from bot.digest_lines import Row, ThreadNode, build_threads, person
+from bot.digest_lines import Row, person
 from bot.render import Block, Digest, Line, Markup, trim
 from bot.themes import Voice, find_themes, join_names
+from bot.threads import ThreadNode, build_threads, walk
 
 if TYPE_CHECKING:
     from bot.corpus import Entry
@@ -94,7 +95,7 @@ def _thread_blocks(chat: Row, days: Sequence[DayInput]) -> list[Block]:
 
 def _thread_summary(chat: Row, node: ThreadNode) -> Line:
     """Return '• Ana: opening · 3 replies, with Bo and Cy ↗'."""
-    rows = [message for message, _ in lines.walk(node)]
+    rows = [each.message for each, _ in walk([node])]
     first = rows[0]
     size = len(rows) - 1
     replies = "no replies yet" if size == 0 else "1 reply" if size == 1 else f"{size} replies"

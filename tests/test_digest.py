@@ -172,7 +172,8 @@ def test_busy_day_html_is_one_chunk_with_links_and_quotes():
         "\n"
         "<b>The threads</b>\n"
         f'<b>Ana</b>: Reciprocity feels central here. <a href="{link}/101">↗</a>\n'
-        f'<blockquote>↳ <b>Bo</b>: Agreed, but reciprocity needs trust. <a href="{link}/102">↗</a>\n'
+        "<blockquote>↳ <b>Bo</b>: Agreed, but reciprocity needs trust. "
+        f'<a href="{link}/102">↗</a>\n'
         f'   ↳ <b>Ana</b>: Trust is built slowly. <a href="{link}/103">↗</a></blockquote>'
     )
 
@@ -186,7 +187,9 @@ def test_threads_nest_and_order_by_time_whatever_the_input_order():
         make_message(130, 108, "Eve", "reply to Bo", date=40),
         make_message(131, 130, "Fay", "deep reply", date=50),
     ]
-    plain = render_plain(daily(sorted(rows, key=lambda r: r["date"]), chat=make_chat(type="group")))
+    plain = render_plain(
+        daily(sorted(rows, key=lambda r: r["date"]), chat=make_chat(type="group"))
+    )
     assert plain.split("The threads\n", 1)[1] == (
         "Ana: first thread\n"
         "│ ↳ Bo: first reply to Ana\n"
@@ -219,8 +222,14 @@ def test_long_texts_are_trimmed_with_a_link_to_the_whole():
 @pytest.mark.parametrize(
     ("chat", "expected"),
     [
-        ({"id": -1001234567890, "type": "supergroup", "username": None}, "https://t.me/c/1234567890/7"),
-        ({"id": -1001234567890, "type": "supergroup", "username": "commons"}, "https://t.me/commons/7"),
+        (
+            {"id": -1001234567890, "type": "supergroup", "username": None},
+            "https://t.me/c/1234567890/7",
+        ),
+        (
+            {"id": -1001234567890, "type": "supergroup", "username": "commons"},
+            "https://t.me/commons/7",
+        ),
         ({"id": -4567, "type": "group", "username": None}, None),
         ({"id": 4567, "type": "private", "username": "ana"}, None),
     ],
@@ -391,7 +400,8 @@ def test_every_curiosity_and_message_appears_in_time_order_with_nobody_counted()
     positions = [plain.find(t) for t in texts]
     assert -1 not in positions
     assert positions == sorted(positions)
-    assert re.findall(r"most active|top |\d+ (?:messages|curiosities|replies)", plain.lower()) == []
+    scoreboard = r"most active|top |\d+ (?:messages|curiosities|replies)"
+    assert re.findall(scoreboard, plain.lower()) == []
     assert re.findall(r"(?:Ana|Bo|Cy)\W*\(?\d", plain) == []
 
 
@@ -422,7 +432,9 @@ def week_days() -> list[DayInput]:
         make_curiosity(3, "Cy", "Ostrom's design principles", local_date="2025-11-25"),
     ]
     thursday_curiosities = [
-        make_curiosity(4, "Di", "Can a gift be refused?", local_date="2025-11-27", message_id=None),
+        make_curiosity(
+            4, "Di", "Can a gift be refused?", local_date="2025-11-27", message_id=None
+        ),
         make_curiosity(5, "Zed", "secret", local_date="2025-11-27", opted_out=True),
     ]
     return [
@@ -487,5 +499,30 @@ def test_weekly_counts_a_curiosity_answered_when_a_stored_message_replies_to_it(
 
 def test_escaping_is_html_escape_applied_once():
     text = "a < b & c > d \"quoted\" 'single'"
-    [chunk] = render_chunks(daily([make_message(101, ROOT, "Ana", text)], chat=make_chat(type="group")))
+    [chunk] = render_chunks(
+        daily([make_message(101, ROOT, "Ana", text)], chat=make_chat(type="group"))
+    )
     assert html.escape(text, quote=False) in chunk
+
+
+def test_a_wide_resonance_names_a_handful_then_others_and_never_counts():
+    names = ["Ana", "Bo", "Cy", "Di", "Eve", "Fay", "Gil", "Hal", "Ida", "Jo"]
+    curiosities = [make_curiosity(n, name, "reciprocity?") for n, name in enumerate(names)]
+    rows = [make_message(101 + n, ROOT, f"W{n}", "reciprocity!") for n in range(6)]
+    plain = render_plain(daily(rows, curiosities))
+    assert plain.split("Resonances\n", 1)[1] == (
+        "Ana, Bo, Cy, Di, Eve, Fay, Gil, Hal and others are all wondering about reciprocity; "
+        "W0, W1, W2, W3 and others wrote about it in the threads."
+    )
+
+
+def test_the_plain_preview_of_chunks_marks_where_each_message_ends():
+    assert render_plain(["<b>one</b> &amp; two", "<blockquote>three\nfour</blockquote>"]) == (
+        "one & two\n\n" + "─" * 24 + "\n\n│ three\n│ four"
+    )
+
+
+def test_a_member_speaking_as_a_channel_is_named_by_its_title():
+    row = make_message(101, ROOT, "Commons Channel", "hello", user_id=None, sender_chat_id=-1007)
+    plain = render_plain(daily([row], chat=make_chat(type="group")))
+    assert plain.split("The threads\n", 1)[1] == "Commons Channel: hello"

@@ -60,20 +60,17 @@ COMMANDS = (
 )
 
 
-def polite_rate_limiter(
-    per_second: float = 29, per_group_per_minute: float = 20
-) -> AIORateLimiter:
-    """Return PTB's rate limiter paced evenly, with retries on RetryAfter.
+def polite_rate_limiter(per_second: float = 29) -> AIORateLimiter:
+    """Return PTB's rate limiter paced evenly overall, with retries on RetryAfter.
 
-    AIORateLimiter's buckets let a full second's worth through at once and then refill, so a
+    AIORateLimiter's bucket lets a full second's worth through at once and then refills, so a
     burst can reach twice the rate within one second; a bucket of one request refilled every
-    1/rate seconds never exceeds the rate in any window.
+    1/rate seconds never exceeds the rate in any window. Per group, Telegram's 20 a minute
+    keeps PTB's bucket: a group rarely gets more than one message at a time from us.
     """
     return AIORateLimiter(
         overall_max_rate=1,
         overall_time_period=1 / per_second,
-        group_max_rate=1,
-        group_time_period=60 / per_group_per_minute,
         max_retries=3,
     )
 

@@ -40,7 +40,6 @@ async def record_curiosity(update: Update, context: ContextTypes.DEFAULT_TYPE, t
     stored = await state.store.add_curiosity(
         chat["id"],
         user_id=author[0],
-        sender_chat_id=author[1],
         local_date=today,
         text=text[:MAX_CURIOSITY_CHARS],
         message_id=message.message_id,

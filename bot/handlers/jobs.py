@@ -71,10 +71,14 @@ async def start_schedules(app: Application) -> None:
     state = _state(app)
     for chat in await state.store.active_chats():
         schedule_chat(app, chat)
+    # Catch up on what was missed while the bot was down as soon as it runs, then every minute.
+    app.job_queue.run_once(
+        sweep, when=0.5, name="catch-up", job_kwargs={"id": "catch-up", "replace_existing": True}
+    )
     app.job_queue.run_repeating(
         sweep,
         interval=SWEEP_SECONDS,
-        first=0,
+        first=SWEEP_SECONDS,
         name="sweep",
         job_kwargs={"id": "sweep", "replace_existing": True, "max_instances": 1},
     )

@@ -66,7 +66,15 @@ async def follow_migration(app: Application, old_id: int, new_id: int) -> dict[s
         await state.store.migrate_chat(old_id, new_id)
         logger.info("chat %s migrated to %s", old_id, new_id)
     unschedule_chat(app, old_id)
-    chat = await state.store.update_chat(new_id, type="supergroup")
+    moved = await state.store.get_chat(new_id)
+    chat = await state.store.register_chat(
+        new_id,
+        type="supergroup",
+        title=moved["title"],
+        username=moved["username"],
+        is_forum=moved["is_forum"],
+        now=state.timestamp(),
+    )
     schedule_chat(app, chat)
     return chat
 

@@ -42,6 +42,7 @@ class WebChat:
     chat_id: int
     runner: web.AppRunner
     handlers: WebChatHandlers
+    stopped: bool = False
 
     @property
     def url(self) -> str:
@@ -49,7 +50,10 @@ class WebChat:
         return f"http://{browsable_host(self.host)}:{self.port}/"
 
     async def stop(self) -> None:
-        """End the live streams and stop listening."""
+        """End the live streams and stop listening (again is a no-op)."""
+        if self.stopped:
+            return
+        self.stopped = True
         self.handlers.close_streams()
         await self.runner.cleanup()
 

@@ -50,9 +50,9 @@ async def ensure_member(sandbox: Sandbox, chat_id: int, name: str) -> dict[str, 
     state = sandbox.world.find_chat(chat_id)
     for user_id, status in state.members.items():
         user = sandbox.world.users[user_id]
-        if status in PRESENT_STATUSES and not user.get("is_bot"):
-            if display_name(user).casefold() == name.casefold():
-                return user
+        present = status in PRESENT_STATUSES and not user.get("is_bot")
+        if present and display_name(user).casefold() == name.casefold():
+            return user
     user = await sandbox.create_user(name[:64])
     await sandbox.add_member(chat_id, user)
     return user

@@ -30,6 +30,8 @@ LANGUAGE_CLASS = re.compile(r"^language-[\w+#.-]{1,40}$")
 SPOILER = '<span class="tg-spoiler">'
 # A custom emoji keeps its fallback character; the tag itself carries nothing to show.
 TRANSPARENT_TAGS = frozenset({"tg-emoji"})
+# Block tags: on the page they end their own line, so the newline after one is already shown.
+BLOCK_TAGS = frozenset({"blockquote", "pre"})
 
 Attrs = list[tuple[str, str | None]]
 
@@ -77,6 +79,7 @@ class _Cleaner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.stack: list[tuple[str, str]] = []  # (source tag name, page tag to close)
+        self.after_block = False
 
     def handle_starttag(self, tag: str, attrs: Attrs) -> None:
         if tag in TRANSPARENT_TAGS:
@@ -110,8 +113,12 @@ class _Cleaner(HTMLParser):
             self.out.append(f"</{page_tag}>")
             if name == tag:
                 break
+        self.after_block = tag in BLOCK_TAGS
 
     def handle_data(self, data: str) -> None:
+        if self.after_block and data.startswith("\n"):
+            data = data[1:]
+        self.after_block = False
         self.out.append(html.escape(data, quote=False))
 
     def handle_comment(self, data: str) -> None:

@@ -48,7 +48,7 @@ class WebChatHandlers:
         self.on_evening = on_evening
         self.streams: set[asyncio.Queue[dict[str, Any]]] = set()
 
-    def routes(self) -> list[web.RouteDef]:
+    def routes(self) -> list[web.AbstractRouteDef]:
         """Return every route of the web chat."""
         return [
             web.get("/", self.page),
@@ -73,6 +73,7 @@ class WebChatHandlers:
     async def state(self, request: web.Request) -> web.Response:
         """GET /api/state: the chats, the members and every message of one chat."""
         chat_id = self.chat_of(request.query.get("chat_id"))
+        bot = self.sandbox.bot_user
         chats = [
             chat_view(state.chat)
             for state in self.sandbox.world.chats.values()
@@ -82,7 +83,7 @@ class WebChatHandlers:
             {
                 "chat": chat_view(self.sandbox.world.find_chat(chat_id).chat),
                 "chats": chats,
-                "bot": {"id": self.sandbox.world.bot_id, "name": self.sandbox.bot_user["first_name"]},
+                "bot": {"id": bot["id"], "name": bot["first_name"]},
                 "members": member_views(self.sandbox, chat_id),
                 "messages": message_views(self.sandbox, chat_id),
             }
@@ -169,7 +170,9 @@ class WebChatHandlers:
         message = event["message"]
         record = sent_records(self.sandbox, chat_id).get(message["message_id"])
         view = message_view(self.sandbox, message, record)
-        out = [{"type": "edited" if kind == "edited" else "message", "message": view}]
+        out: list[dict[str, Any]] = [
+            {"type": "edited" if kind == "edited" else "message", "message": view}
+        ]
         if "new_chat_members" in message or "left_chat_member" in message:
             out.append({"type": "members", "members": member_views(self.sandbox, chat_id)})
         return out

@@ -32,7 +32,11 @@ def display_name(user: dict[str, Any]) -> str:
 
 def chat_view(chat: dict[str, Any]) -> dict[str, Any]:
     """Return the page's view of a chat."""
-    return {"id": chat["id"], "title": chat.get("title") or display_name(chat), "type": chat["type"]}
+    return {
+        "id": chat["id"],
+        "title": chat.get("title") or display_name(chat),
+        "type": chat["type"],
+    }
 
 
 def member_views(sandbox: Sandbox, chat_id: int) -> list[dict[str, Any]]:
@@ -95,7 +99,7 @@ def bot_html(message: dict[str, Any], record: dict[str, Any] | None) -> str:
     edits = (record or {}).get("edits") or []
     if edits:
         params = edits[-1]
-    key = "caption" if "document" in message else "text"
+    key = "text" if "text" in message else "caption"
     source = params.get(key)
     if isinstance(source, str) and str(params.get("parse_mode") or "").lower() == "html":
         return sanitize_telegram_html(source)

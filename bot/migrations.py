@@ -1,0 +1,149 @@
+"""The archive's schema, as an append-only list of sqlite-utils migrations applied at open.
+
+Never edit a migration that has shipped: an archive made by an older version runs only the steps
+it has not seen, so a change to an old step would never reach it. Add a new step instead.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("commons")
+
+
+@MIGRATIONS()
+def m001_core(db: Database) -> None:
+    """Chats, the exactly-once posts, thread messages, users and curiosities."""
+    db.executescript(
+        """
+        CREATE TABLE chats (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            title TEXT,
+            username TEXT,
+            is_forum INTEGER NOT NULL DEFAULT 0,
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            post_time TEXT NOT NULL DEFAULT '09:00',
+            digest_time TEXT NOT NULL DEFAULT '21:00',
+            weekly_day INTEGER NOT NULL DEFAULT 6,
+            weekly_time TEXT NOT NULL DEFAULT '18:00',
+            topic_thread_id INTEGER,
+            paused INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            corpus_position INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            local_date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            passage_id TEXT,
+            message_id INTEGER,
+            thread_id INTEGER,
+            status TEXT NOT NULL DEFAULT 'claimed',
+            claimed_at INTEGER NOT NULL,
+            sent_at INTEGER,
+            error TEXT,
+            UNIQUE (chat_id, local_date, kind)
+        );
+        CREATE INDEX posts_by_message ON posts (chat_id, message_id);
+        CREATE INDEX posts_by_kind ON posts (chat_id, kind, local_date);
+        CREATE INDEX posts_by_topic ON posts (chat_id, thread_id, local_date);
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            first_name TEXT NOT NULL DEFAULT '',
+            username TEXT,
+            opted_out INTEGER NOT NULL DEFAULT 0,
+            forgotten INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            message_id INTEGER NOT NULL,
+            root_message_id INTEGER NOT NULL,
+            reply_to_message_id INTEGER,
+            user_id INTEGER REFERENCES users(id),
+            kind TEXT NOT NULL DEFAULT 'text',
+            text TEXT NOT NULL DEFAULT '',
+            date INTEGER NOT NULL,
+            edited_at INTEGER,
+            UNIQUE (chat_id, message_id)
+        );
+        CREATE INDEX messages_by_thread ON messages (chat_id, root_message_id, date, message_id);
+        CREATE INDEX messages_by_user ON messages (user_id);
+        CREATE INDEX messages_by_date ON messages (date);
+        CREATE TABLE curiosities (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            user_id INTEGER REFERENCES users(id),
+            local_date TEXT NOT NULL,
+            text TEXT NOT NULL,
+            message_id INTEGER,
+            created_at INTEGER NOT NULL,
+            UNIQUE (chat_id, message_id)
+        );
+        CREATE INDEX curiosities_by_day ON curiosities (chat_id, local_date, created_at);
+        CREATE INDEX curiosities_by_user ON curiosities (user_id);
+        CREATE INDEX curiosities_by_date ON curiosities (created_at);
+        """
+    )
+
+
+@MIGRATIONS()
+def m002_sender_chats(db: Database) -> None:
+    """Channels and anonymous admins speak as chats; chats choose what a quiet day sends."""
+    db.executescript(
+        """
+        CREATE TABLE sender_chats (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT ''
+        );
+        ALTER TABLE messages ADD COLUMN sender_chat_id INTEGER REFERENCES sender_chats(id);
+        ALTER TABLE chats ADD COLUMN quiet_day TEXT NOT NULL DEFAULT 'line';
+        """
+    )
+
+
+# External-content FTS5 tables: the text lives once, in its table; the index follows it through
+# triggers. The update trigger fires on text changes only, so moving a chat does not reindex it.
+FTS_SQL = """
+CREATE VIRTUAL TABLE {table}_fts USING fts5 (
+    text, content='{table}', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO {table}_fts (rowid, text) SELECT id, text FROM {table};
+CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN
+    INSERT INTO {table}_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN
+    INSERT INTO {table}_fts ({table}_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER {table}_au AFTER UPDATE OF text ON {table} BEGIN
+    INSERT INTO {table}_fts ({table}_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO {table}_fts (rowid, text) VALUES (new.id, new.text);
+END;
+"""
+
+
+@MIGRATIONS()
+def m003_search(db: Database) -> None:
+    """Full-text search over messages and curiosities, indexing the rows already stored."""
+    for table in ("messages", "curiosities"):
+        db.executescript(FTS_SQL.format(table=table))
+
+
+SCHEMA_VERSION = 3
+FTS_TABLES = ("messages_fts", "curiosities_fts")
+
+
+def apply_migrations(db: Database) -> None:
+    """Bring the schema up to date; a no-op when nothing is pending."""
+    if not MIGRATIONS.pending(db):
+        return
+    with db.atomic():
+        # Writing the version first takes the write lock, so two processes opening one new
+        # file at once wait for each other instead of both creating the same tables; the
+        # header field also tells any sqlite tool which schema the file holds.
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        MIGRATIONS.apply(db)

@@ -1,0 +1,123 @@
+"""The real bot against the sandbox, with a clock the test controls.
+
+The frozen clock sits years ahead of the real one, so the JobQueue's own timers never fire
+during a test; tests move the clock and call ``deliver_due`` (what the minute sweep does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.config import Config
+from bot.handlers import build_application
+from bot.handlers.app import running
+from bot.handlers.jobs import deliver_due
+from bot.sandbox import Sandbox
+
+START = datetime(2030, 3, 5, 10, 0, tzinfo=UTC)  # a Tuesday, years ahead of any real clock
+
+
+@dataclass
+class Clock:
+    """A frozen clock: ``clock()`` is now; tests set or advance it."""
+
+    current: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, when: datetime) -> None:
+        self.current = when
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+    def timestamp(self) -> float:
+        return self.current.timestamp()
+
+
+@dataclass
+class BotWorld:
+    """A sandbox Telegram, the real bot talking to it, and helpers to drive both."""
+
+    sandbox: Sandbox
+    clock: Clock
+    db_path: Path
+    app: Application | None = None
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    observer: dict[str, Any] | None = None
+    observer_chat: dict[str, Any] | None = None
+
+    @property
+    def config(self) -> Config:
+        return Config(token=self.sandbox.token, base_url=self.sandbox.base_url, db_path=self.db_path)
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Application]:
+        """Run the bot (post_init included) until the block ends."""
+        app = build_application(self.config, clock=self.clock)
+        async with running(app, poll_timeout=1) as started:
+            self.app = started
+            try:
+                yield started
+            finally:
+                await self.sandbox.wait_until_consumed(timeout=5)
+                self.app = None
+
+    async def deliver_due(self) -> list[str]:
+        assert self.app is not None
+        return await deliver_due(self.app)
+
+    @property
+    def store(self) -> Any:
+        assert self.app is not None
+        return self.app.bot_data["commons"].store
+
+    async def say(self, chat: Any, who: str, text: str | None, **kwargs: Any) -> dict[str, Any]:
+        """A member sends a message; returns it once the bot has handled it."""
+        message = await self.sandbox.send_message(chat, self.members[who], text, **kwargs)
+        await self.settle()
+        return message
+
+    async def settle(self) -> None:
+        """Return once the bot has handled every update so far.
+
+        The bot handles updates one at a time, in order, so once it has answered a command
+        sent after them in a private chat, everything before it is done.
+        """
+        if self.observer is None:
+            self.observer = await self.sandbox.create_user("Observer", "observer")
+            self.observer_chat = await self.sandbox.create_private_chat(self.observer)
+        before = len(self.sandbox.sent_messages(self.observer_chat))
+        await self.sandbox.send_message(self.observer_chat, self.observer, "/privacy")
+        await self.sandbox.wait_for_sent(self.observer_chat, before + 1, timeout=10)
+
+    async def command(self, chat: Any, who: str, text: str, **kwargs: Any) -> str:
+        """A member sends a command; returns the text of the bot's reply."""
+        before = len(self.sandbox.sent_messages(chat))
+        await self.sandbox.send_message(chat, self.members[who], text, **kwargs)
+        sent = await self.sandbox.wait_for_sent(chat, before + 1, timeout=10)
+        return sent[before]["message"]["text"]
+
+    def sent(self, chat: Any) -> list[dict[str, Any]]:
+        return self.sandbox.sent_messages(chat)
+
+    def sent_texts(self, chat: Any) -> list[str]:
+        return [s["message"].get("text") or "" for s in self.sent(chat)]
+
+
+async def make_world(sandbox_factory: Any, tmp_path: Path, names: tuple[str, ...]) -> BotWorld:
+    """Start a sandbox on the frozen clock and create the named members."""
+    clock = Clock()
+    sandbox = await sandbox_factory(clock=clock.timestamp)
+    world = BotWorld(sandbox=sandbox, clock=clock, db_path=tmp_path / "commons.db")
+    for name in names:
+        world.members[name] = await sandbox.create_user(name, name.lower())
+    return world

@@ -1,0 +1,314 @@
+"""The bot in a group, end to end: the real PTB Application over HTTP to the sandbox."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.harness import BotWorld, make_world
+
+NAMES = ("Ana", "Bo", "Cy", "Dee", "Eli")
+
+
+@pytest.fixture
+async def world(sandbox, tmp_path) -> BotWorld:
+    return await make_world(sandbox, tmp_path, NAMES)
+
+
+async def join_group(world: BotWorld, *, admin_bot: bool = True, **kwargs) -> dict:
+    """A supergroup of everyone, the bot added by Ana (an admin), and its first passage out."""
+    members = [world.members[n] for n in NAMES]
+    group = await world.sandbox.create_supergroup("Readers", members, **kwargs)
+    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=admin_bot)
+    await world.sandbox.wait_for_sent(group, 1)  # the welcome
+    await world.deliver_due()  # joined after 09:00 local: today's passage goes out now
+    await world.sandbox.wait_for_sent(group, 2)
+    return group
+
+
+def passage_post(world: BotWorld, group: dict) -> dict:
+    return next(s for s in world.sent(group) if "Counterpoint" in (s["message"]["text"] or ""))
+
+
+class TagBalance(HTMLParser):
+    """Checks Telegram HTML: only allowed tags, all closed."""
+
+    ALLOWED = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+               "blockquote", "tg-spoiler", "span"}  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        assert tag in self.ALLOWED, tag
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack.pop() == tag
+
+
+async def test_joining_registers_the_chat_welcomes_and_posts_the_first_passage(world):
+    async with world.running():
+        group = await join_group(world)
+        welcome, post = world.sent(group)[:2]
+        chat = await world.store.get_chat(group["id"])
+    assert (chat["timezone"], chat["post_time"], chat["digest_time"], chat["active"]) == (
+        "UTC",
+        "09:00",
+        "21:00",
+        True,
+    )
+    assert "/settz" in welcome["params"]["text"]
+    assert "only see replies to my own messages" not in welcome["params"]["text"]
+    assert "<blockquote" in post["params"]["text"]
+    assert post["params"]["parse_mode"] == "HTML"
+    assert len(post["message"]["text"]) <= 4096
+
+
+async def test_privacy_mode_warning_in_welcome_and_status(world):
+    async with world.running():
+        members = [world.members[n] for n in NAMES]
+        group = await world.sandbox.create_supergroup("Readers", members)
+        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=False)
+        [welcome] = await world.sandbox.wait_for_sent(group, 1)
+        status = await world.command(group, "Bo", "/status")
+    assert "I can only see replies to my own messages" in welcome["params"]["text"]
+    assert "make me an admin" in welcome["params"]["text"]
+    assert "I only see replies to my own messages" in status
+
+
+async def test_a_thread_five_replies_deep_is_stored_with_its_parents(world):
+    async with world.running():
+        group = await join_group(world)
+        root = passage_post(world, group)["message"]["message_id"]
+        parent, ids = root, []
+        for name in ("Ana", "Bo", "Cy", "Dee", "Eli"):
+            message = await world.say(group, name, f"{name} answers", reply_to=parent)
+            ids.append(message["message_id"])
+            parent = message["message_id"]
+        rows = await world.store.thread_messages(group["id"], root)
+    assert [(r["message_id"], r["reply_to_message_id"], r["author"]) for r in rows] == [
+        (ids[0], root, "Ana"),
+        (ids[1], ids[0], "Bo"),
+        (ids[2], ids[1], "Cy"),
+        (ids[3], ids[2], "Dee"),
+        (ids[4], ids[3], "Eli"),
+    ]
+
+
+async def test_chatter_outside_the_threads_is_not_stored(world):
+    async with world.running():
+        group = await join_group(world)
+        chatter = await world.say(group, "Ana", "lunch anyone?")
+        stored = await world.store.get_message(group["id"], chatter["message_id"])
+    assert stored is None
+
+
+async def test_edit_updates_and_duplicate_delivery_changes_nothing(world):
+    async with world.running():
+        group = await join_group(world)
+        root = passage_post(world, group)["message"]["message_id"]
+        reply = await world.say(group, "Bo", "first thought", reply_to=root)
+        await world.sandbox.edit_message(group, reply["message_id"], "second thought")
+        await world.settle()
+        row = await world.store.get_message(group["id"], reply["message_id"])
+        again = await world.store.store_message(
+            {
+                "chat_id": group["id"],
+                "message_id": reply["message_id"],
+                "root_message_id": root,
+                "reply_to_message_id": root,
+                "user_id": world.members["Bo"]["id"],
+                "sender_chat_id": None,
+                "kind": "text",
+                "text": "first thought",
+                "date": reply["date"],
+            }
+        )
+        after = await world.store.get_message(group["id"], reply["message_id"])
+    assert (row["text"], row["edited_at"] is not None) == ("second thought", True)
+    assert (again, after["text"]) == (False, "second thought")
+
+
+async def test_photos_stickers_and_anonymous_admins_are_kept_with_kind_and_author(world):
+    async with world.running():
+        group = await join_group(world)
+        root = passage_post(world, group)["message"]["message_id"]
+        photo = await world.say(group, "Cy", None, reply_to=root, photo=True, caption="a map")
+        sticker = await world.say(group, "Dee", None, reply_to=root, sticker="🌱")
+        anon = await world.say(group, "Ana", "as the group", reply_to=root, sender_chat=group)
+        rows = {
+            r["message_id"]: (r["kind"], r["text"], r["author"])
+            for r in await world.store.thread_messages(group["id"], root)
+        }
+    assert rows == {
+        photo["message_id"]: ("photo", "a map", "Cy"),
+        sticker["message_id"]: ("sticker", "🌱", "Dee"),
+        anon["message_id"]: ("text", "as the group", "Readers"),
+    }
+
+
+async def test_curiosities_are_confirmed_listed_and_hashtags_count(world):
+    async with world.running():
+        group = await join_group(world)
+        confirm = await world.command(group, "Ana", "/curious how do commons govern?")
+        await world.say(group, "Bo", "I wonder #curious about reciprocity")
+        listing = await world.command(group, "Cy", "/curiosities")
+        usage = await world.command(group, "Cy", "/curious")
+    assert "tonight's digest" in confirm
+    assert "Ana: how do commons govern?" in listing
+    assert "Bo: I wonder about reciprocity" in listing
+    assert "/curious how do commons govern themselves without money?" in usage
+
+
+async def test_non_admins_are_refused_every_admin_command(world):
+    commands = ["/settz Europe/Berlin", "/settime 08:00", "/setdigest 20:00",
+                "/setweekly sunday 18:00", "/pause", "/resume", "/skip", "/topic", "/export",
+                "/purge"]  # fmt: skip
+    async with world.running():
+        group = await join_group(world)
+        replies = [await world.command(group, "Bo", c) for c in commands]
+        chat = await world.store.get_chat(group["id"])
+    assert replies == ["Sorry, only this chat's admins can change that."] * len(commands)
+    assert (chat["timezone"], chat["paused"], chat["corpus_position"]) == ("UTC", False, 1)
+
+
+async def test_admin_settings_with_wrong_arguments_explain_themselves(world):
+    async with world.running():
+        group = await join_group(world)
+        mars = await world.command(group, "Ana", "/settz Mars/Olympus")
+        late = await world.command(group, "Ana", "/settime 25:00")
+        missing = await world.command(group, "Ana", "/setweekly")
+        berlin = await world.command(group, "Ana", "/settz europe/berlin")
+        chat = await world.store.get_chat(group["id"])
+    assert "unknown timezone" in mars and "/settz Europe/Berlin" in mars
+    assert "/settime 08:30" in late
+    assert "/setweekly sunday 18:00" in missing
+    assert "Europe/Berlin" in berlin
+    assert chat["timezone"] == "Europe/Berlin"
+
+
+async def test_hostile_names_and_text_reach_thread_and_digest_escaped(world):
+    hostile = "<b>&amp;</script>"
+    world.members[hostile] = await world.sandbox.create_user(hostile)
+    async with world.running():
+        group = await join_group(world)
+        await world.sandbox.add_member(group, world.members[hostile])
+        root = passage_post(world, group)["message"]["message_id"]
+        reply = await world.say(group, hostile, hostile, reply_to=root)
+        thread = await world.command(group, "Ana", "/thread", reply_to=reply["message_id"])
+        digest = await world.command(group, "Ana", "/digest")
+    assert thread.count(hostile) == 2  # name and text, shown as typed
+    assert hostile in digest
+    for sent in world.sent(group):
+        TagBalance().feed(sent["text"] or "")
+
+
+async def test_export_is_a_json_document_for_admins(world):
+    async with world.running():
+        group = await join_group(world)
+        root = passage_post(world, group)["message"]["message_id"]
+        await world.say(group, "Bo", "kept", reply_to=root)
+        await world.sandbox.send_message(group, world.members["Ana"], "/export")
+        await world.sandbox.wait_for(
+            lambda: any(s.get("document") for s in world.sent(group)), timeout=10
+        )
+    document = next(s["document"] for s in world.sent(group) if s.get("document"))
+    archive = json.loads(document["data"])
+    assert document["filename"] == f"commons-{group['id']}.json"
+    assert [m["text"] for m in archive["messages"]] == ["kept"]
+
+
+async def test_forgetme_removes_a_person_and_stops_keeping_them(world):
+    async with world.running():
+        group = await join_group(world)
+        root = passage_post(world, group)["message"]["message_id"]
+        await world.say(group, "Bo", "something personal", reply_to=root)
+        await world.command(group, "Bo", "/curious my own question")
+        reply = await world.command(group, "Bo", "/forgetme")
+        later = await world.say(group, "Bo", "after forgetting", reply_to=root)
+        results = await world.store.search(group["id"], "personal")
+        rows = await world.store.thread_messages(group["id"], root)
+        stored_later = await world.store.get_message(group["id"], later["message_id"])
+    assert "deleted" in reply
+    assert (results, rows, stored_later) == ([], [], None)
+
+
+async def test_removed_bot_marks_chat_inactive_and_sends_nothing(world):
+    async with world.running():
+        group = await join_group(world)
+        await world.sandbox.remove_bot(group, by=world.members["Ana"])
+        await world.settle()
+        world.clock.advance(days=1)
+        outcomes = await world.deliver_due()
+        chat = await world.store.get_chat(group["id"])
+        sent_before = len(world.sent(group))
+    assert (chat["active"], outcomes, sent_before) == (False, [], 2)
+
+
+async def test_migration_mid_thread_moves_the_archive(world):
+    async with world.running():
+        members = [world.members[n] for n in NAMES]
+        group = await world.sandbox.create_group("Small group", members)
+        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
+        await world.sandbox.wait_for_sent(group, 1)
+        await world.deliver_due()
+        await world.sandbox.wait_for_sent(group, 2)
+        root = passage_post(world, group)["message"]["message_id"]
+        reply = await world.say(group, "Bo", "before the move", reply_to=root)
+        supergroup = await world.sandbox.migrate_to_supergroup(group, by=world.members["Ana"])
+        await world.settle()
+        moved = await world.store.get_message(supergroup["id"], reply["message_id"])
+        old = await world.store.get_chat(group["id"])
+        new = await world.store.get_chat(supergroup["id"])
+    assert (moved["text"], old, new["type"]) == ("before the move", None, "supergroup")
+
+
+async def test_forum_group_posts_in_the_chosen_topic_and_counts_plain_messages(world):
+    async with world.running():
+        members = [world.members[n] for n in NAMES]
+        forum = await world.sandbox.create_supergroup("Forum", members, forum=True)
+        await world.sandbox.add_bot(forum, by=world.members["Ana"], admin=True)
+        await world.sandbox.wait_for_sent(forum, 1)
+        topic = await world.sandbox.create_topic(forum, "Daily passage")
+        answer = await world.command(
+            forum, "Ana", "/topic", thread_id=topic["message_thread_id"]
+        )
+        await world.deliver_due()
+        sent = await world.sandbox.wait_for_sent(forum, 3)
+        post = sent[-1]
+        plain = await world.say(forum, "Bo", "in the topic", thread_id=topic["message_thread_id"])
+        row = await world.store.get_message(forum["id"], plain["message_id"])
+    assert "this topic" in answer
+    assert post["params"]["message_thread_id"] == topic["message_thread_id"]
+    assert (row["root_message_id"], row["text"]) == (post["message"]["message_id"], "in the topic")
+
+
+async def test_private_chat_gets_the_post_and_keeps_what_is_said(world):
+    async with world.running():
+        chat = await world.sandbox.create_private_chat(world.members["Cy"])
+        await world.command(chat, "Cy", "/start")
+        await world.deliver_due()
+        sent = await world.sandbox.wait_for_sent(chat, 2)
+        said = await world.say(chat, "Cy", "a private thought")
+        row = await world.store.get_message(chat["id"], said["message_id"])
+    assert "Counterpoint" in sent[1]["message"]["text"]
+    assert (row["root_message_id"], row["text"]) == (sent[1]["message"]["message_id"], "a private thought")
+
+
+async def test_search_today_and_status(world):
+    async with world.running():
+        group = await join_group(world)
+        root = passage_post(world, group)["message"]["message_id"]
+        await world.say(group, "Bo", "reciprocity is complicated", reply_to=root)
+        found = await world.command(group, "Cy", "/search reciprocity")
+        hostile = await world.command(group, "Cy", '/search " OR * NEAR(')
+        today = await world.command(group, "Cy", "/today")
+        status = await world.command(group, "Cy", "/status")
+    assert "Bo said" in found and "reciprocity is complicated" in found
+    assert "Nothing found" in hostile
+    assert "Counterpoint" in today
+    assert "Time zone: UTC" in status and "Last morning passage: sent" in status
