@@ -7,6 +7,7 @@ Python, and the library's errors become short messages and exit codes here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from datetime import UTC, date, datetime
@@ -63,10 +64,8 @@ def sandbox(host: str, port: int) -> None:
     from bot.sandbox import serve
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        asyncio.run(serve(host=host, port=port))
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(host=host, port=port, echo=click.echo))
 
 
 @cli.group()

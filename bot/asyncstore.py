@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 
 class AsyncStore:
-    """A Store living on its own thread; ``await store.get_chat(cid)`` runs Store.get_chat there."""
+    """A Store on its own thread: ``await store.get_chat(cid)`` runs Store.get_chat there."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = path

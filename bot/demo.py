@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.config import Config
 from bot.handlers import build_application
-from bot.handlers.app import running
+from bot.handlers.app import polite_rate_limiter, running
 from bot.handlers.jobs import deliver_due
 from bot.render import render_plain
 from bot.sandbox import Limits, Sandbox
@@ -100,7 +100,11 @@ def format_message(message: dict[str, Any], html: str | None) -> str:
     if html:
         body = render_plain([html])
     else:
-        body = message.get("text") or message.get("caption") or message.get("sticker", {}).get("emoji", "")
+        body = (
+            message.get("text")
+            or message.get("caption")
+            or message.get("sticker", {}).get("emoji", "")
+        )
     return f"{head}\n{_indent(body)}\n"
 
 
@@ -130,8 +134,12 @@ async def run_demo(*, db_path: Path | None = None, days: int = 7, echo: Echo = p
         script = Script(sandbox=sandbox, echo=echo, now=start)
         await script.sandbox.start()
         try:
-            config = Config(token=script.sandbox.token, base_url=script.sandbox.base_url, db_path=path)
-            app = build_application(config, clock=script.clock)
+            config = Config(
+                token=script.sandbox.token, base_url=script.sandbox.base_url, db_path=path
+            )
+            # A week in seconds: pace overall as usual, but not per group per real minute.
+            limiter = polite_rate_limiter(per_group_per_minute=0)
+            app = build_application(config, clock=script.clock, rate_limiter=limiter)
             async with running(app, poll_timeout=1) as started:
                 script.app = started
                 await play(script, monday, days)

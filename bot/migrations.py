@@ -106,22 +106,26 @@ def m002_sender_chats(db: Database) -> None:
 
 
 # External-content FTS5 tables: the text lives once, in its table; the index follows it through
-# triggers. The update trigger fires on text changes only, so moving a chat does not reindex it.
+# triggers. The chat id is indexed too, so a search intersects the words with one chat's rows
+# inside the index instead of matching every chat and filtering afterwards. Triggers fire only
+# when text or chat changes.
 FTS_SQL = """
 CREATE VIRTUAL TABLE {table}_fts USING fts5 (
-    text, content='{table}', content_rowid='id',
+    text, chat_id, content='{table}', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
 );
-INSERT INTO {table}_fts (rowid, text) SELECT id, text FROM {table};
+INSERT INTO {table}_fts (rowid, text, chat_id) SELECT id, text, chat_id FROM {table};
 CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN
-    INSERT INTO {table}_fts (rowid, text) VALUES (new.id, new.text);
+    INSERT INTO {table}_fts (rowid, text, chat_id) VALUES (new.id, new.text, new.chat_id);
 END;
 CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN
-    INSERT INTO {table}_fts ({table}_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO {table}_fts ({table}_fts, rowid, text, chat_id)
+    VALUES ('delete', old.id, old.text, old.chat_id);
 END;
-CREATE TRIGGER {table}_au AFTER UPDATE OF text ON {table} BEGIN
-    INSERT INTO {table}_fts ({table}_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO {table}_fts (rowid, text) VALUES (new.id, new.text);
+CREATE TRIGGER {table}_au AFTER UPDATE OF text, chat_id ON {table} BEGIN
+    INSERT INTO {table}_fts ({table}_fts, rowid, text, chat_id)
+    VALUES ('delete', old.id, old.text, old.chat_id);
+    INSERT INTO {table}_fts (rowid, text, chat_id) VALUES (new.id, new.text, new.chat_id);
 END;
 """
 

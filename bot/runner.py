@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from pathlib import Path
 
 from telegram import Update
 
 from bot.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import running
+from bot.handlers.delivery import post_digest_now
+from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +42,19 @@ async def run_embedded(config: Config) -> None:
     from bot.sandbox import Sandbox
     from bot.webchat import start_webchat
 
-    sandbox = Sandbox()
+    # Each run's sandbox is a new small Telegram; its chats get ids the archive has not seen.
+    sandbox = Sandbox(first_chat_number=next_chat_number(config.db_path))
     await sandbox.start()
-    web = await start_webchat(sandbox, host=config.listen, port=config.web_port)
-    bot_config = config.with_(token=sandbox.token, base_url=sandbox.base_url)
+    app = build_application(config.with_(token=sandbox.token, base_url=sandbox.base_url))
+
+    async def evening(chat_id: int) -> None:
+        await post_digest_now(app, chat_id)
+
+    web = await start_webchat(
+        sandbox, host=config.listen, port=config.web_port, on_evening=evening
+    )
     try:
-        async with running(build_application(bot_config), poll_timeout=5):
+        async with running(app, poll_timeout=5):
             print("Commons Bot is running without Telegram, against its local sandbox.")
             print(f"Open the web chat: {web.url}")
             print(f"Archive: {config.db_path}   (Ctrl+C to stop)", flush=True)
@@ -52,6 +62,17 @@ async def run_embedded(config: Config) -> None:
     finally:
         await web.stop()
         await sandbox.stop()
+
+
+def next_chat_number(db_path: Path) -> int:
+    """Return a sandbox chat number above any an earlier run left in the archive."""
+    if not db_path.exists():
+        return 1
+    store = Store.open(db_path)
+    try:
+        return 1000 * (store.db["chats"].count + 1)
+    finally:
+        store.close()
 
 
 async def wait_for_signal() -> None:

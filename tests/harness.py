@@ -57,7 +57,9 @@ class BotWorld:
 
     @property
     def config(self) -> Config:
-        return Config(token=self.sandbox.token, base_url=self.sandbox.base_url, db_path=self.db_path)
+        return Config(
+            token=self.sandbox.token, base_url=self.sandbox.base_url, db_path=self.db_path
+        )
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Application]:

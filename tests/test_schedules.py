@@ -77,7 +77,10 @@ async def test_berlin_daylight_saving_days_post_once_at_local_time(
     async with world.running():
         chat = await private_chat(world, "Ana", "Europe/Berlin", post_time=post_time)
         await run_hourly(world, first_day + timedelta(days=2), step=timedelta(minutes=15))
-    dates = [datetime.fromtimestamp(p["date"], UTC).strftime("%Y-%m-%d %H:%M") for p in passages(world, chat)]
+    dates = [
+        datetime.fromtimestamp(p["date"], UTC).strftime("%Y-%m-%d %H:%M")
+        for p in passages(world, chat)
+    ]
     assert dates == expected_utc
 
 
@@ -143,7 +146,9 @@ async def test_paused_days_are_not_caught_up(world):
         await world.deliver_due()
         world.clock.set(datetime(2030, 3, 6, 9, 0, tzinfo=UTC))
         await world.deliver_due()
-    days = [datetime.fromtimestamp(p["date"], UTC).date().isoformat() for p in passages(world, chat)]
+    days = [
+        datetime.fromtimestamp(p["date"], UTC).date().isoformat() for p in passages(world, chat)
+    ]
     assert days == ["2030-03-06"]
 
 
@@ -158,7 +163,9 @@ async def test_a_thousand_chats_due_at_once_each_get_one_post_without_429s(
     async with app:
         await post_init(app)
         owner = await world.sandbox.create_user("Owner")
-        groups = [await world.sandbox.create_group(f"G{i}", [owner], with_bot=True) for i in range(1000)]
+        groups = [
+            await world.sandbox.create_group(f"G{i}", [owner], with_bot=True) for i in range(1000)
+        ]
         store = app.bot_data["commons"].store
         for group in groups:
             await store.register_chat(group["id"], type="group", title=group["title"], now=0)
@@ -170,4 +177,7 @@ async def test_a_thousand_chats_due_at_once_each_get_one_post_without_429s(
     refused = [c for c in world.sandbox.calls if c["status"] == 429]
     assert Counter(outcomes) == Counter({"sent": 1000})
     assert set(per_chat.values()) == {1} and len(per_chat) == 1000
-    assert (refused, [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]) == ([], [])
+    assert (refused, [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]) == (
+        [],
+        [],
+    )

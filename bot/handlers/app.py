@@ -60,17 +60,20 @@ COMMANDS = (
 )
 
 
-def polite_rate_limiter(per_second: float = 29) -> AIORateLimiter:
+def polite_rate_limiter(per_second: float = 29, per_group_per_minute: int = 20) -> AIORateLimiter:
     """Return PTB's rate limiter paced evenly overall, with retries on RetryAfter.
 
     AIORateLimiter's bucket lets a full second's worth through at once and then refills, so a
     burst can reach twice the rate within one second; a bucket of one request refilled every
     1/rate seconds never exceeds the rate in any window. Per group, Telegram's 20 a minute
     keeps PTB's bucket: a group rarely gets more than one message at a time from us.
+    ``per_group_per_minute=0`` turns the group limit off (the demo's compressed clock).
     """
     return AIORateLimiter(
         overall_max_rate=1,
         overall_time_period=1 / per_second,
+        group_max_rate=per_group_per_minute,
+        group_time_period=60,
         max_retries=3,
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot import schedule
 from bot.corpus import entry_at
 from bot.digest_source import plan_digest
 from bot.due import Slot
@@ -89,3 +90,18 @@ async def _gone(state: Commons, slot: Slot) -> None:
     await state.store.mark_post_failed(
         slot.chat_id, slot.local_date, slot.kind, error="Forbidden: the bot was removed"
     )
+
+
+async def post_digest_now(app: Application, chat_id: int, *, weekly: bool = False) -> None:
+    """Post the digest so far into a chat, outside the schedule (no claim, nothing recorded)."""
+    state: Commons = app.bot_data[COMMONS_KEY]
+    chat = await state.store.get_chat(chat_id)
+    if chat is None:
+        return
+    day = schedule.local_date(state.now(), chat["timezone"])
+    loud = {**chat, "quiet_day": "line"}
+    plan = await state.store.run(plan_digest, loud, day, state.corpus, weekly=weekly)
+    for text in plan.messages:
+        await send_to_chat(app, chat, text)
+    if plan.document is not None:
+        await send_document_to_chat(app, chat, *plan.document, caption="The full digest.")

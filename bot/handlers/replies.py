@@ -116,7 +116,9 @@ async def record_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message.text and CURIOUS_TAG.search(message.text):
         from bot.handlers.curiosity import record_curiosity
 
-        await record_curiosity(update, context, " ".join(CURIOUS_TAG.sub("", message.text).split()))
+        await record_curiosity(
+            update, context, " ".join(CURIOUS_TAG.sub("", message.text).split())
+        )
 
 
 async def record_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from telegram import Message
-from telegram.error import ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import Application
 
 from bot.handlers.runtime import COMMONS_KEY, Commons
@@ -36,6 +36,12 @@ async def send_to_chat(
         new_chat = await follow_migration(app, chat["id"], migrated.new_chat_id)
         return await app.bot.send_message(new_chat["id"], text, **kwargs)
     except Forbidden:
+        await mark_removed(app, chat["id"])
+        return None
+    except BadRequest as error:
+        if "chat not found" not in error.message.lower():
+            raise
+        # The chat is gone (deleted, or a sandbox from an earlier run): stop posting to it.
         await mark_removed(app, chat["id"])
         return None
 

@@ -43,6 +43,7 @@ class Sandbox(Control):
         clock: Callable[[], float] = time.time,
         seed: int = 0,
         can_read_all_group_messages: bool = False,
+        first_chat_number: int = 1,
     ) -> None:
         self.token = token
         bot = {
@@ -56,7 +57,9 @@ class Sandbox(Control):
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
-        self.world = World(bot, clock=clock, limits=limits or Limits())
+        self.world = World(
+            bot, clock=clock, limits=limits or Limits(), first_chat_number=first_chat_number
+        )
         self.faults = FaultPlan(seed)
         self.calls: collections.deque[dict[str, Any]] = collections.deque(maxlen=CALL_LOG_SIZE)
         self.app = web.Application(client_max_size=MAX_UPLOAD)

@@ -112,7 +112,14 @@ class ChatState:
 class World:
     """All state the server and the control API share; every change wakes the waiters."""
 
-    def __init__(self, bot: dict[str, Any], *, clock: Callable[[], float], limits: Limits):
+    def __init__(
+        self,
+        bot: dict[str, Any],
+        *,
+        clock: Callable[[], float],
+        limits: Limits,
+        first_chat_number: int = 1,
+    ):
         self.bot = bot
         self.clock = clock
         self.users: dict[int, dict[str, Any]] = {int(bot["id"]): bot}
@@ -130,8 +137,9 @@ class World:
         self.subscribers: list[asyncio.Queue[dict[str, Any]]] = []
         self.closing = False
         self._user_ids = itertools.count(5_000_001)
-        self._group_ids = itertools.count(4_000_000_001)
-        self._supergroup_ids = itertools.count(1_002_000_000_001)
+        # first_chat_number lets a new sandbox avoid the chat ids an earlier one handed out.
+        self._group_ids = itertools.count(4_000_000_000 + first_chat_number)
+        self._supergroup_ids = itertools.count(1_002_000_000_000 + first_chat_number)
         self.file_numbers = itertools.count(1)
 
     @property
