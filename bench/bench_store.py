@@ -16,6 +16,7 @@ Run: cd /work/main && /work/venv/bin/python bench/bench_store.py [--messages 100
 from __future__ import annotations
 
 import argparse
+import hashlib
 import asyncio
 import random
 import re
@@ -31,7 +32,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.asyncstore import AsyncStore
-from bot.migrations import SCHEMA_VERSION
 from bot.store import Store
 
 CACHE = Path("/tmp/commons-bench")
@@ -153,10 +153,18 @@ def build(path: Path, layout: Layout) -> None:
     store.close()
 
 
+def schema_digest() -> str:
+    """A short digest of the current schema, so a schema change never reuses an old cache."""
+    store = Store.open(":memory:")
+    schema = "".join(r["sql"] or "" for r in store.db.query("SELECT sql FROM sqlite_master"))
+    store.close()
+    return hashlib.sha256(schema.encode()).hexdigest()[:10]
+
+
 def cached_archive(layout: Layout, rebuild: bool) -> Path:
     """Return the path of the cached archive for this size, building it if needed."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"archive-{layout.messages}-v{SCHEMA_VERSION}.db"
+    path = CACHE / f"archive-{layout.messages}-{schema_digest()}.db"
     if rebuild or not path.exists():
         for stale in CACHE.glob(f"{path.name}*"):
             stale.unlink()

@@ -100,6 +100,7 @@ def m002_sender_chats(db: Database) -> None:
             title TEXT NOT NULL DEFAULT ''
         );
         ALTER TABLE messages ADD COLUMN sender_chat_id INTEGER REFERENCES sender_chats(id);
+        CREATE INDEX messages_by_sender_chat ON messages (sender_chat_id);
         ALTER TABLE chats ADD COLUMN quiet_day TEXT NOT NULL DEFAULT 'line';
         """
     )

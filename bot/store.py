@@ -58,14 +58,24 @@ FROM curiosities c
 LEFT JOIN users u ON u.id = c.user_id
 """
 NOT_SILENCED = "NOT EXISTS (SELECT 1 FROM users WHERE id = :user_id AND (opted_out OR forgotten))"
+MESSAGE_FIELDS = (
+    "chat_id, message_id, root_message_id, reply_to_message_id, user_id, sender_chat_id, kind, "
+    "text, date"
+)
+MESSAGE_VALUES = ", ".join(f":{name}" for name in MESSAGE_FIELDS.split(", "))
 INSERT_MESSAGE = f"""
-INSERT OR IGNORE INTO messages (chat_id, message_id, root_message_id, reply_to_message_id,
-    user_id, sender_chat_id, kind, text, date)
-SELECT :chat_id, :message_id, :root_message_id, :reply_to_message_id, :user_id,
-    :sender_chat_id, :kind, :text, :date
-WHERE {NOT_SILENCED}
+INSERT OR IGNORE INTO messages ({MESSAGE_FIELDS}) SELECT {MESSAGE_VALUES} WHERE {NOT_SILENCED}
 """
-SEARCH = f"""
+INSERT_INCOMING = f"INSERT INTO temp.incoming VALUES ({MESSAGE_VALUES})"
+STORE_INCOMING = f"""
+INSERT OR IGNORE INTO messages ({MESSAGE_FIELDS})
+SELECT {MESSAGE_FIELDS} FROM temp.incoming AS i
+WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = i.user_id AND (opted_out OR forgotten))
+ORDER BY i.rowid
+"""
+# Newest first by rowid, which is arrival order: FTS5 walks its index backwards and stops at
+# the limit, where ORDER BY date would fetch and sort every match in the chat.
+SEARCH_MESSAGES = f"""
 SELECT 'message' AS kind, m.chat_id, m.message_id, {AUTHOR} AS author,
     COALESCE(u.opted_out, 0) AS opted_out, m.text, m.date, NULL AS local_date
 FROM messages_fts f
@@ -73,15 +83,16 @@ JOIN messages m ON m.id = f.rowid
 LEFT JOIN users u ON u.id = m.user_id
 LEFT JOIN sender_chats s ON s.id = m.sender_chat_id
 WHERE messages_fts MATCH :match AND m.chat_id = :chat_id
-UNION ALL
-SELECT 'curiosity', c.chat_id, c.message_id, COALESCE(u.first_name, ''),
-    COALESCE(u.opted_out, 0), c.text, c.created_at, c.local_date
+ORDER BY f.rowid DESC LIMIT :limit
+"""
+SEARCH_CURIOSITIES = """
+SELECT 'curiosity' AS kind, c.chat_id, c.message_id, COALESCE(u.first_name, '') AS author,
+    COALESCE(u.opted_out, 0) AS opted_out, c.text, c.created_at AS date, c.local_date
 FROM curiosities_fts f
 JOIN curiosities c ON c.id = f.rowid
 LEFT JOIN users u ON u.id = c.user_id
 WHERE curiosities_fts MATCH :match AND c.chat_id = :chat_id
-ORDER BY date DESC, message_id DESC
-LIMIT :limit
+ORDER BY f.rowid DESC LIMIT :limit
 """
 # Names are kept only while something refers to them, or while they hold a privacy choice.
 DROP_ORPHAN_PEOPLE = """
@@ -97,14 +108,22 @@ class UnknownChatError(LookupError):
     """No chat with that id is in the archive."""
 
 
-def fts_query(text: str) -> str | None:
-    """Return an FTS5 expression matching every word of ``text`` literally, or None if none."""
+def fts_query(text: str, chat_id: int | None = None) -> str | None:
+    """Return an FTS5 expression matching every word of ``text`` literally, or None if none.
+
+    With ``chat_id``, the expression also asks for that chat's token, which the index holds.
+    """
     words = [w for w in text.replace("\x00", " ").split() if any(ch.isalnum() for ch in w)]
     if not words:
         return None
     # Each word becomes a quoted phrase, so FTS5 operators (AND, NEAR, *, -, ^, :) in user
     # input are searched for as text instead of being obeyed.
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:MAX_SEARCH_TERMS])
+    phrases = " ".join('"' + w.replace('"', '""') + '"' for w in words[:MAX_SEARCH_TERMS])
+    if chat_id is None:
+        return phrases
+    # The tokenizer drops the minus sign, so a group and a person can share a token; the
+    # query's own chat_id condition keeps them apart.
+    return f'chat_id : "{abs(chat_id)}" AND text : ({phrases})'
 
 
 def _with_bools(row: Row | None, *keys: str) -> Row | None:
@@ -444,12 +463,18 @@ class Store:
         """Store many messages in one transaction, like store_message; return how many are new."""
         rows = [self._message_params(m) for m in messages]
         with self.db.atomic():
+            # sqlite-utils has no executemany; the raw connection runs inside its transaction.
             users = {(r["user_id"],) for r in rows if r["user_id"] is not None}
             senders = {(r["sender_chat_id"],) for r in rows if r["sender_chat_id"] is not None}
-            # sqlite-utils has no executemany; the raw connection runs inside its transaction.
             self.db.conn.executemany("INSERT OR IGNORE INTO users (id) VALUES (?)", users)
             self.db.conn.executemany("INSERT OR IGNORE INTO sender_chats (id) VALUES (?)", senders)
-            return self.db.conn.executemany(INSERT_MESSAGE, rows).rowcount
+            self.db.execute(f"CREATE TEMP TABLE incoming ({MESSAGE_FIELDS})")
+            self.db.conn.executemany(INSERT_INCOMING, rows)
+            # One statement moves them all: FTS5 writes its buffered index at the end of every
+            # statement, so row-by-row inserts would make a tiny index segment per message.
+            stored = self.db.execute(STORE_INCOMING).rowcount
+            self.db.execute("DROP TABLE temp.incoming")
+        return stored
 
     def edit_message(self, chat_id: int, message_id: int, *, text: str, edited_at: int) -> bool:
         """Replace a stored message's text; True if a row changed (older edits are ignored)."""
@@ -611,12 +636,16 @@ class Store:
 
     def search(self, chat_id: int, query: str, limit: int = 20) -> list[Row]:
         """Return the chat's messages and curiosities holding every word of query, newest first."""
-        match = fts_query(query)
-        if match is None:
+        match = fts_query(query, chat_id)
+        if match is None or limit <= 0:
             return []
-        limit = max(0, min(limit, MAX_SEARCH_RESULTS))
-        rows = self.db.query(SEARCH, {"match": match, "chat_id": chat_id, "limit": limit})
-        return [_message_row(row) for row in rows]
+        params = {"match": match, "chat_id": chat_id, "limit": min(limit, MAX_SEARCH_RESULTS)}
+        rows = [
+            *self.db.query(SEARCH_MESSAGES, params),
+            *self.db.query(SEARCH_CURIOSITIES, params),
+        ]
+        rows.sort(key=lambda row: (row["date"], row["message_id"] or 0), reverse=True)
+        return [_message_row(row) for row in rows[: params["limit"]]]
 
     def purge_chat(self, chat_id: int) -> None:
         """Delete the chat and everything stored from it."""

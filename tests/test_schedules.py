@@ -181,3 +181,30 @@ async def test_a_thousand_chats_due_at_once_each_get_one_post_without_429s(
         [],
         [],
     )
+
+
+async def test_the_evening_digest_of_a_scripted_day_arrives_as_valid_telegram_html(world):
+    world.clock.set(datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
+    async with world.running():
+        group = await world.sandbox.create_supergroup(
+            "Readers", [world.members["Ana"], world.members["Bo"]]
+        )
+        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
+        await world.sandbox.wait_for_sent(group, 1)
+        world.clock.set(datetime(2030, 3, 5, 9, 0, tzinfo=UTC))
+        await world.deliver_due()
+        post = passages(world, group)[0]
+        ana = await world.say(
+            group, "Ana", "Is <care> & noticing a kind of measure?", reply_to=post["message_id"]
+        )
+        await world.say(group, "Bo", "Only if someone writes it down.", reply_to=ana["message_id"])
+        await world.command(group, "Bo", "/curious what stays when nobody counts?")
+        world.clock.set(datetime(2030, 3, 5, 21, 0, tzinfo=UTC))
+        await world.deliver_due()
+        await world.deliver_due()
+    digests = [s for s in world.sent(group) if "Evening digest" in (s["text"] or "")]
+    assert len(digests) == 1
+    text = digests[0]["message"]["text"]  # the sandbox parsed the HTML as Telegram does
+    assert "Ana: Is <care> & noticing a kind of measure?" in text
+    assert "Bo: Only if someone writes it down." in text
+    assert "Bo: what stays when nobody counts?" in text

@@ -9,7 +9,7 @@ from telegram import Chat, ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import Application, ContextTypes
 
-from bot.handlers.jobs import schedule_chat
+from bot.handlers.jobs import catch_up_soon, schedule_chat
 from bot.handlers.runtime import Commons, commons
 from bot.handlers.sending import follow_migration, mark_removed, send_to_chat
 
@@ -100,6 +100,7 @@ async def track_chats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     stored = await register(commons(context), chat)
     logger.info("chat %s (%s) added the bot", chat.id, chat.type)
     schedule_chat(app, stored)
+    catch_up_soon(app)  # the first passage comes on the day the bot joins
     if chat.type != Chat.PRIVATE:
         sees = await can_see_threads(app, chat.id, chat.type)
         await send_to_chat(app, stored, welcome_text(stored, sees))

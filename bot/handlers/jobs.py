@@ -72,15 +72,20 @@ async def start_schedules(app: Application) -> None:
     for chat in await state.store.active_chats():
         schedule_chat(app, chat)
     # Catch up on what was missed while the bot was down as soon as it runs, then every minute.
-    app.job_queue.run_once(
-        sweep, when=0.5, name="catch-up", job_kwargs={"id": "catch-up", "replace_existing": True}
-    )
+    catch_up_soon(app)
     app.job_queue.run_repeating(
         sweep,
         interval=SWEEP_SECONDS,
         first=SWEEP_SECONDS,
         name="sweep",
         job_kwargs={"id": "sweep", "replace_existing": True, "max_instances": 1},
+    )
+
+
+def catch_up_soon(app: Application) -> None:
+    """Run the sweep in half a second (a new chat's first passage, the start-up catch-up)."""
+    app.job_queue.run_once(
+        sweep, when=0.5, name="catch-up", job_kwargs={"id": "catch-up", "replace_existing": True}
     )
 
 
