@@ -16,7 +16,7 @@ RUN pip install . \
     && mkdir -p /data \
     && chown commons:commons /data
 
-USER commons
+USER 10001:10001
 VOLUME ["/data"]
 
 # The sweep touches a heartbeat beside the archive every minute; a stale one means a stuck bot.

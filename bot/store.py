@@ -126,20 +126,19 @@ def fts_query(text: str, chat_id: int | None = None) -> str | None:
     return f'chat_id : "{abs(chat_id)}" AND text : ({phrases})'
 
 
-def _with_bools(row: Row | None, *keys: str) -> Row | None:
-    if row is not None:
-        for key in keys:
-            row[key] = bool(row[key])
+CHAT_FLAGS = ("is_forum", "paused", "active")
+USER_FLAGS = ("opted_out", "forgotten")
+
+
+def _bools(row: Row, *keys: str) -> Row:
+    """SQLite keeps booleans as 0 and 1; callers get True and False."""
+    for key in keys:
+        row[key] = bool(row[key])
     return row
-
-
-def _chat_row(row: Row | None) -> Row | None:
-    return _with_bools(row, "is_forum", "paused", "active")
 
 
 def _message_row(row: Row) -> Row:
-    row["opted_out"] = bool(row["opted_out"])
-    return row
+    return _bools(row, "opted_out")
 
 
 class Store:
@@ -195,7 +194,8 @@ class Store:
 
     def get_chat(self, chat_id: int) -> Row | None:
         """Return the chat with its settings, or None."""
-        return _chat_row(self._one("SELECT * FROM chats WHERE id = ?", (chat_id,)))
+        row = self._one("SELECT * FROM chats WHERE id = ?", (chat_id,))
+        return None if row is None else _bools(row, *CHAT_FLAGS)
 
     def _require_chat(self, chat_id: int) -> Row:
         chat = self.get_chat(chat_id)
@@ -206,7 +206,7 @@ class Store:
     def active_chats(self) -> list[Row]:
         """Return every chat the bot is still in (paused ones included), by id."""
         rows = self.db.query("SELECT * FROM chats WHERE active ORDER BY id")
-        return [_chat_row(row) for row in rows]  # type: ignore[misc]
+        return [_bools(row, *CHAT_FLAGS) for row in rows]
 
     def update_chat(self, chat_id: int, **settings: Any) -> Row:
         """Return the chat after changing those settings; ValueError names unknown ones."""
@@ -242,8 +242,11 @@ class Store:
         If the new chat is already known, the old chat's settings are carried over and, where
         both hold the same post or message, the new chat's row is kept.
         """
+        if old_id == new_id:
+            return
         columns = [c.name for c in self.db["chats"].columns if c.name != "id"]
         carried = [c for c in columns if c not in CHAT_IDENTITY]
+        kept_instead = 0
         with self.db.atomic():
             self.db.execute(
                 f"""INSERT INTO chats (id, {", ".join(columns)})
@@ -256,8 +259,17 @@ class Store:
                 self.db.execute(
                     f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
                 )
-                self.db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old_id,))
+                kept_instead += self.db.execute(
+                    f"DELETE FROM {table} WHERE chat_id = ?", (old_id,)
+                ).rowcount
             self.db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+        if kept_instead:
+            logger.warning(
+                "chat %s -> %s: kept %d rows the new chat already had",
+                old_id,
+                new_id,
+                kept_instead,
+            )
 
     # posts: the exactly-once claims
 
@@ -547,7 +559,7 @@ class Store:
             "SELECT id, first_name, username, opted_out, forgotten FROM users WHERE id = ?",
             (user_id,),
         )
-        return _with_bools(row, "opted_out", "forgotten")
+        return None if row is None else _bools(row, *USER_FLAGS)
 
     def is_silenced(self, user_id: int | None) -> bool:
         """Return True if the person opted out or was forgotten: store nothing of theirs."""
@@ -639,13 +651,14 @@ class Store:
         match = fts_query(query, chat_id)
         if match is None or limit <= 0:
             return []
-        params = {"match": match, "chat_id": chat_id, "limit": min(limit, MAX_SEARCH_RESULTS)}
+        limit = min(limit, MAX_SEARCH_RESULTS)
+        params = {"match": match, "chat_id": chat_id, "limit": limit}
         rows = [
             *self.db.query(SEARCH_MESSAGES, params),
             *self.db.query(SEARCH_CURIOSITIES, params),
         ]
         rows.sort(key=lambda row: (row["date"], row["message_id"] or 0), reverse=True)
-        return [_message_row(row) for row in rows[: params["limit"]]]
+        return [_message_row(row) for row in rows[:limit]]
 
     def purge_chat(self, chat_id: int) -> None:
         """Delete the chat and everything stored from it."""
@@ -673,14 +686,18 @@ class Store:
         self._scrub(deleted)
         return deleted
 
+    def optimize_search(self) -> None:
+        """Rewrite the search index as one segment: after a bulk load, or to drop deleted words."""
+        for table in FTS_TABLES:
+            self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
     def _scrub(self, deleted: int) -> None:
         # A deletion only adds tombstones to the FTS5 index: the words stay in its older
-        # segments until they are merged, so 'optimize' rewrites the index without them. The
-        # WAL file still holds old copies of the pages until a checkpoint moves it into the
+        # segments until they are merged, so the index is rewritten without them. The WAL
+        # file still holds old copies of the pages until a checkpoint moves it into the
         # database (where secure_delete has zeroed the freed pages) and truncates it.
         if deleted:
-            for table in FTS_TABLES:
-                self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+            self.optimize_search()
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def export_chat(self, chat_id: int) -> Row:
@@ -702,8 +719,6 @@ class Store:
             "posts": list(self.db.query(posts, chat)),
             "messages": [_message_row(row) for row in self.db.query(messages, chat)],
             "curiosities": self.curiosities_between(chat_id, "0000-00-00", "9999-99-99"),
-            "users": [
-                _with_bools(u, "opted_out", "forgotten") for u in self.db.query(people, chat)
-            ],
+            "users": [_bools(user, *USER_FLAGS) for user in self.db.query(people, chat)],
             "sender_chats": list(self.db.query(speakers, chat)),
         }

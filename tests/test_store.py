@@ -804,6 +804,23 @@ def test_migrating_into_a_chat_already_known_merges_into_it(store: Store) -> Non
     assert [m["message_id"] for m in store.thread_messages(-1009, POST)] == [9, 501]
 
 
-def test_migrating_an_unknown_chat_does_nothing(store: Store) -> None:
+def test_migrating_an_unknown_chat_or_onto_itself_does_nothing(store: Store) -> None:
+    with_thread(store)
+    store.store_message(make_message(501))
     store.migrate_chat(404, 405)
+    store.migrate_chat(CHAT, CHAT)
     assert (store.get_chat(404), store.get_chat(405)) == (None, None)
+    assert [m["message_id"] for m in store.thread_messages(CHAT, POST)] == [501]
+
+
+def test_where_both_chats_hold_a_message_the_new_chats_row_is_kept_and_logged(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    with_thread(store, CHAT)
+    with_thread(store, OTHER)
+    store.store_message(make_message(501, text="in the old group"))
+    store.store_message(make_message(501, chat_id=OTHER, text="in the supergroup"))
+    store.migrate_chat(CHAT, OTHER)
+    texts = [m["text"] for m in store.thread_messages(OTHER, POST)]
+    assert (texts, store.get_chat(CHAT)) == (["in the supergroup"], None)
+    assert "kept 2 rows the new chat already had" in caplog.text
