@@ -381,7 +381,7 @@ class Store:
         self._set_status(self._key(chat_id, local_date, kind), "skipped")
 
     def skip_slot(self, chat_id: int, local_date: str, kind: str, *, now: int) -> bool:
-        """Mark a slot skipped unless it is sent or in flight; True if it is now skipped."""
+        """Mark a slot skipped unless it is sent or in flight; True if this call skipped it."""
         cursor = self.db.execute(
             """INSERT INTO posts (chat_id, local_date, kind, status, claimed_at)
             VALUES (?, ?, ?, 'skipped', ?)

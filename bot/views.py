@@ -5,7 +5,6 @@ Every person-written string is escaped here, once; handlers never escape.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from bot import schedule
 from bot.corpus import Entry
+from bot.digest_lines import message_link
+from bot.render import escape, trim
 from bot.threads import ThreadNode, build_threads
 
 KINDS = ("passage", "digest", "weekly")
@@ -54,29 +55,6 @@ PURGE_WARNING = (
 )
 
 SEARCH_USAGE = "Usage: <code>/search words</code>, for example <code>/search reciprocity</code>."
-
-
-def escape(text: str) -> str:
-    """Return text safe inside Telegram HTML."""
-    return html.escape(text, quote=False)
-
-
-def trim(text: str, limit: int = TRIM_CHARS) -> str:
-    """Return text cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
-    return cut + "…"
-
-
-def message_link(chat: dict[str, Any], message_id: int) -> str | None:
-    """Return a t.me link to a message, where Telegram has one (supergroups only)."""
-    if chat.get("username"):
-        return f"https://t.me/{chat['username']}/{message_id}"
-    chat_id = str(chat["id"])
-    if chat_id.startswith("-100"):
-        return f"https://t.me/c/{chat_id[4:]}/{message_id}"
-    return None
 
 
 def with_post_link(text: str, chat: dict[str, Any], message_id: int) -> str:
@@ -188,7 +166,7 @@ def _walk(nodes: Sequence[ThreadNode], depth: int = 0) -> list[tuple[ThreadNode,
 
 
 def _text_of(message: dict[str, Any]) -> str:
-    text = escape(trim(message["text"] or ""))
+    text = escape(trim(message["text"] or "", TRIM_CHARS))
     return text if message["kind"] == "text" else f"[{message['kind']}] {text}".rstrip()
 
 
@@ -199,7 +177,7 @@ def render_curiosity_list(rows: Sequence[dict[str, Any]]) -> str:
     lines = ["<b>Curious today</b>"]
     for row in rows:
         author = "a member" if row["opted_out"] else row["author"]
-        lines.append(f"• {escape(author)}: {escape(trim(row['text']))}")
+        lines.append(f"• {escape(author)}: {escape(trim(row['text'], TRIM_CHARS))}")
     return _fit("\n".join(lines))
 
 

@@ -63,7 +63,9 @@ async def test_the_loop_keeps_running_while_the_worker_is_busy(store: AsyncStore
         return "done"
 
     task = asyncio.create_task(store.run(slow))
+    deadline = asyncio.get_running_loop().time() + 10
     while not started.is_set():  # poll until the worker holds the slow call
+        assert asyncio.get_running_loop().time() < deadline
         await asyncio.sleep(0.001)
     ticks = 0
     for _ in range(10):  # the loop runs other coroutines meanwhile

@@ -68,11 +68,13 @@ async def follow_migration(app: Application, old_id: int, new_id: int) -> dict[s
     from bot.handlers.jobs import schedule_chat, unschedule_chat
 
     state: Commons = app.bot_data[COMMONS_KEY]
-    if await state.store.get_chat(new_id) is None:
-        await state.store.migrate_chat(old_id, new_id)
-        logger.info("chat %s migrated to %s", old_id, new_id)
+    # Both the old and the new chat announce the move; moving twice is a no-op.
+    await state.store.migrate_chat(old_id, new_id)
     unschedule_chat(app, old_id)
     moved = await state.store.get_chat(new_id)
+    if moved is None:  # a chat the bot never registered: nothing to move
+        return {"id": new_id, "is_forum": False, "topic_thread_id": None}
+    logger.info("chat %s migrated to %s", old_id, new_id)
     chat = await state.store.register_chat(
         new_id,
         type="supergroup",
