@@ -35,7 +35,8 @@ HELP = (
     "/status: time zone, next post, what I can see\n"
     "/privacy, /optout, /optin, /forgetme: what is kept, and leaving\n\n"
     "<b>Admins</b>: /settz <i>Area/City</i>, /settime <i>HH:MM</i>, /setdigest <i>HH:MM</i>, "
-    "/setweekly <i>DAY HH:MM</i>, /pause, /resume, /skip, /topic, /export, /purge"
+    "/setweekly <i>DAY HH:MM</i>, /quietday <i>line|silent</i>, /pause, /resume, /skip, /topic, "
+    "/export, /purge"
 )
 
 PRIVACY = (
@@ -73,7 +74,11 @@ def describe_time(when: datetime, chat: dict[str, Any]) -> str:
 
 def render_schedule(chat: dict[str, Any], now: datetime) -> str:
     """Return the chat's settings and next slots, as confirmed after a change."""
-    lines = [f"Time zone: <b>{escape(chat['timezone'])}</b>"]
+    quiet = "one short line" if chat.get("quiet_day", "line") == "line" else "nothing"
+    lines = [
+        f"Time zone: <b>{escape(chat['timezone'])}</b>",
+        f"On a quiet day the evening digest is {quiet} (/quietday).",
+    ]
     if chat["paused"]:
         lines.append("Paused: nothing is posted until an admin sends /resume.")
         return "\n".join(lines)

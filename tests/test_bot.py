@@ -183,9 +183,10 @@ async def test_curiosities_are_confirmed_listed_and_hashtags_count(world):
 
 
 async def test_non_admins_are_refused_every_admin_command(world):
-    commands = ["/settz Europe/Berlin", "/settime 08:00", "/setdigest 20:00",
-                "/setweekly sunday 18:00", "/pause", "/resume", "/skip", "/topic", "/export",
-                "/purge"]  # fmt: skip
+    commands = [
+        "/settz Europe/Berlin", "/settime 08:00", "/setdigest 20:00", "/setweekly sunday 18:00",
+        "/quietday silent", "/pause", "/resume", "/skip", "/topic", "/export", "/purge",
+    ]  # fmt: skip
     async with world.running():
         group = await join_group(world)
         replies = [await world.command(group, "Bo", c) for c in commands]
@@ -331,3 +332,49 @@ async def test_search_today_and_status(world):
     assert "Nothing found" in hostile
     assert "Counterpoint" in today
     assert "Time zone: UTC" in status and "Last morning passage: sent" in status
+
+
+async def test_purge_asks_for_confirmation_then_deletes_the_chats_archive(world):
+    async with world.running():
+        group = await join_group(world)
+        root = passage_post(world, group)["message"]["message_id"]
+        await world.say(group, "Bo", "to be purged", reply_to=root)
+        early = await world.command(group, "Ana", "/purge confirm")
+        warning = await world.command(group, "Ana", "/purge")
+        kept = await world.store.get_message(group["id"], root + 1)
+        done = await world.command(group, "Ana", "/purge confirm")
+        chat = await world.store.get_chat(group["id"])
+        found = await world.store.search(group["id"], "purged")
+    assert "Send /purge first" in early
+    assert "cannot be undone" in warning and kept is not None
+    assert "Purged" in done
+    assert (chat, found) == (None, [])
+
+
+async def test_skip_moves_on_to_the_next_passage(world):
+    async with world.running():
+        group = await join_group(world)
+        answer = await world.command(group, "Ana", "/skip")
+        chat = await world.store.get_chat(group["id"])
+    assert answer == "Skipped passage ch1-02. The next post will be ch1-03 (ch1 intro)."
+    assert chat["corpus_position"] == 2
+
+
+async def test_an_answer_to_a_curiosity_joins_the_day_and_closes_it_in_the_weekly(world):
+    async with world.running():
+        group = await join_group(world)
+        ask = await world.sandbox.send_message(
+            group, world.members["Bo"], "/curious who feeds the cat?"
+        )
+        await world.settle()
+        await world.sandbox.send_message(group, world.members["Cy"], "/curious why bees?")
+        await world.settle()
+        answer = await world.say(group, "Dee", "whoever notices first", reply_to=ask["message_id"])
+        row = await world.store.get_message(group["id"], answer["message_id"])
+        weekly = await world.command(group, "Ana", "/week")
+    still_open = weekly.split("Still open")[1]
+    assert (row["reply_to_message_id"], row["text"]) == (
+        ask["message_id"],
+        "whoever notices first",
+    )
+    assert "why bees?" in still_open and "who feeds the cat?" not in still_open

@@ -208,3 +208,21 @@ async def test_the_evening_digest_of_a_scripted_day_arrives_as_valid_telegram_ht
     assert "Ana: Is <care> & noticing a kind of measure?" in text
     assert "Bo: Only if someone writes it down." in text
     assert "Bo: what stays when nobody counts?" in text
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("line", 1), ("silent", 0)])
+async def test_a_quiet_day_gets_one_short_line_or_nothing(world, choice, expected):
+    world.clock.set(datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
+    async with world.running():
+        group = await world.sandbox.create_supergroup("Readers", [world.members["Ana"]])
+        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
+        await world.sandbox.wait_for_sent(group, 1)
+        answer = await world.command(group, "Ana", f"/quietday {choice}")
+        world.clock.set(datetime(2030, 3, 5, 21, 0, tzinfo=UTC))
+        await world.deliver_due()
+        await world.deliver_due()
+        post = await world.store.get_post(group["id"], "2030-03-05", "digest")
+    digests = [s["text"] for s in world.sent(group) if "no replies and no" in (s["text"] or "")]
+    assert "On a quiet day the evening digest is" in answer
+    assert (len(digests), post["status"]) == (expected, "sent" if expected else "skipped")
+    assert all(len(text) < 300 for text in digests)

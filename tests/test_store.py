@@ -630,6 +630,48 @@ def test_curiosities_are_idempotent_per_message_and_ordered_by_time(store: Store
     }
 
 
+def test_curiosity_by_message_finds_the_one_asked_in_that_message_of_that_chat(
+    store: Store,
+) -> None:
+    for chat_id in (CHAT, OTHER):
+        with_thread(store, chat_id)
+    store.store_message(make_message(501, text="a reply, not a question"))
+    store.add_curiosity(CHAT, user_id=2, local_date="2024-03-10", text="no message", now=NOW)
+    asked = store.add_curiosity(
+        CHAT, user_id=1, local_date="2024-03-10", text="why tides?", message_id=9, now=NOW + 9
+    )
+    found = store.curiosity_by_message(CHAT, 9)
+    assert found == {
+        "id": asked,
+        "chat_id": CHAT,
+        "user_id": 1,
+        "author": "Ana",
+        "opted_out": False,
+        "local_date": "2024-03-10",
+        "text": "why tides?",
+        "message_id": 9,
+        "created_at": NOW + 9,
+    }
+    assert found == store.curiosities_between(CHAT, "2024-03-10", "2024-03-10")[1]
+    assert [
+        store.curiosity_by_message(OTHER, 9),
+        store.curiosity_by_message(CHAT, 501),
+        store.curiosity_by_message(CHAT, 10),
+    ] == [None, None, None]
+
+
+def test_curiosity_by_message_follows_opting_out_and_forgetting(store: Store) -> None:
+    with_thread(store)
+    store.add_curiosity(
+        CHAT, user_id=1, local_date="2024-03-10", text="why tides?", message_id=9, now=NOW
+    )
+    store.opt_out(1)
+    opted_out = store.curiosity_by_message(CHAT, 9)
+    store.forget_user(1)
+    assert (opted_out["text"], opted_out["opted_out"]) == ("why tides?", True)
+    assert store.curiosity_by_message(CHAT, 9) is None
+
+
 # search
 
 

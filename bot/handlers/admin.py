@@ -114,6 +114,20 @@ setdigest = _setting_command(
     "Usage: <code>/setdigest HH:MM</code>, for example <code>/setdigest 21:00</code>.",
     lambda args: {"digest_time": schedule.parse_hhmm(_one(args))},
 )
+
+
+def _quiet_day(args: list[str]) -> dict[str, Any]:
+    choice = _one(args).lower()
+    if choice not in ("line", "silent"):
+        raise ValueError("expected line or silent")
+    return {"quiet_day": choice}
+
+
+quietday = _setting_command(
+    "Usage: <code>/quietday line</code> (a quiet day gets one short line in the evening) or "
+    "<code>/quietday silent</code> (nothing at all).",
+    _quiet_day,
+)
 setweekly = _setting_command(
     "Usage: <code>/setweekly DAY HH:MM</code>, for example <code>/setweekly sunday 18:00</code>.",
     _weekly,

@@ -51,6 +51,7 @@ COMMANDS = (
     ("settime", "Admins: set the morning post time", admin.settime),
     ("setdigest", "Admins: set the evening digest time", admin.setdigest),
     ("setweekly", "Admins: set the weekly digest day and time", admin.setweekly),
+    ("quietday", "Admins: on a quiet day, one line or nothing", admin.quietday),
     ("pause", "Admins: pause posts and digests", admin.pause),
     ("resume", "Admins: resume posts and digests", admin.resume),
     ("skip", "Admins: skip to the next passage", admin.skip),

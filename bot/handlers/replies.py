@@ -59,6 +59,8 @@ async def locate_in_thread(state: Commons, message: Message) -> tuple[int, int] 
     reply = message.reply_to_message
     if reply is not None and not opens_topic(message):
         root = await state.store.thread_root(chat_id, reply.message_id)
+        if root is None:
+            root = await curiosity_thread(state, chat_id, reply.message_id)
         return (root, reply.message_id) if root is not None else None
     if message.is_topic_message and message.message_thread_id:
         post = await state.store.latest_passage_in_topic(chat_id, message.message_thread_id)
@@ -69,6 +71,19 @@ async def locate_in_thread(state: Commons, message: Message) -> tuple[int, int] 
     if post is None or post["message_id"] is None:
         return None
     return post["message_id"], post["message_id"]
+
+
+async def curiosity_thread(state: Commons, chat_id: int, message_id: int) -> int | None:
+    """Return the root for a reply to a member's curiosity: that day's passage post, or None.
+
+    Answering someone's curiosity is part of the day's conversation, and it tells the weekly
+    digest that the curiosity is no longer open.
+    """
+    curiosity = await state.store.curiosity_by_message(chat_id, message_id)
+    if curiosity is None:
+        return None
+    post = await state.store.get_post(chat_id, curiosity["local_date"], "passage")
+    return post["message_id"] if post is not None else None
 
 
 async def remember_author(state: Commons, message: Message) -> tuple[int | None, int | None]:
