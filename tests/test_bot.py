@@ -378,3 +378,39 @@ async def test_an_answer_to_a_curiosity_joins_the_day_and_closes_it_in_the_weekl
         "whoever notices first",
     )
     assert "why bees?" in still_open and "who feeds the cat?" not in still_open
+
+
+async def test_commands_are_published_and_admin_status_is_cached(world):
+    async with world.running():
+        group = await join_group(world)
+        await world.command(group, "Ana", "/settime 08:00")
+        await world.command(group, "Ana", "/setdigest 20:00")
+        await world.command(group, "Bo", "/pause")
+    [published] = world.sandbox.calls_to("setMyCommands")
+    names = [c["command"] for c in published["params"]["commands"]]
+    asked = [c["params"]["user_id"] for c in world.sandbox.calls_to("getChatMember")]
+    assert {"curious", "digest", "settz", "purge"} <= set(names)
+    ana, bo = world.members["Ana"]["id"], world.members["Bo"]["id"]
+    assert (asked.count(ana), asked.count(bo)) == (1, 1)
+
+
+async def test_a_send_to_a_group_that_moved_follows_it_and_retries_once(world):
+    async with world.running():
+        members = [world.members[n] for n in NAMES]
+        group = await world.sandbox.create_group("Small group", members)
+        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
+        await world.sandbox.wait_for_sent(group, 2)  # the welcome and the first passage
+    # The group moves while the bot is down, and the service messages never reach it.
+    supergroup = await world.sandbox.migrate_to_supergroup(group, by=world.members["Ana"])
+    world.sandbox.world.updates.clear()
+    world.clock.advance(days=1)
+    async with world.running():
+        await world.sandbox.wait_for(lambda: len(passages_in(world, supergroup)) == 1, 10)
+        moved = await world.store.get_chat(supergroup["id"])
+        old = await world.store.get_chat(group["id"])
+    refused = [c for c in world.sandbox.calls_to("sendMessage") if c["status"] == 400]
+    assert (old, moved["type"], len(refused)) == (None, "supergroup", 1)
+
+
+def passages_in(world: BotWorld, chat: dict) -> list[dict]:
+    return [s for s in world.sent(chat) if "Counterpoint" in (s["text"] or "")]

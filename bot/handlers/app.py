@@ -129,11 +129,6 @@ async def post_init(app: Application) -> None:
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
     await app.bot.set_my_commands([BotCommand(name, text) for name, text, _ in COMMANDS[1:]])
-    if state.config.retention_days:
-        deleted = await state.store.apply_retention(
-            state.config.retention_days, now=state.timestamp()
-        )
-        logger.info("retention: %d old messages deleted", deleted)
     await start_schedules(app)
     logger.info("ready as @%s with %d passages", me.username, len(state.corpus))
 

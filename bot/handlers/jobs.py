@@ -73,6 +73,11 @@ async def start_schedules(app: Application) -> None:
         schedule_chat(app, chat)
     # Catch up on what was missed while the bot was down as soon as it runs, then every minute.
     catch_up_soon(app)
+    if state.config.retention_days:
+        app.job_queue.run_repeating(
+            apply_retention, interval=24 * 3600, first=1, name="retention",
+            job_kwargs={"id": "retention", "replace_existing": True},
+        )  # fmt: skip
     app.job_queue.run_repeating(
         sweep,
         interval=SWEEP_SECONDS,
@@ -80,6 +85,14 @@ async def start_schedules(app: Application) -> None:
         name="sweep",
         job_kwargs={"id": "sweep", "replace_existing": True, "max_instances": 1},
     )
+
+
+async def apply_retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job callback: delete stored replies older than the configured number of days."""
+    state = _state(context.application)
+    days = state.config.retention_days
+    deleted = await state.store.apply_retention(days, now=state.timestamp())
+    logger.info("retention: %d rows older than %d days deleted", deleted, days)
 
 
 def catch_up_soon(app: Application) -> None:
