@@ -138,6 +138,38 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin):
             raise UnknownChatError(chat_id)
         return int(row["corpus_position"]) - steps
 
+    def store_authored(self, message: Row, *, name: str, username: str | None = None) -> bool:
+        """Remember the author's name and store the message, in one transaction; True if new.
+
+        One call per incoming reply, so the event loop waits on the database thread once.
+        """
+        with self.db.atomic():
+            if message.get("sender_chat_id") is not None:
+                self.upsert_sender_chat(message["sender_chat_id"], title=name)
+            elif message.get("user_id") is not None:
+                self.upsert_user(message["user_id"], first_name=name, username=username)
+            return self.store_message(message)
+
+    def store_reply(self, message: Row, *, name: str, username: str | None = None) -> bool:
+        """Store a reply whose parent is in one of our threads; False if it is not (or known).
+
+        The thread is found from the parent: a stored reply or a passage post, or a member's
+        curiosity (answering it joins that day's thread). One call, one trip to this thread.
+        """
+        chat_id, parent = message["chat_id"], message["reply_to_message_id"]
+        root = self.thread_root(chat_id, parent) or self._curiosity_root(chat_id, parent)
+        if root is None:
+            return False
+        row = {**message, "root_message_id": root}
+        return self.store_authored(row, name=name, username=username)
+
+    def _curiosity_root(self, chat_id: int, message_id: int) -> int | None:
+        curiosity = self.curiosity_by_message(chat_id, message_id)
+        if curiosity is None:
+            return None
+        post = self.get_post(chat_id, curiosity["local_date"], "passage")
+        return post["message_id"] if post is not None else None
+
     def migrate_chat(self, old_id: int, new_id: int) -> None:
         """Move every row of a chat to its new id in one transaction (no-op if old is unknown).
 

@@ -53,51 +53,38 @@ def opens_topic(message: Message) -> bool:
     return reply.forum_topic_created is not None or reply.message_id == message.message_thread_id
 
 
-async def locate_in_thread(state: Commons, message: Message) -> tuple[int, int] | None:
-    """Return (root, parent) if the message belongs to one of the bot's threads, else None."""
-    chat_id = message.chat_id
-    reply = message.reply_to_message
-    if reply is not None and not opens_topic(message):
-        root = await state.store.thread_root(chat_id, reply.message_id)
-        if root is None:
-            root = await curiosity_thread(state, chat_id, reply.message_id)
-        return (root, reply.message_id) if root is not None else None
-    if message.is_topic_message and message.message_thread_id:
-        post = await state.store.latest_passage_in_topic(chat_id, message.message_thread_id)
+async def topic_or_private_root(state: Commons, message: Message) -> int | None:
+    """Return the post a non-reply belongs to (its topic's, or a private chat's latest)."""
+    chat_id, topic = message.chat_id, message.message_thread_id
+    if message.is_topic_message and topic:
+        post = await state.store.latest_passage_in_topic(chat_id, topic)
     elif message.chat.type == "private":
         post = await state.store.last_post(chat_id, "passage")
     else:
-        return None
-    if post is None or post["message_id"] is None:
-        return None
-    return post["message_id"], post["message_id"]
-
-
-async def curiosity_thread(state: Commons, chat_id: int, message_id: int) -> int | None:
-    """Return the root for a reply to a member's curiosity: that day's passage post, or None.
-
-    Answering someone's curiosity is part of the day's conversation, and it tells the weekly
-    digest that the curiosity is no longer open.
-    """
-    curiosity = await state.store.curiosity_by_message(chat_id, message_id)
-    if curiosity is None:
-        return None
-    post = await state.store.get_post(chat_id, curiosity["local_date"], "passage")
+        return None  # group chatter is never stored
     return post["message_id"] if post is not None else None
+
+
+def author_of(message: Message) -> tuple[int | None, int | None, str, str | None]:
+    """Return (user_id, sender_chat_id, name, username) of whoever wrote the message."""
+    if message.sender_chat is not None:
+        # A channel or an anonymous admin speaks as a chat, not as a person.
+        sender = message.sender_chat
+        return None, sender.id, sender.title or sender.username or "", None
+    user = message.from_user
+    if user is None:
+        return None, None, "", None
+    return user.id, None, user.first_name, user.username
 
 
 async def remember_author(state: Commons, message: Message) -> tuple[int | None, int | None]:
     """Store the author's name; return (user_id, sender_chat_id)."""
-    if message.sender_chat is not None:
-        # A channel or an anonymous admin speaks as a chat, not as a person.
-        sender = message.sender_chat
-        await state.store.upsert_sender_chat(sender.id, title=sender.title or sender.username)
-        return None, sender.id
-    user = message.from_user
-    if user is None:
-        return None, None
-    await state.store.upsert_user(user.id, first_name=user.first_name, username=user.username)
-    return user.id, None
+    user_id, sender_chat_id, name, username = author_of(message)
+    if sender_chat_id is not None:
+        await state.store.upsert_sender_chat(sender_chat_id, title=name)
+    elif user_id is not None:
+        await state.store.upsert_user(user_id, first_name=name, username=username)
+    return user_id, sender_chat_id
 
 
 def message_row(
@@ -124,10 +111,15 @@ async def record_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None:
         return
     state = commons(context)
-    place = await locate_in_thread(state, message)
-    if place is not None:
-        author = await remember_author(state, message)
-        await state.store.store_message(message_row(message, *place, author))
+    user_id, sender_chat_id, name, username = author_of(message)
+    if message.reply_to_message is not None and not opens_topic(message):
+        # The common case, in one trip to the database: the store finds the thread.
+        parent = message.reply_to_message.message_id
+        row = message_row(message, 0, parent, (user_id, sender_chat_id))
+        await state.store.store_reply(row, name=name, username=username)
+    elif (root := await topic_or_private_root(state, message)) is not None:
+        row = message_row(message, root, root, (user_id, sender_chat_id))
+        await state.store.store_authored(row, name=name, username=username)
     if message.text and CURIOUS_TAG.search(message.text):
         from bot.handlers.curiosity import record_curiosity
 
