@@ -105,21 +105,28 @@ def lost_replies(result: dict[str, Any]) -> dict[str, int]:
         for r in query(db_path, "SELECT chat_id, message_id FROM posts WHERE kind = 'passage'")
     }
     lost = [r for r in replies if (r.chat, r.message_id) not in stored]
+    # Each lost reply gets the first reason that fits. A passage sent twice is recorded with
+    # its second message id, so replies under the first one belong to no known thread.
+    unrecorded = [r for r in lost if (r.chat, r.root) not in roots]
     # A killed process had confirmed the updates from the horizon at the kill before it up to
     # the horizon at its own kill: one of those never stored was fetched (and so confirmed to
     # Telegram) but not yet handled when the process died.
     windows = list(itertools.pairwise([0, *(k.confirmed_below for k in kills)]))
-    killed = {r.update_id for r in lost if any(lo <= r.update_id < hi for lo, hi in windows)}
+    rest = [r for r in lost if (r.chat, r.root) in roots]
+    killed = [r for r in rest if any(lo <= r.update_id < hi for lo, hi in windows)]
     # A reply to a lost reply cannot be placed in a thread (Telegram names only the parent).
     gone = {(r.chat, r.message_id) for r in lost}
-    orphaned = [r for r in lost if r.update_id not in killed and (r.chat, r.parent) in gone]
+    killed_ids = {r.update_id for r in killed}
+    rest = [r for r in rest if r.update_id not in killed_ids]
+    orphaned = [r for r in rest if (r.chat, r.parent) in gone]
     return {
         "injected": len(replies),
         "stored": len(replies) - len(lost),
         "lost": len(lost),
+        "unrecorded_root": len(unrecorded),
         "fetched_then_killed": len(killed),
         "orphaned": len(orphaned),
-        "unrecorded_root": sum(1 for r in lost if (r.chat, r.root) not in roots),
+        "unexplained": len(rest) - len(orphaned),
     }
 
 
@@ -183,9 +190,10 @@ def report(result: dict[str, Any]) -> None:
     replies = lost_replies(result)
     print(
         f"replies: injected {replies['injected']}, stored {replies['stored']}, lost "
-        f"{replies['lost']} ({replies['fetched_then_killed']} fetched by a process then killed "
-        f"before storing them, {replies['orphaned']} more replying to those; "
-        f"{replies['unrecorded_root']} under a passage with no recorded id)"
+        f"{replies['lost']}: {replies['unrecorded_root']} under a passage copy whose id was not "
+        f"recorded, {replies['fetched_then_killed']} fetched by a process killed before it "
+        f"stored them, {replies['orphaned']} replying to lost ones, {replies['unexplained']} "
+        "unexplained"
     )
     doubled = {(c, k) for k in ("passage", "digest") for c in sends[k]["doubled"]}
     print_crash_window(result, doubled)

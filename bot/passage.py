@@ -9,6 +9,8 @@ import html
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.digest_lines import long_date
+
 if TYPE_CHECKING:
     from bot.corpus import Entry
 
@@ -17,21 +19,6 @@ MAX_MESSAGE_UNITS = 4096  # Telegram's limit for a message text
 EXPANDABLE_FROM = 700
 MAX_CHAPTER_UNITS = 200
 REMINDER_UNITS = 300
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 ELLIPSIS = " …"
 COUNTERPOINT_LABEL = "<b>Counterpoint</b>, written in the margin by a reader:"
 INVITATION = (
@@ -52,8 +39,7 @@ def render_passage_post(entry: Entry, *, local_date: date) -> str:
 def render_header(entry: Entry, local_date: date) -> str:
     """Return '<b>Commons, Tuesday 24 November</b> · ch1 intro'."""
     # Names from our own tables, not strftime, so the server's locale cannot change the post.
-    weekday, month = WEEKDAY_NAMES[local_date.weekday()], MONTH_NAMES[local_date.month - 1]
-    day = f"{weekday} {local_date.day} {month}"
+    day = long_date(local_date)
     return f"<b>Commons, {day}</b> · {_fit(entry.chapter, MAX_CHAPTER_UNITS)}"
 
 
