@@ -31,6 +31,8 @@ from bot.handlers.runtime import COMMONS_KEY, Clock, Commons, system_clock
 
 logger = logging.getLogger(__name__)
 
+UPDATE_QUEUE_SIZE = 100
+
 # (command, what /help and Telegram's command menu say, callback). Order is the menu's order.
 COMMANDS = (
     ("start", "What this bot does", commands.start),
@@ -97,6 +99,9 @@ def build_application(
             )
         )
         .rate_limiter(rate_limiter or polite_rate_limiter())
+        # Bounded, so polling waits for the handlers: fewer fetched-but-unhandled updates to
+        # lose in a crash, and less held in memory for the garbage collector to sweep.
+        .update_queue(asyncio.Queue(maxsize=UPDATE_QUEUE_SIZE))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

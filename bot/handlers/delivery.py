@@ -65,24 +65,24 @@ async def deliver_digest(
         # A quiet day in a chat that asked for silence: nothing to send, nothing to retry.
         await state.store.mark_post_skipped(chat["id"], slot.local_date, slot.kind)
         return "skipped"
-    first = None
-    for text in plan.messages:
-        message = await send_to_chat(app, chat, text)
-        if message is None:
-            await _gone(state, slot)
-            return "gone"
-        first = first or message
+    first, *rest = plan.messages
+    message = await send_to_chat(app, chat, first)
+    if message is None:
+        await _gone(state, slot)
+        return "gone"
+    # Recorded as soon as its first part is out, so a crash mid-digest cannot repeat it whole.
+    await state.store.mark_post_sent(
+        message.chat_id,
+        slot.local_date,
+        slot.kind,
+        message_id=message.message_id,
+        sent_at=state.timestamp(),
+    )
+    for text in rest:
+        await send_to_chat(app, chat, text)
     if plan.document is not None:
         filename, data = plan.document
         await send_document_to_chat(app, chat, filename, data, caption="The full digest.")
-    assert first is not None
-    await state.store.mark_post_sent(
-        first.chat_id,
-        slot.local_date,
-        slot.kind,
-        message_id=first.message_id,
-        sent_at=state.timestamp(),
-    )
     return "sent"
 
 
