@@ -196,6 +196,9 @@ def _load_or_exit(path: Path | None) -> list:
         raise SystemExit(1) from None
     except FileNotFoundError as error:
         raise click.ClickException(f"corpus file not found: {error.filename}") from None
+    except OSError as error:
+        message = f"cannot read the corpus {error.filename}: {error.strerror}"
+        raise click.ClickException(message) from None
 
 
 def _setup_logging(config: Config) -> None:

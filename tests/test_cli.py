@@ -61,3 +61,9 @@ def test_help_lists_every_command_with_a_line():
     result = CliRunner().invoke(cli, ["--help"])
     for command in ("run", "demo", "sandbox", "corpus", "digest", "export", "health"):
         assert f"  {command} " in result.output
+
+
+def test_corpus_check_on_a_folder_says_what_is_wrong(tmp_path):
+    result = CliRunner().invoke(cli, ["corpus", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"cannot read the corpus {tmp_path}: Is a directory" in result.output
