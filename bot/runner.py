@@ -42,6 +42,7 @@ async def run_embedded(config: Config) -> None:
     from bot.sandbox import Sandbox
     from bot.webchat import start_webchat
 
+    stop = stop_on_signals()  # first, so a SIGTERM during start-up still stops cleanly
     # Each run's sandbox is a new small Telegram; its chats get ids the archive has not seen.
     sandbox = Sandbox(first_chat_number=next_chat_number(config.db_path))
     await sandbox.start()
@@ -50,17 +51,19 @@ async def run_embedded(config: Config) -> None:
     async def evening(chat_id: int) -> None:
         await post_digest_now(app, chat_id)
 
-    web = await start_webchat(
-        sandbox, host=config.listen, port=config.web_port, on_evening=evening
-    )
     try:
         async with running(app, poll_timeout=5):
+            web = await start_webchat(
+                sandbox, host=config.listen, port=config.web_port, on_evening=evening
+            )
             print("Commons Bot is running without Telegram, against its local sandbox.")
             print(f"Open the web chat: {web.url}")
             print(f"Archive: {config.db_path}   (Ctrl+C to stop)", flush=True)
-            await wait_for_signal()
+            try:
+                await stop.wait()
+            finally:
+                await web.stop()
     finally:
-        await web.stop()
         await sandbox.stop()
 
 
@@ -75,11 +78,10 @@ def next_chat_number(db_path: Path) -> int:
         store.close()
 
 
-async def wait_for_signal() -> None:
-    """Return when the process receives SIGINT or SIGTERM."""
+def stop_on_signals() -> asyncio.Event:
+    """Return an event that SIGINT or SIGTERM sets."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    logger.info("stopping")
+    return stop
