@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.corpus import Entry
-from bot.digest import build_daily_digest, plan_delivery
+from bot.compose.digest import build_daily_digest, plan_delivery
+from bot.core.corpus import Entry
 
 T = TypeVar("T")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import polite_rate_limiter, post_init, post_shutdown
-from bot.handlers.jobs import deliver_due
+from bot.handlers.sweep import deliver_due
 from bot.sandbox import Limits, Sandbox
 
 DUE = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)

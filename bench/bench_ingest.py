@@ -44,7 +44,7 @@ from bench.common import LoopProbe, SandboxProcess, query
 from bot.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import running
-from bot.handlers.jobs import deliver_due
+from bot.handlers.sweep import deliver_due
 from bot.sandbox import Limits
 
 MEMBERS = 20

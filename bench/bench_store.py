@@ -6,7 +6,7 @@ thread, words drawn from the manifesto at their natural frequencies. Then, on a 
 
   1. per-call latency (p50 / p99 / max, ms) of the calls the bot makes all day, run directly;
   2. the rare privacy calls (forget a person, retention, purge, migrate) once each;
-  3. the same hot calls through AsyncStore (its one database thread) while a probe on the event
+  3. the same hot calls through Archive (its one database thread) while a probe on the event
      loop sleeps 1 ms again and again and records how late it wakes: the loop's longest stall.
 
 Benchmarks print figures; they assert nothing.
@@ -31,8 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.asyncstore import AsyncStore
-from bot.store import Store
+from bot.archive import Archive
+from bot.archive.store import Store
 
 CACHE = Path("/tmp/commons-bench")
 CHATS = 100
@@ -327,12 +327,12 @@ async def timed(probe: LoopProbe, phase: str, call: Awaitable[Any]) -> float:
 
 
 async def measure_async(path: Path, layout: Layout) -> None:
-    store = AsyncStore(path)
+    store = Archive(path)
     await store.start()
     probe = LoopProbe()
     probing = asyncio.create_task(probe.run())
     calls = hot_calls(layout, random.Random(13))
-    print("\nthrough AsyncStore, awaited on the loop (ms): call latency | loop hold meanwhile")
+    print("\nthrough Archive, awaited on the loop (ms): call latency | loop hold meanwhile")
     for name, make in calls.items():
         samples = []
         for i in range(ROUNDS.get(name, 1000) // 2):

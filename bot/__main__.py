@@ -10,13 +10,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
 
-from bot.config import Config, ConfigError
-from bot.corpus import CorpusError, default_corpus_path, load_corpus
+from bot.config import Config, ConfigError, heartbeat_path
+from bot.core.corpus import CorpusError, default_corpus_path, load_corpus
 
 
 @click.group()
@@ -125,8 +126,8 @@ def digest(
     corpus_path: Path | None,
 ) -> None:
     """Preview a chat's daily (or weekly) digest as its members would read it."""
-    from bot.digest_source import preview_digest
-    from bot.store import Store
+    from bot.archive import Store
+    from bot.archive.operations import preview_digest
 
     entries = _load_or_exit(corpus_path)
     store = Store.open(db_path)
@@ -142,7 +143,7 @@ def digest(
 @click.option("--chat", "chat_id", required=True, type=int, help="Chat id.")
 def export(db_path: Path, chat_id: int) -> None:
     """Print one chat's archive as JSON (what /export sends to its admins)."""
-    from bot.store import Store
+    from bot.archive import Store
 
     store = Store.open(db_path)
     if store.get_chat(chat_id) is None:
@@ -161,10 +162,6 @@ def export(db_path: Path, chat_id: int) -> None:
 @click.option("--max-age", default=180, show_default=True, help="Seconds a heartbeat stays fresh.")
 def health(db_path: Path, max_age: int) -> None:
     """Exit 0 if the running bot's schedule sweep ran recently (for container health checks)."""
-    import time
-
-    from bot.handlers.jobs import heartbeat_path
-
     beat = heartbeat_path(db_path)
     if not beat.exists():
         raise click.ClickException(f"no heartbeat at {beat}: is the bot running?")
@@ -176,7 +173,7 @@ def health(db_path: Path, max_age: int) -> None:
 
 def _config(**options: object) -> Config:
     try:
-        return Config.from_env(**options)
+        return Config.from_env(None, **options)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
 
@@ -208,7 +205,7 @@ def _setup_logging(config: Config) -> None:
 
 
 def _today(timezone: str) -> date:
-    from bot.schedule import local_date
+    from bot.core.schedule import local_date
 
     return local_date(datetime.now(UTC), timezone)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +77,6 @@ class Config:
     web_port: int = 8080
     retention_days: int = 0
     log_level: str = "INFO"
-    # Not from the environment: tests and the embedded sandbox set these directly.
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -100,6 +98,11 @@ class Config:
     def sandboxed(self) -> bool:
         """True when no token is set and the bot should run against its own sandbox."""
         return not self.token
+
+
+def heartbeat_path(db_path: Path) -> Path:
+    """Return the file the running bot touches every minute, beside the archive."""
+    return db_path.with_name(db_path.name + ".heartbeat")
 
 
 _TYPES = {f.name: f.type for f in fields(Config)}

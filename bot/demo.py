@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.compose.digest.render import render_plain
 from bot.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import polite_rate_limiter, running
-from bot.handlers.jobs import deliver_due
-from bot.render import render_plain
+from bot.handlers.sweep import deliver_due
 from bot.sandbox import Limits, Sandbox
 
 Echo = Callable[[str], None]
@@ -58,7 +58,7 @@ class Script:
         )
         self.now += timedelta(minutes=7)
         await self.settle()
-        return message["message_id"]
+        return int(message["message_id"])
 
     async def settle(self) -> None:
         """Wait until the bot has handled everything so far, then print what is new.
@@ -77,7 +77,9 @@ class Script:
     def last_post(self) -> int:
         """Return the id of the bot's latest morning post."""
         sent = self.sandbox.sent_messages(self.chat)
-        return next(s["message_id"] for s in reversed(sent) if "Counterpoint" in (s["text"] or ""))
+        return next(
+            int(s["message_id"]) for s in reversed(sent) if "Counterpoint" in (s["text"] or "")
+        )
 
     def print_new(self) -> None:
         """Print the chat's messages since the last call, as a transcript."""
@@ -109,7 +111,7 @@ def format_message(message: dict[str, Any], html: str | None) -> str:
 
 
 def _indent(text: str) -> str:
-    lines = []
+    lines: list[str] = []
     for line in text.splitlines() or [""]:
         wrapped = textwrap.wrap(line, WIDTH - 4, replace_whitespace=False) or [""]
         lines.extend("    " + part for part in wrapped)

@@ -7,13 +7,13 @@ import logging
 import signal
 from pathlib import Path
 
-from telegram import Update
-
+from bot.archive import Store
 from bot.config import Config
 from bot.handlers import build_application
-from bot.handlers.app import running
-from bot.handlers.delivery import post_digest_now
-from bot.store import Store
+from bot.handlers.app import run_on_telegram, running
+from bot.handlers.outbox import post_digest_now
+from bot.sandbox import Sandbox
+from bot.webchat import start_webchat
 
 logger = logging.getLogger(__name__)
 
@@ -24,24 +24,11 @@ def run_bot(config: Config) -> None:
     if config.sandboxed:
         asyncio.run(run_embedded(config))
         return
-    app = build_application(config)
-    if config.webhook_url:
-        app.run_webhook(
-            listen=config.listen,
-            port=config.port,
-            webhook_url=config.webhook_url,
-            secret_token=config.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    run_on_telegram(build_application(config), config)
 
 
 async def run_embedded(config: Config) -> None:
     """The no-token default: sandbox Bot API, the real bot and the web chat in one process."""
-    from bot.sandbox import Sandbox
-    from bot.webchat import start_webchat
-
     stop = stop_on_signals()  # first, so a SIGTERM during start-up still stops cleanly
     # Each run's sandbox is a new small Telegram; its chats get ids the archive has not seen.
     sandbox = Sandbox(first_chat_number=next_chat_number(config.db_path))

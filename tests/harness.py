@@ -18,7 +18,7 @@ from telegram.ext import Application
 from bot.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import running
-from bot.handlers.jobs import deliver_due
+from bot.handlers.sweep import deliver_due
 from bot.sandbox import Sandbox
 
 START = datetime(2030, 3, 5, 10, 0, tzinfo=UTC)  # a Tuesday, years ahead of any real clock

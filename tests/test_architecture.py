@@ -1,49 +1,123 @@
-"""The core never imports Telegram: it can be read and tested without a network."""
+"""The layout is the architecture: each package imports only the layers below it.
+
+core <- compose <- archive <- handlers <- (runner, demo, the command line); the sandbox and the
+web chat stand apart. Only handlers/, sandbox/ and webchat/ speak Telegram, nothing imports
+inside a function (except the command line, to keep ``--help`` fast), and there is no cycle.
+"""
+
+from __future__ import annotations
 
 import ast
+import sys
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-CORE = sorted(
-    p
-    for p in BOT.glob("*.py")
-    if p.name not in {"__main__.py", "runner.py", "webchat.py", "demo.py"}
-)
+MODULES = sorted(BOT.rglob("*.py"))
+STDLIB = sys.stdlib_module_names
+
+# package -> the parts of bot/ and the third-party packages it may import
+ALLOWED: dict[str, tuple[set[str], set[str]]] = {
+    "core": ({"core"}, set()),
+    "compose": ({"core", "compose"}, set()),
+    "archive": ({"core", "compose", "archive"}, {"sqlite_utils"}),
+    "handlers": ({"core", "compose", "archive", "handlers", "config"}, {"telegram"}),
+    "sandbox": ({"sandbox"}, {"aiohttp", "multidict"}),
+    "webchat": ({"sandbox", "webchat"}, {"aiohttp"}),
+    "config": (set(), set()),
+    "logs": (set(), set()),
+}
+TELEGRAM_SPEAKERS = {"handlers", "sandbox", "webchat"}
 
 
-def imported_modules(path: Path) -> set[str]:
+def module_name(path: Path) -> str:
+    parts = path.relative_to(BOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def part_of(name: str) -> str:
+    """Return the package (or top-level module) of bot a dotted name belongs to."""
+    return name.split(".")[1] if name.startswith("bot.") else name
+
+
+def imports_of(path: Path) -> list[tuple[str, bool]]:
+    """Return (imported module, inside a function?) for every import in the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
+    found: list[tuple[str, bool]] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, in_function) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
+                found.extend(_from_import(child, in_function))
+            visit(child, inner)
+
+    visit(tree, False)
+    return found
+
+
+def _from_import(node: ast.ImportFrom, in_function: bool) -> list[tuple[str, bool]]:
+    # "from bot.core import schedule" imports the submodule bot.core.schedule.
+    assert node.module is not None
+    names = []
+    for alias in node.names:
+        candidate = f"{node.module}.{alias.name}"
+        is_module = candidate.startswith("bot.") and _exists(candidate)
+        names.append((candidate if is_module else node.module, in_function))
     return names
 
 
-@pytest.mark.parametrize("module", CORE, ids=lambda p: p.name)
-def test_core_module_does_not_import_telegram(module):
-    telegram = {
-        m
-        for m in imported_modules(module)
-        if m.split(".")[0] in {"telegram", "bot"}
-        and (
-            m.startswith("telegram") or m.startswith("bot.handlers") or m.startswith("bot.sandbox")
-        )
+def _exists(dotted: str) -> bool:
+    path = BOT.parent.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def bot_parts(path: Path) -> set[str]:
+    return {part_of(name) for name, _ in imports_of(path) if name.startswith("bot.")}
+
+
+def third_party(path: Path) -> set[str]:
+    tops = {name.split(".")[0] for name, _ in imports_of(path)}
+    return {top for top in tops if top not in STDLIB and top not in {"bot", "__future__"}}
+
+
+LAYERED = [p for p in MODULES if part_of(module_name(p)) in ALLOWED]
+
+
+@pytest.mark.parametrize("path", LAYERED, ids=lambda p: module_name(p))
+def test_each_module_imports_only_the_layers_below_it(path: Path) -> None:
+    parts, packages = ALLOWED[part_of(module_name(path))]
+    assert (bot_parts(path) - parts, third_party(path) - packages) == (set(), set())
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_only_the_shell_the_sandbox_and_the_web_chat_import_telegram(path: Path) -> None:
+    speaks = any(name.split(".")[0] == "telegram" for name, _ in imports_of(path))
+    assert not speaks or part_of(module_name(path)) in TELEGRAM_SPEAKERS
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_nothing_imports_inside_a_function_but_the_command_line(path: Path) -> None:
+    inside = [name for name, in_function in imports_of(path) if in_function]
+    assert inside == [] or path.name == "__main__.py"
+
+
+def test_there_is_no_import_cycle_function_level_imports_included() -> None:
+    graph = {
+        module_name(path): {name for name, _ in imports_of(path) if name.startswith("bot.")}
+        for path in MODULES
     }
-    assert telegram == set()
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        pytest.fail(f"import cycle: {' -> '.join(error.args[1])}")
+    assert set(graph) <= set(order)
 
 
-def test_core_is_not_empty():
-    names = {p.name for p in CORE}
-    assert {
-        "corpus.py",
-        "store.py",
-        "threads.py",
-        "digest.py",
-        "schedule.py",
-        "config.py",
-    } <= names
+def test_every_layer_has_its_package() -> None:
+    packages = {p.parent.name for p in BOT.glob("*/__init__.py")}
+    assert {"core", "compose", "archive", "handlers", "sandbox", "webchat"} <= packages

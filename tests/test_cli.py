@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from bot.__main__ import cli
-from bot.store import Store
+from bot.archive.store import Store
 
 CHAT = -1001234567890
 

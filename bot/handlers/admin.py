@@ -5,27 +5,29 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
 
 from telegram import Chat, Update
 from telegram.constants import ChatMemberStatus
-from telegram.ext import ContextTypes
 
-from bot import schedule, views
+from bot.archive import rows
+from bot.compose import help, views
+from bot.core import schedule
+from bot.core.schedule import ScheduleError
 from bot.handlers.chats import ensure_chat
-from bot.handlers.jobs import schedule_chat, unschedule_chat
-from bot.handlers.runtime import Commons, commons
-from bot.schedule import ScheduleError
+from bot.handlers.outbox import reply
+from bot.handlers.state import Commons, Context, unschedule_chat
+from bot.handlers.sweep import schedule_chat
 
 logger = logging.getLogger(__name__)
 
 PURGE_CONFIRM_SECONDS = 120
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
-async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def is_admin(update: Update, context: Context) -> bool:
     """True if the sender may change this chat's settings (cached for a few minutes)."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
     assert chat is not None and message is not None
@@ -35,7 +37,7 @@ async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return True  # an anonymous admin posts as the group itself
     if user is None:
         return False
-    state = commons(context)
+    state = context.commons
     cached = state.cached_admin(chat.id, user.id)
     if cached is not None:
         return cached
@@ -49,38 +51,36 @@ def admins_only(handler: Handler) -> Handler:
     """Wrap a command so that non-admins get a polite refusal instead."""
 
     @wraps(handler)
-    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def guarded(update: Update, context: Context) -> None:
         if await is_admin(update, context):
             await handler(update, context)
         else:
-            await _reply(update, "Sorry, only this chat's admins can change that.")
+            await reply(update, "Sorry, only this chat's admins can change that.")
 
     return guarded
 
 
-async def _update_settings(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, **settings: Any
-) -> dict[str, Any]:
+async def _update_settings(update: Update, context: Context, **settings: Any) -> rows.Chat:
     """Save settings, rebuild the chat's jobs at once, and confirm with the new schedule."""
-    state = commons(context)
+    state = context.commons
     chat = await ensure_chat(state, update)
     chat = await state.store.update_chat(chat["id"], **settings)
     schedule_chat(context.application, chat)
-    await _reply(update, views.render_schedule(chat, state.now()))
+    await reply(update, views.render_schedule(chat, state.now()))
     return chat
 
 
 def _setting_command(usage: str, parse: Callable[[list[str]], dict[str, Any]]) -> Handler:
     """Build an admin command that parses its arguments into settings, or explains usage."""
 
-    async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def command(update: Update, context: Context) -> None:
         try:
             settings = parse(list(context.args or []))
         except ScheduleError as error:
-            await _reply(update, f"{views.escape(str(error))}\n\n{usage}")
+            await reply(update, views.render_setting_error(str(error), usage))
             return
         except (IndexError, ValueError):
-            await _reply(update, usage)
+            await reply(update, usage)
             return
         await _update_settings(update, context, **settings)
 
@@ -135,58 +135,58 @@ setweekly = _setting_command(
 
 
 @admins_only
-async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pause(update: Update, context: Context) -> None:
     """/pause: no posts or digests until /resume; paused days are not caught up."""
-    state = commons(context)
+    state = context.commons
     chat = await ensure_chat(state, update)
     await state.store.update_chat(chat["id"], paused=True)
     unschedule_chat(context.application, chat["id"])
-    await _reply(update, "Paused: no posts or digests until an admin sends /resume.")
+    await reply(update, "Paused: no posts or digests until an admin sends /resume.")
 
 
 @admins_only
-async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def resume(update: Update, context: Context) -> None:
     """/resume: posts and digests start again from the next slot."""
-    state = commons(context)
+    state = context.commons
     chat = await ensure_chat(state, update)
     # Days skipped while paused are not caught up: mark today's passed slots as skipped.
-    for kind, day in views.passed_slots(chat, state.now()):
-        await state.store.skip_slot(chat["id"], day, kind, now=state.timestamp())
+    passed = schedule.passed_slots(chat, state.now())
+    await state.store.skip_slots(chat["id"], passed, now=state.timestamp())
     await _update_settings(update, context, paused=False)
 
 
 @admins_only
-async def skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def skip(update: Update, context: Context) -> None:
     """/skip: move on to the next passage without posting this one."""
-    state = commons(context)
+    state = context.commons
     chat = await ensure_chat(state, update)
     skipped = await state.store.advance_corpus(chat["id"])
     entry = state.corpus[skipped % len(state.corpus)]
-    await _reply(
+    await reply(
         update, views.render_skipped(entry, state.corpus[(skipped + 1) % len(state.corpus)])
     )
 
 
 @admins_only
-async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def topic(update: Update, context: Context) -> None:
     """/topic, sent inside a forum topic: post there from now on (in General: post in General)."""
     message = update.effective_message
     assert message is not None
     if not message.chat.is_forum:
-        await _reply(update, "/topic is for groups with topics; here I post in the chat itself.")
+        await reply(update, "/topic is for groups with topics; here I post in the chat itself.")
         return
     thread_id = message.message_thread_id if message.is_topic_message else None
-    state = commons(context)
+    state = context.commons
     chat = await ensure_chat(state, update)
     await state.store.update_chat(chat["id"], topic_thread_id=thread_id, is_forum=True)
     where = "this topic" if thread_id else "General"
-    await _reply(update, f"From now on I post the passages and digests in {where}.")
+    await reply(update, f"From now on I post the passages and digests in {where}.")
 
 
 @admins_only
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export(update: Update, context: Context) -> None:
     """/export: the chat's archive as a JSON document, for its admins."""
-    state = commons(context)
+    state = context.commons
     chat = await ensure_chat(state, update)
     archive = await state.store.export_chat(chat["id"])
     data = json.dumps(archive, ensure_ascii=False, indent=2).encode()
@@ -198,31 +198,23 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @admins_only
-async def purge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def purge(update: Update, context: Context) -> None:
     """/purge, then /purge confirm within two minutes: delete this chat's whole archive."""
-    state = commons(context)
+    state = context.commons
     chat = await ensure_chat(state, update)
     if [a.lower() for a in context.args or []] != ["confirm"]:
         state.purge_requests[chat["id"]] = time.monotonic()
-        await _reply(update, views.PURGE_WARNING)
+        await reply(update, help.PURGE_WARNING)
         return
     asked = state.purge_requests.pop(chat["id"], None)
     if asked is None or time.monotonic() - asked > PURGE_CONFIRM_SECONDS:
-        await _reply(update, "Send /purge first; then /purge confirm within two minutes.")
+        await reply(update, "Send /purge first; then /purge confirm within two minutes.")
         return
     await _purge(state, chat["id"])
     unschedule_chat(context.application, chat["id"])
-    await _reply(
-        update, "Purged: nothing of this chat is stored any more. I have stopped posting."
-    )
+    await reply(update, "Purged: nothing of this chat is stored any more. I have stopped posting.")
 
 
 async def _purge(state: Commons, chat_id: int) -> None:
     await state.store.purge_chat(chat_id)
     logger.info("chat %s purged", chat_id)
-
-
-async def _reply(update: Update, text: str) -> None:
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(text)

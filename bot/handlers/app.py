@@ -11,7 +11,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     BaseRateLimiter,
     ChatMemberHandler,
@@ -21,46 +20,56 @@ from telegram.ext import (
     filters,
 )
 
-from bot.asyncstore import AsyncStore
+from bot.archive import Archive
+from bot.compose.help import COMMANDS
 from bot.config import Config
-from bot.corpus import Entry, load_corpus
-from bot.handlers import admin, chats, commands, curiosity, replies
+from bot.core.corpus import Entry, load_corpus
+from bot.handlers import admin, chats, commands, incoming
 from bot.handlers.errors import log_error
-from bot.handlers.jobs import start_schedules
-from bot.handlers.runtime import COMMONS_KEY, Clock, Commons, system_clock
+from bot.handlers.state import (
+    COMMONS_KEY,
+    CONTEXT_TYPES,
+    App,
+    Clock,
+    Commons,
+    commons_of,
+    system_clock,
+)
+from bot.handlers.sweep import reschedule_with, start_schedules
 
 logger = logging.getLogger(__name__)
 
 UPDATE_QUEUE_SIZE = 100
 
-# (command, what /help and Telegram's command menu say, callback). Order is the menu's order.
-COMMANDS = (
-    ("start", "What this bot does", commands.start),
-    ("help", "What this bot does, and its commands", commands.start),
-    ("today", "Today's passage again", commands.today),
-    ("curious", "Say what you are curious about today", curiosity.curious),
-    ("curiosities", "What members are curious about today", curiosity.curiosities),
-    ("thread", "Reply to a message with this to see its thread", commands.thread),
-    ("search", "Search this chat's conversations", commands.search),
-    ("digest", "Today's digest so far", commands.digest),
-    ("week", "This week's digest so far", commands.week),
-    ("status", "Time zone, next post, and what I can see", commands.status),
-    ("privacy", "What is stored, and how to leave", commands.privacy),
-    ("optout", "Stop storing what you say", commands.optout),
-    ("optin", "Take part again", commands.optin),
-    ("forgetme", "Delete everything you said, everywhere", commands.forgetme),
-    ("settz", "Admins: set the time zone (Area/City)", admin.settz),
-    ("settime", "Admins: set the morning post time", admin.settime),
-    ("setdigest", "Admins: set the evening digest time", admin.setdigest),
-    ("setweekly", "Admins: set the weekly digest day and time", admin.setweekly),
-    ("quietday", "Admins: on a quiet day, one line or nothing", admin.quietday),
-    ("pause", "Admins: pause posts and digests", admin.pause),
-    ("resume", "Admins: resume posts and digests", admin.resume),
-    ("skip", "Admins: skip to the next passage", admin.skip),
-    ("topic", "Admins: post in this forum topic", admin.topic),
-    ("export", "Admins: this chat's archive as JSON", admin.export),
-    ("purge", "Admins: delete this chat's archive", admin.purge),
-)
+# What answers each command of the table in bot.compose.help (which also gives /help and the
+# menu their order and wording).
+CALLBACKS = {
+    "start": commands.start,
+    "help": commands.start,
+    "today": commands.today,
+    "curious": incoming.curious,
+    "curiosities": incoming.curiosities,
+    "thread": commands.thread,
+    "search": commands.search,
+    "digest": commands.digest,
+    "week": commands.week,
+    "status": commands.status,
+    "privacy": commands.privacy,
+    "optout": commands.optout,
+    "optin": commands.optin,
+    "forgetme": commands.forgetme,
+    "settz": admin.settz,
+    "settime": admin.settime,
+    "setdigest": admin.setdigest,
+    "setweekly": admin.setweekly,
+    "quietday": admin.quietday,
+    "pause": admin.pause,
+    "resume": admin.resume,
+    "skip": admin.skip,
+    "topic": admin.topic,
+    "export": admin.export,
+    "purge": admin.purge,
+}
 
 
 def polite_rate_limiter(per_second: float = 29, per_group_per_minute: int = 20) -> AIORateLimiter:
@@ -87,11 +96,12 @@ def build_application(
     clock: Clock = system_clock,
     corpus: list[Entry] | None = None,
     rate_limiter: BaseRateLimiter | None = None,
-) -> Application:
+) -> App:
     """Return the bot's Application with every handler registered, not yet started."""
     builder = (
         ApplicationBuilder()
         .token(config.token or "")
+        .context_types(CONTEXT_TYPES)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -107,44 +117,51 @@ def build_application(
     )
     if config.base_url:
         builder = builder.base_url(config.base_url)
-    app = builder.build()
+    app: App = builder.build()
     corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
-    app.bot_data[COMMONS_KEY] = Commons(config, AsyncStore(config.db_path), corpus, clock)
+    state = Commons(config, Archive(config.db_path), corpus, clock)
+    state.reschedule = reschedule_with(app)
+    app.bot_data[COMMONS_KEY] = state
     register_handlers(app)
     return app
 
 
-def register_handlers(app: Application) -> None:
+def register_handlers(app: App) -> None:
     """Add every handler. Order matters: group -1 stores replies before anything answers."""
     plain = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    app.add_handler(MessageHandler(plain, replies.record_reply), group=-1)
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, replies.record_edit), -1)
+    app.add_handler(MessageHandler(plain, incoming.record_reply), group=-1)
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, incoming.record_edit), -1)
+    # After the reply is stored (group -1), its #curious is noted and confirmed.
+    tagged = plain & filters.TEXT & filters.Regex(incoming.CURIOUS_TAG)
+    app.add_handler(MessageHandler(tagged, incoming.tagged_curiosity))
     app.add_handler(ChatMemberHandler(chats.track_chats, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrate_chat))
-    for name, _, callback in COMMANDS:
-        app.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
+    for command in COMMANDS:
+        callback = CALLBACKS[command.name]
+        app.add_handler(CommandHandler(command.name, callback, filters=filters.UpdateType.MESSAGE))
     app.add_error_handler(log_error)
 
 
-async def post_init(app: Application) -> None:
+async def post_init(app: App) -> None:
     """Open the archive, learn who we are, publish the commands, rebuild the schedule."""
-    state: Commons = app.bot_data[COMMONS_KEY]
+    state = commons_of(app)
     await state.store.start()
     me = await app.bot.get_me()
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text, _ in COMMANDS[1:]])
+    menu = [BotCommand(c.name, c.menu_text) for c in COMMANDS if c.name != "start"]
+    await app.bot.set_my_commands(menu)
     await start_schedules(app)
     logger.info("ready as @%s with %d passages", me.username, len(state.corpus))
 
 
-async def post_shutdown(app: Application) -> None:
+async def post_shutdown(app: App) -> None:
     """Close the archive."""
-    await app.bot_data[COMMONS_KEY].store.close()
+    await commons_of(app).store.close()
 
 
 @asynccontextmanager
-async def running(app: Application, *, poll_timeout: float = 10) -> AsyncIterator[Application]:
+async def running(app: App, *, poll_timeout: float = 10) -> AsyncIterator[App]:
     """Run the application with long polling inside an already running event loop."""
     async with app:
         await post_init(app)
@@ -161,6 +178,15 @@ async def running(app: Application, *, poll_timeout: float = 10) -> AsyncIterato
             await post_shutdown(app)
 
 
-async def wait_forever() -> None:
-    """Sleep until cancelled (the runner's main task, ended by a signal)."""
-    await asyncio.Event().wait()
+def run_on_telegram(app: App, config: Config) -> None:
+    """Run until SIGINT or SIGTERM: a webhook if configured, else long polling."""
+    if config.webhook_url:
+        app.run_webhook(
+            listen=config.listen,
+            port=config.port,
+            webhook_url=config.webhook_url,
+            secret_token=config.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -6,12 +6,13 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+
+from bot.handlers.state import Context
 
 logger = logging.getLogger(__name__)
 
 
-async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def log_error(update: object, context: Context) -> None:
     """Log the error with its traceback and keep going; apologise in the chat if there is one."""
     # Log the error first, so we see it even if the apology fails to send.
     chat_id = (

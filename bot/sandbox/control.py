@@ -284,7 +284,8 @@ class Control:
 
     def callback_answer(self, query_id: str) -> dict[str, Any] | None:
         """Return how the bot answered a button press (None if not yet)."""
-        return self.world.callbacks[query_id]["answer"]
+        answer: dict[str, Any] | None = self.world.callbacks[query_id]["answer"]
+        return answer
 
     async def migrate_to_supergroup(self, chat: Ref, *, by: Ref | None = None) -> dict[str, Any]:
         """Upgrade a group: migrate service messages in both chats; the old id then fails."""

@@ -283,7 +283,7 @@ class World:
         parent = message.get("reply_to_message")
         if parent is None or is_implicit_topic_reply(message):
             return False
-        return parent.get("from", {}).get("id") == self.bot_id
+        return bool(parent.get("from", {}).get("id") == self.bot_id)
 
     def _is_command_for_bot(self, message: dict[str, Any]) -> bool:
         first = (message.get("entities") or [{}])[0]

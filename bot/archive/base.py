@@ -1,0 +1,58 @@
+"""What every part of the archive shares: the connection, row helpers and common SQL.
+
+``bot.archive.store.Store`` combines the mixins built on ``StoreBase``; nothing else uses them.
+``Row`` is what sqlite-utils returns; the methods the rest of the bot calls give typed rows
+(``bot.archive.rows``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+Row = dict[str, Any]
+
+POST_COLUMNS = (
+    "chat_id, local_date, kind, passage_id, message_id, thread_id, status, claimed_at, "
+    "sent_at, error"
+)
+AUTHOR = "COALESCE(NULLIF(u.first_name, ''), s.title, '')"
+MESSAGE_SELECT = f"""
+SELECT m.chat_id, m.message_id, m.root_message_id, m.reply_to_message_id, m.user_id,
+    m.sender_chat_id, {AUTHOR} AS author, COALESCE(u.opted_out, 0) AS opted_out,
+    m.kind, m.text, m.date, m.edited_at
+FROM messages m
+LEFT JOIN users u ON u.id = m.user_id
+LEFT JOIN sender_chats s ON s.id = m.sender_chat_id
+"""
+
+
+def as_bools(row: Row, *keys: str) -> Row:
+    """Return the row with those columns as True and False (SQLite keeps 0 and 1)."""
+    for key in keys:
+        row[key] = bool(row[key])
+    return row
+
+
+def as_authored(row: Row) -> Row:
+    """Return a message, curiosity or search hit with its author's opted_out as a bool."""
+    return as_bools(row, "opted_out")
+
+
+class StoreBase:
+    """The connection and the small queries every part of the archive uses."""
+
+    db: Database
+
+    def _one(self, sql: str, params: Any = ()) -> Row | None:
+        return next(self.db.query(sql, params), None)
+
+    def _ensure_author(self, user_id: int | None, sender_chat_id: int | None) -> None:
+        # A row to point at, even if the name was never seen; the name fills in later.
+        if user_id is not None:
+            self.db.execute("INSERT OR IGNORE INTO users (id) VALUES (?)", (user_id,))
+        if sender_chat_id is not None:
+            self.db.execute(
+                "INSERT OR IGNORE INTO sender_chats (id) VALUES (?)", (sender_chat_id,)
+            )

@@ -1,0 +1,174 @@
+"""The archive's reply threads: messages under each passage post, their edits, and search.
+
+Nothing is stored from a person who opted out or was forgotten: the insert itself checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import cast
+
+from bot.archive.base import AUTHOR, MESSAGE_SELECT, Row, StoreBase, as_authored
+from bot.archive.rows import Hit, Incoming, Message
+
+MAX_SEARCH_TERMS = 16
+MAX_SEARCH_RESULTS = 100
+
+NOT_SILENCED = "NOT EXISTS (SELECT 1 FROM users WHERE id = :user_id AND (opted_out OR forgotten))"
+MESSAGE_FIELDS = (
+    "chat_id, message_id, root_message_id, reply_to_message_id, user_id, sender_chat_id, kind, "
+    "text, date"
+)
+MESSAGE_VALUES = ", ".join(f":{name}" for name in MESSAGE_FIELDS.split(", "))
+INSERT_MESSAGE = f"""
+INSERT OR IGNORE INTO messages ({MESSAGE_FIELDS}) SELECT {MESSAGE_VALUES} WHERE {NOT_SILENCED}
+"""
+INSERT_INCOMING = f"INSERT INTO temp.incoming VALUES ({MESSAGE_VALUES})"
+STORE_INCOMING = f"""
+INSERT OR IGNORE INTO messages ({MESSAGE_FIELDS})
+SELECT {MESSAGE_FIELDS} FROM temp.incoming AS i
+WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = i.user_id AND (opted_out OR forgotten))
+ORDER BY i.rowid
+"""
+# Newest first by rowid, which is arrival order: FTS5 walks its index backwards and stops at
+# the limit, where ORDER BY date would fetch and sort every match in the chat.
+SEARCH_MESSAGES = f"""
+SELECT 'message' AS kind, m.chat_id, m.message_id, {AUTHOR} AS author,
+    COALESCE(u.opted_out, 0) AS opted_out, m.text, m.date, NULL AS local_date
+FROM messages_fts f
+JOIN messages m ON m.id = f.rowid
+LEFT JOIN users u ON u.id = m.user_id
+LEFT JOIN sender_chats s ON s.id = m.sender_chat_id
+WHERE messages_fts MATCH :match AND m.chat_id = :chat_id
+ORDER BY f.rowid DESC LIMIT :limit
+"""
+SEARCH_CURIOSITIES = """
+SELECT 'curiosity' AS kind, c.chat_id, c.message_id, COALESCE(u.first_name, '') AS author,
+    COALESCE(u.opted_out, 0) AS opted_out, c.text, c.created_at AS date, c.local_date
+FROM curiosities_fts f
+JOIN curiosities c ON c.id = f.rowid
+LEFT JOIN users u ON u.id = c.user_id
+WHERE curiosities_fts MATCH :match AND c.chat_id = :chat_id
+ORDER BY f.rowid DESC LIMIT :limit
+"""
+
+
+def fts_query(text: str, chat_id: int | None = None) -> str | None:
+    """Return an FTS5 expression matching every word of ``text`` literally, or None if none.
+
+    With ``chat_id``, the expression also asks for that chat's token, which the index holds.
+    """
+    words = [w for w in text.replace("\x00", " ").split() if any(ch.isalnum() for ch in w)]
+    if not words:
+        return None
+    # Each word becomes a quoted phrase, so FTS5 operators (AND, NEAR, *, -, ^, :) in user
+    # input are searched for as text instead of being obeyed.
+    phrases = " ".join('"' + w.replace('"', '""') + '"' for w in words[:MAX_SEARCH_TERMS])
+    if chat_id is None:
+        return phrases
+    # The tokenizer drops the minus sign, so a group and a person can share a token; the
+    # query's own chat_id condition keeps them apart.
+    return f'chat_id : "{abs(chat_id)}" AND text : ({phrases})'
+
+
+class MessagesMixin(StoreBase):
+    """Thread replies: storing, editing, walking a thread, and full-text search."""
+
+    @staticmethod
+    def _message_params(message: Incoming) -> Row:
+        return {
+            "chat_id": message["chat_id"],
+            "message_id": message["message_id"],
+            "root_message_id": message["root_message_id"],
+            "reply_to_message_id": message.get("reply_to_message_id"),
+            "user_id": message.get("user_id"),
+            "sender_chat_id": message.get("sender_chat_id"),
+            "kind": message.get("kind") or "text",
+            "text": message.get("text") or "",
+            "date": message["date"],
+        }
+
+    def store_message(self, message: Incoming) -> bool:
+        """Return True if the message is new and stored; False if known or its author silenced."""
+        params = self._message_params(message)
+        with self.db.atomic():
+            self._ensure_author(params["user_id"], params["sender_chat_id"])
+            return self.db.execute(INSERT_MESSAGE, params).rowcount == 1
+
+    def store_messages(self, messages: Iterable[Incoming]) -> int:
+        """Store many messages in one transaction, like store_message; return how many are new."""
+        rows = [self._message_params(m) for m in messages]
+        with self.db.atomic():
+            # sqlite-utils has no executemany; the raw connection runs inside its transaction.
+            users = {(r["user_id"],) for r in rows if r["user_id"] is not None}
+            senders = {(r["sender_chat_id"],) for r in rows if r["sender_chat_id"] is not None}
+            self.db.conn.executemany("INSERT OR IGNORE INTO users (id) VALUES (?)", users)
+            self.db.conn.executemany("INSERT OR IGNORE INTO sender_chats (id) VALUES (?)", senders)
+            self.db.execute(f"CREATE TEMP TABLE incoming ({MESSAGE_FIELDS})")
+            self.db.conn.executemany(INSERT_INCOMING, rows)
+            # One statement moves them all: FTS5 writes its buffered index at the end of every
+            # statement, so row-by-row inserts would make a tiny index segment per message.
+            stored = self.db.execute(STORE_INCOMING).rowcount
+            self.db.execute("DROP TABLE temp.incoming")
+        return stored
+
+    def edit_message(self, chat_id: int, message_id: int, *, text: str, edited_at: int) -> bool:
+        """Replace a stored message's text; True if a row changed (older edits are ignored)."""
+        cursor = self.db.execute(
+            """UPDATE messages SET text = :text, edited_at = :edited_at
+            WHERE chat_id = :chat_id AND message_id = :message_id
+                AND (edited_at IS NULL OR edited_at < :edited_at
+                    OR (edited_at = :edited_at AND text != :text))""",
+            {"chat_id": chat_id, "message_id": message_id, "text": text, "edited_at": edited_at},
+        )
+        return cursor.rowcount == 1
+
+    def get_message(self, chat_id: int, message_id: int) -> Message | None:
+        """Return a stored message with its author's name, or None."""
+        row = self._one(
+            f"{MESSAGE_SELECT} WHERE m.chat_id = ? AND m.message_id = ?", (chat_id, message_id)
+        )
+        return cast(Message, as_authored(row)) if row else None
+
+    def thread_root(self, chat_id: int, message_id: int) -> int | None:
+        """Return the root of the thread holding that message (a passage post: itself), or None."""
+        row = self._one(
+            """SELECT root_message_id AS root FROM messages
+            WHERE chat_id = :chat AND message_id = :id
+            UNION ALL
+            SELECT message_id FROM posts
+            WHERE chat_id = :chat AND message_id = :id AND kind = 'passage'
+            LIMIT 1""",
+            {"chat": chat_id, "id": message_id},
+        )
+        return None if row is None else int(row["root"])
+
+    def thread_messages(self, chat_id: int, root_message_id: int) -> list[Message]:
+        """Return every stored message under that root, by (date, message_id)."""
+        rows = self.db.query(
+            f"{MESSAGE_SELECT} WHERE m.chat_id = ? AND m.root_message_id = ? "
+            "ORDER BY m.date, m.message_id",
+            (chat_id, root_message_id),
+        )
+        return [cast(Message, as_authored(row)) for row in rows]
+
+    def thread_of(self, chat_id: int, message_id: int) -> list[Message]:
+        """Return the whole thread holding that message or post, or [] if it is in none."""
+        root = self.thread_root(chat_id, message_id)
+        return [] if root is None else self.thread_messages(chat_id, root)
+
+    # search
+
+    def search(self, chat_id: int, query: str, limit: int = 20) -> list[Hit]:
+        """Return the chat's messages and curiosities holding every word of query, newest first."""
+        match = fts_query(query, chat_id)
+        if match is None or limit <= 0:
+            return []
+        limit = min(limit, MAX_SEARCH_RESULTS)
+        params = {"match": match, "chat_id": chat_id, "limit": limit}
+        rows = [
+            *self.db.query(SEARCH_MESSAGES, params),
+            *self.db.query(SEARCH_CURIOSITIES, params),
+        ]
+        rows.sort(key=lambda row: (row["date"], row["message_id"] or 0), reverse=True)
+        return [cast(Hit, as_authored(row)) for row in rows[:limit]]

@@ -1,0 +1,219 @@
+"""The archive's people: names, curiosities, and the privacy operations that leave no trace.
+
+Opting out, forgetting, purging a chat, retention and export live here. Forgetting and opting
+out act on a person and retention on age, in every chat at once.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from bot.archive.base import MESSAGE_SELECT, POST_COLUMNS, as_authored, as_bools
+from bot.archive.chats import ChatsMixin
+from bot.archive.rows import Curiosity, Export, Person
+from bot.archive.schema import FTS_TABLES
+
+USER_FLAGS = ("opted_out", "forgotten")
+DAY_SECONDS = 86_400
+
+CURIOSITY_SELECT = """
+SELECT c.id, c.chat_id, c.user_id, COALESCE(u.first_name, '') AS author,
+    COALESCE(u.opted_out, 0) AS opted_out, c.local_date, c.text, c.message_id, c.created_at
+FROM curiosities c
+LEFT JOIN users u ON u.id = c.user_id
+"""
+# Names are kept only while something refers to them, or while they hold a privacy choice.
+DROP_ORPHAN_PEOPLE = """
+DELETE FROM users WHERE NOT opted_out AND NOT forgotten
+    AND NOT EXISTS (SELECT 1 FROM messages WHERE user_id = users.id)
+    AND NOT EXISTS (SELECT 1 FROM curiosities WHERE user_id = users.id);
+DELETE FROM sender_chats
+    WHERE NOT EXISTS (SELECT 1 FROM messages WHERE sender_chat_id = sender_chats.id);
+"""
+
+
+class PeopleMixin(ChatsMixin):
+    """Who spoke, what they allow, what they asked, and removing or exporting it all."""
+
+    def upsert_user(self, user_id: int, *, first_name: str, username: str | None = None) -> None:
+        """Remember a person's current name (nothing is kept for a forgotten person)."""
+        self.db.execute(
+            """INSERT INTO users (id, first_name, username) VALUES (?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,
+                username = excluded.username
+            WHERE NOT forgotten""",
+            (user_id, first_name or "", username),
+        )
+
+    def upsert_sender_chat(self, chat_id: int, *, title: str | None) -> None:
+        """Remember the name of a channel or anonymous admin that speaks as a chat."""
+        self.db.execute(
+            "INSERT INTO sender_chats (id, title) VALUES (?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET title = excluded.title",
+            (chat_id, title or ""),
+        )
+
+    def get_user(self, user_id: int) -> Person | None:
+        """Return what is kept about a person, or None."""
+        row = self._one(
+            "SELECT id, first_name, username, opted_out, forgotten FROM users WHERE id = ?",
+            (user_id,),
+        )
+        return None if row is None else cast(Person, as_bools(row, *USER_FLAGS))
+
+    def is_silenced(self, user_id: int | None) -> bool:
+        """Return True if the person opted out or was forgotten: store nothing of theirs."""
+        user = self.get_user(user_id) if user_id is not None else None
+        return bool(user and (user["opted_out"] or user["forgotten"]))
+
+    def opt_out(self, user_id: int) -> None:
+        """Stop keeping anything new from this person (what is stored stays)."""
+        self.db.execute(
+            "INSERT INTO users (id, opted_out) VALUES (?, 1) "
+            "ON CONFLICT (id) DO UPDATE SET opted_out = 1",
+            (user_id,),
+        )
+
+    def opt_in(self, user_id: int) -> None:
+        """Keep this person's replies and curiosities again."""
+        self.db.execute("UPDATE users SET opted_out = 0, forgotten = 0 WHERE id = ?", (user_id,))
+
+    def forget_user(self, user_id: int) -> int:
+        """Delete a person's messages and curiosities in every chat; return how many rows went."""
+        with self.db.atomic():
+            deleted = self.db.execute(
+                "DELETE FROM messages WHERE user_id = ?", (user_id,)
+            ).rowcount
+            deleted += self.db.execute(
+                "DELETE FROM curiosities WHERE user_id = ?", (user_id,)
+            ).rowcount
+            # The id stays, with no name, so that later updates from them are refused.
+            self.db.execute(
+                "INSERT INTO users (id, forgotten) VALUES (?, 1) ON CONFLICT (id) DO UPDATE "
+                "SET first_name = '', username = NULL, forgotten = 1",
+                (user_id,),
+            )
+        self._scrub(deleted)
+        return deleted
+
+    # curiosities
+
+    def add_curiosity(
+        self,
+        chat_id: int,
+        *,
+        user_id: int | None,
+        local_date: str,
+        text: str,
+        message_id: int | None = None,
+        now: int,
+    ) -> int | None:
+        """Return the curiosity's id (the existing one for a known message); None if silenced."""
+        params = {
+            "chat_id": chat_id,
+            "user_id": user_id,
+            "local_date": local_date,
+            "text": text,
+            "message_id": message_id,
+            "created_at": now,
+        }
+        with self.db.atomic():
+            self._ensure_author(user_id, None)
+            if self.is_silenced(user_id):
+                return None
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO curiosities "
+                "(chat_id, user_id, local_date, text, message_id, created_at) "
+                "VALUES (:chat_id, :user_id, :local_date, :text, :message_id, :created_at)",
+                params,
+            )
+            if cursor.rowcount == 1:
+                return cursor.lastrowid
+            row = self._one(
+                "SELECT id FROM curiosities WHERE chat_id = ? AND message_id = ?",
+                (chat_id, message_id),
+            )
+            return None if row is None else int(row["id"])
+
+    def curiosities_between(
+        self, chat_id: int, first_date: str, last_date: str
+    ) -> list[Curiosity]:
+        """Return the chat's curiosities of those local dates (inclusive), by created_at."""
+        rows = self.db.query(
+            f"{CURIOSITY_SELECT} WHERE c.chat_id = ? AND c.local_date BETWEEN ? AND ? "
+            "ORDER BY c.created_at, c.id",
+            (chat_id, first_date, last_date),
+        )
+        return [cast(Curiosity, as_authored(row)) for row in rows]
+
+    def curiosity_by_message(self, chat_id: int, message_id: int) -> Curiosity | None:
+        """Return the curiosity recorded from that message, or None."""
+        row = self._one(
+            f"{CURIOSITY_SELECT} WHERE c.chat_id = ? AND c.message_id = ?", (chat_id, message_id)
+        )
+        return None if row is None else cast(Curiosity, as_authored(row))
+
+    # privacy, export
+
+    def purge_chat(self, chat_id: int) -> None:
+        """Delete the chat and everything stored from it."""
+        with self.db.atomic():
+            deleted = 0
+            for table in ("messages", "curiosities", "posts"):
+                deleted += self.db.execute(
+                    f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,)
+                ).rowcount
+            self.db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
+            self.db.executescript(DROP_ORPHAN_PEOPLE)
+        self._scrub(deleted)
+
+    def apply_retention(self, days: int, *, now: int) -> int:
+        """Delete messages and curiosities older than ``days`` (0 keeps all); return how many."""
+        if days <= 0:
+            return 0
+        cutoff = now - days * DAY_SECONDS
+        with self.db.atomic():
+            deleted = self.db.execute("DELETE FROM messages WHERE date < ?", (cutoff,)).rowcount
+            deleted += self.db.execute(
+                "DELETE FROM curiosities WHERE created_at < ?", (cutoff,)
+            ).rowcount
+            self.db.executescript(DROP_ORPHAN_PEOPLE)
+        self._scrub(deleted)
+        return deleted
+
+    def optimize_search(self) -> None:
+        """Rewrite the search index as one segment: after a bulk load, or to drop deleted words."""
+        for table in FTS_TABLES:
+            self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+    def _scrub(self, deleted: int) -> None:
+        # A deletion only adds tombstones to the FTS5 index: the words stay in its older
+        # segments until they are merged, so the index is rewritten without them. The WAL
+        # file still holds old copies of the pages until a checkpoint moves it into the
+        # database (where secure_delete has zeroed the freed pages) and truncates it.
+        if deleted:
+            self.optimize_search()
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def export_chat(self, chat_id: int) -> Export:
+        """Return the chat's whole archive as plain JSON-serialisable data."""
+        people = (
+            "SELECT id, first_name, username, opted_out, forgotten FROM users WHERE id IN "
+            "(SELECT user_id FROM messages WHERE chat_id = :chat "
+            "UNION SELECT user_id FROM curiosities WHERE chat_id = :chat) ORDER BY id"
+        )
+        speakers = (
+            "SELECT id, title FROM sender_chats WHERE id IN "
+            "(SELECT sender_chat_id FROM messages WHERE chat_id = :chat) ORDER BY id"
+        )
+        posts = f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = :chat ORDER BY local_date, kind"
+        messages = f"{MESSAGE_SELECT} WHERE m.chat_id = :chat ORDER BY m.date, m.message_id"
+        chat = {"chat": chat_id}
+        return {
+            "chat": self.get_chat(chat_id),
+            "posts": list(self.db.query(posts, chat)),
+            "messages": [as_authored(row) for row in self.db.query(messages, chat)],
+            "curiosities": self.curiosities_between(chat_id, "0000-00-00", "9999-99-99"),
+            "users": [as_bools(user, *USER_FLAGS) for user in self.db.query(people, chat)],
+            "sender_chats": list(self.db.query(speakers, chat)),
+        }

@@ -1,0 +1,192 @@
+"""The archive's posts: one passage, digest and weekly digest per chat and local day, sent once.
+
+A slot is claimed by ``INSERT OR IGNORE`` against UNIQUE(chat_id, local_date, kind), so two
+processes racing for it cannot both win; a sent post is never claimed, failed or skipped again.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from bot.archive.base import POST_COLUMNS, Row
+from bot.archive.chats import ChatsMixin
+from bot.archive.rows import Post
+from bot.core.text import POST_KINDS
+
+POST_KEY = "chat_id = :chat_id AND local_date = :local_date AND kind = :kind"
+
+
+class PostsMixin(ChatsMixin):
+    """The exactly-once claims and what became of each post."""
+
+    def claim_post(
+        self, chat_id: int, local_date: str, kind: str, *, now: int, passage_id: str | None = None
+    ) -> bool:
+        """Return True if this call won the (chat, day, kind) slot; False if it was taken."""
+        if kind not in POST_KINDS:
+            raise ValueError(f"unknown post kind {kind!r}")
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO posts (chat_id, local_date, kind, passage_id, claimed_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (chat_id, local_date, kind, passage_id, now),
+        )
+        return cursor.rowcount == 1
+
+    def reclaim_post(
+        self,
+        chat_id: int,
+        local_date: str,
+        kind: str,
+        *,
+        now: int,
+        previous_claimed_at: int,
+        passage_id: str | None = None,
+    ) -> bool:
+        """Return True if this call took over a stale or failed claim (compare-and-swap)."""
+        cursor = self.db.execute(
+            f"""UPDATE posts SET status = 'claimed', claimed_at = :now, error = NULL,
+                passage_id = COALESCE(:passage_id, passage_id)
+            WHERE {POST_KEY} AND status IN ('claimed', 'failed')
+                AND claimed_at = :previous""",
+            {
+                **self._key(chat_id, local_date, kind),
+                "now": now,
+                "passage_id": passage_id,
+                "previous": previous_claimed_at,
+            },
+        )
+        return cursor.rowcount == 1
+
+    @staticmethod
+    def _key(chat_id: int, local_date: str, kind: str) -> Row:
+        return {"chat_id": chat_id, "local_date": local_date, "kind": kind}
+
+    def _record_sent(self, key: Row, sent: Row) -> bool:
+        # An upsert, so a send is recorded even if its claim row went missing; recording it
+        # again changes nothing. True only the first time.
+        cursor = self.db.execute(
+            """INSERT INTO posts (chat_id, local_date, kind, passage_id, message_id, thread_id,
+                status, claimed_at, sent_at)
+            VALUES (:chat_id, :local_date, :kind, :passage_id, :message_id, :thread_id,
+                'sent', :sent_at, :sent_at)
+            ON CONFLICT (chat_id, local_date, kind) DO UPDATE SET status = 'sent',
+                message_id = excluded.message_id, thread_id = excluded.thread_id,
+                sent_at = excluded.sent_at, error = NULL,
+                passage_id = COALESCE(excluded.passage_id, passage_id)
+            WHERE status != 'sent'""",
+            {**key, **sent},
+        )
+        return cursor.rowcount == 1
+
+    def mark_post_sent(
+        self,
+        chat_id: int,
+        local_date: str,
+        kind: str,
+        *,
+        message_id: int,
+        sent_at: int,
+        thread_id: int | None = None,
+    ) -> None:
+        """Record that a claimed post went out as ``message_id``."""
+        sent = {"message_id": message_id, "sent_at": sent_at, "thread_id": thread_id}
+        self._record_sent(self._key(chat_id, local_date, kind), {**sent, "passage_id": None})
+
+    def record_passage_sent(
+        self,
+        chat_id: int,
+        local_date: str,
+        *,
+        message_id: int,
+        sent_at: int,
+        thread_id: int | None = None,
+        passage_id: str | None = None,
+    ) -> None:
+        """Record the day's passage as sent and move the chat's corpus place on, once."""
+        key = self._key(chat_id, local_date, "passage")
+        sent = {"message_id": message_id, "sent_at": sent_at, "thread_id": thread_id}
+        with self.db.atomic():
+            if self._record_sent(key, {**sent, "passage_id": passage_id}):
+                self.advance_corpus(chat_id)
+
+    def _set_status(self, key: Row, status: str, error: str | None = None) -> bool:
+        # A sent post stays sent: marking it otherwise would let it be claimed and sent again.
+        cursor = self.db.execute(
+            f"UPDATE posts SET status = :status, error = :error "
+            f"WHERE {POST_KEY} AND status != 'sent'",
+            {**key, "status": status, "error": error},
+        )
+        return cursor.rowcount == 1
+
+    def mark_post_failed(self, chat_id: int, local_date: str, kind: str, *, error: str) -> None:
+        """Record why a claimed post could not be sent (it may be retried later)."""
+        self._set_status(self._key(chat_id, local_date, kind), "failed", error)
+
+    def mark_post_skipped(self, chat_id: int, local_date: str, kind: str) -> None:
+        """Record that a claimed post had nothing to send and is done for that day."""
+        self._set_status(self._key(chat_id, local_date, kind), "skipped")
+
+    def skip_slot(self, chat_id: int, local_date: str, kind: str, *, now: int) -> bool:
+        """Mark a slot skipped unless it is sent or in flight; True if this call skipped it."""
+        cursor = self.db.execute(
+            """INSERT INTO posts (chat_id, local_date, kind, status, claimed_at)
+            VALUES (?, ?, ?, 'skipped', ?)
+            ON CONFLICT (chat_id, local_date, kind) DO UPDATE SET status = 'skipped'
+            WHERE status = 'failed'""",
+            (chat_id, local_date, kind, now),
+        )
+        return cursor.rowcount == 1
+
+    def release_claim(self, chat_id: int, local_date: str, kind: str) -> None:
+        """Delete a claimed or failed post so that the slot can be claimed again."""
+        self.db.execute(
+            f"DELETE FROM posts WHERE {POST_KEY} AND status IN ('claimed', 'failed')",
+            self._key(chat_id, local_date, kind),
+        )
+
+    def get_post(self, chat_id: int, local_date: str, kind: str) -> Post | None:
+        """Return the post of that chat, day and kind, or None."""
+        key = self._key(chat_id, local_date, kind)
+        return self._post(f"SELECT {POST_COLUMNS} FROM posts WHERE {POST_KEY}", key)
+
+    def _post(self, sql: str, params: Row | tuple[object, ...]) -> Post | None:
+        return cast(Post | None, self._one(sql, params))
+
+    def post_by_message(self, chat_id: int, message_id: int) -> Post | None:
+        """Return the passage post sent as that message, or None."""
+        return self._post(
+            f"SELECT {POST_COLUMNS} FROM posts "
+            "WHERE chat_id = ? AND message_id = ? AND kind = 'passage'",
+            (chat_id, message_id),
+        )
+
+    def last_post(self, chat_id: int, kind: str) -> Post | None:
+        """Return the chat's latest post of that kind, whatever its status, or None."""
+        return self._post(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = ? AND kind = ? "
+            "ORDER BY local_date DESC LIMIT 1",
+            (chat_id, kind),
+        )
+
+    def latest_passage_in_topic(self, chat_id: int, thread_id: int) -> Post | None:
+        """Return the latest passage sent into that forum topic, or None."""
+        return self._post(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = ? AND thread_id = ? "
+            "AND kind = 'passage' AND status = 'sent' ORDER BY local_date DESC LIMIT 1",
+            (chat_id, thread_id),
+        )
+
+    def posts_between(
+        self, chat_id: int, first_date: str, last_date: str, kind: str = "passage"
+    ) -> list[Post]:
+        """Return the chat's posts of that kind from first_date to last_date inclusive, by date."""
+        return cast(
+            list[Post],
+            list(
+                self.db.query(
+                    f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = ? AND kind = ? "
+                    "AND local_date BETWEEN ? AND ? ORDER BY local_date",
+                    (chat_id, kind, first_date, last_date),
+                )
+            ),
+        )

@@ -1,0 +1,129 @@
+"""The rows the archive hands out, typed: what a chat, a post, a message or a curiosity holds.
+
+TypedDicts rather than dataclasses: a row is still the plain dict sqlite-utils returns (and what
+``/export`` serialises), while mypy and the editor see every field the shell reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+from bot.core.text import PostKind
+
+PostStatus = Literal["claimed", "sent", "failed", "skipped"]
+
+
+class Chat(TypedDict):
+    """A chat the bot was added to, with its admins' settings and its place in the corpus."""
+
+    id: int
+    type: str
+    title: str | None
+    username: str | None
+    is_forum: bool
+    timezone: str
+    post_time: str
+    digest_time: str
+    weekly_day: int
+    weekly_time: str
+    topic_thread_id: int | None
+    paused: bool
+    active: bool
+    corpus_position: int
+    created_at: int
+    quiet_day: str
+
+
+class ChatIdentity(TypedDict):
+    """What Telegram says a chat is, as the shell reads it from an update."""
+
+    type: str
+    title: str | None
+    username: str | None
+    is_forum: bool
+
+
+class Post(TypedDict):
+    """One slot of a chat's calendar: claimed, then sent, failed or skipped."""
+
+    chat_id: int
+    local_date: str
+    kind: PostKind
+    passage_id: str | None
+    message_id: int | None
+    thread_id: int | None
+    status: PostStatus
+    claimed_at: int
+    sent_at: int | None
+    error: str | None
+
+
+class Message(TypedDict):
+    """A stored thread message with its author's display name."""
+
+    chat_id: int
+    message_id: int
+    root_message_id: int
+    reply_to_message_id: int | None
+    user_id: int | None
+    sender_chat_id: int | None
+    author: str
+    opted_out: bool
+    kind: str
+    text: str
+    date: int
+    edited_at: int | None
+
+
+class Curiosity(TypedDict):
+    """What a member said they wonder about on one local day."""
+
+    id: int
+    chat_id: int
+    user_id: int | None
+    author: str
+    opted_out: bool
+    local_date: str
+    text: str
+    message_id: int | None
+    created_at: int
+
+
+class Hit(TypedDict):
+    """A search result: a thread message or a curiosity."""
+
+    kind: Literal["message", "curiosity"]
+    chat_id: int
+    message_id: int | None
+    author: str
+    opted_out: bool
+    text: str
+    date: int
+    local_date: str | None
+
+
+class Person(TypedDict):
+    """What is kept about a person: a name while they take part, and their privacy choices."""
+
+    id: int
+    first_name: str
+    username: str | None
+    opted_out: bool
+    forgotten: bool
+
+
+class Incoming(TypedDict):
+    """A message on its way into a thread, as the shell reads it from an update."""
+
+    chat_id: int
+    message_id: int
+    root_message_id: int  # 0 when the archive is to find it from the parent
+    reply_to_message_id: int | None
+    date: int
+    user_id: NotRequired[int | None]
+    sender_chat_id: NotRequired[int | None]
+    kind: NotRequired[str]
+    text: NotRequired[str]
+
+
+Export = dict[str, Any]  # the chat's archive as JSON-ready data

@@ -1,0 +1,131 @@
+"""The archive: chats, exactly-once posts, reply threads, curiosities, in one SQLite file.
+
+Synchronous, sqlite-utils 4, no Telegram. Every query names one chat, except the privacy
+operations that act on a person (forget, opt out) or on age (retention) across the archive.
+The connection belongs to the thread that opened it; the async bot reaches it through
+``bot.archive.worker.Archive``, which gives it one worker thread.
+
+``Store`` is one class built from a mixin per part of the archive: chats
+(``bot.archive.chats``), posts (``bot.archive.posts``), reply threads and search
+(``bot.archive.messages``), and people and privacy (``bot.archive.people``). This module opens
+the database and holds what spans those parts: storing a reply into its thread, and moving a
+chat to a new id.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.archive.chats import CHAT_IDENTITY, UnknownChatError
+from bot.archive.messages import MessagesMixin, fts_query
+from bot.archive.people import PeopleMixin
+from bot.archive.posts import PostsMixin
+from bot.archive.rows import Incoming
+from bot.archive.schema import apply_migrations
+
+__all__ = ["Store", "UnknownChatError", "fts_query"]
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class Store(PostsMixin, MessagesMixin, PeopleMixin):
+    """The archive behind one sqlite-utils Database; every method is one short transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Deleted rows are overwritten with zeros, so forgotten words leave no bytes behind.
+        db.execute("PRAGMA secure_delete = ON")
+        if not db.memory:
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+        apply_migrations(db)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Return a store on that file (created and upgraded as needed) or on ':memory:'."""
+        if str(path) == ":memory:":
+            return cls(Database(memory=True))
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return cls(Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def store_authored(self, message: Incoming, *, name: str, username: str | None = None) -> bool:
+        """Remember the author's name and store the message, in one transaction; True if new.
+
+        One call per incoming reply, so the event loop waits on the database thread once.
+        """
+        with self.db.atomic():
+            sender_chat_id, user_id = message.get("sender_chat_id"), message.get("user_id")
+            if sender_chat_id is not None:
+                self.upsert_sender_chat(sender_chat_id, title=name)
+            elif user_id is not None:
+                self.upsert_user(user_id, first_name=name, username=username)
+            return self.store_message(message)
+
+    def store_reply(self, message: Incoming, *, name: str, username: str | None = None) -> bool:
+        """Store a reply whose parent is in one of our threads; False if it is not (or known).
+
+        The thread is found from the parent: a stored reply or a passage post, or a member's
+        curiosity (answering it joins that day's thread). One call, one trip to this thread.
+        """
+        chat_id, parent = message["chat_id"], message["reply_to_message_id"]
+        if parent is None:
+            return False
+        root = self.thread_root(chat_id, parent) or self._curiosity_root(chat_id, parent)
+        if root is None:
+            return False
+        row: Incoming = {**message, "root_message_id": root}
+        return self.store_authored(row, name=name, username=username)
+
+    def _curiosity_root(self, chat_id: int, message_id: int) -> int | None:
+        curiosity = self.curiosity_by_message(chat_id, message_id)
+        if curiosity is None:
+            return None
+        post = self.get_post(chat_id, curiosity["local_date"], "passage")
+        return post["message_id"] if post is not None else None
+
+    def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """Move every row of a chat to its new id in one transaction (no-op if old is unknown).
+
+        If the new chat is already known, the old chat's settings are carried over and, where
+        both hold the same post or message, the new chat's row is kept.
+        """
+        if old_id == new_id:
+            return
+        columns = [c.name for c in self.db["chats"].columns if c.name != "id"]
+        carried = [c for c in columns if c not in CHAT_IDENTITY]
+        kept_instead = 0
+        with self.db.atomic():
+            self.db.execute(
+                f"""INSERT INTO chats (id, {", ".join(columns)})
+                SELECT ?, {", ".join(columns)} FROM chats WHERE id = ?
+                ON CONFLICT (id) DO UPDATE SET
+                {", ".join(f"{c} = excluded.{c}" for c in carried)}""",
+                (new_id, old_id),
+            )
+            for table in ("posts", "messages", "curiosities"):
+                self.db.execute(
+                    f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+                )
+                kept_instead += self.db.execute(
+                    f"DELETE FROM {table} WHERE chat_id = ?", (old_id,)
+                ).rowcount
+            self.db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+        if kept_instead:
+            logger.warning(
+                "chat %s -> %s: kept %d rows the new chat already had",
+                old_id,
+                new_id,
+                kept_instead,
+            )

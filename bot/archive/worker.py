@@ -1,0 +1,261 @@
+"""The archive for async code: one worker thread opens the SQLite connection and runs every call.
+
+A sqlite3 connection belongs to the thread that made it, and a query on the event loop would hold
+every other update until it finished. So, like Datasette's ``execute_fn``, each call is handed
+to a single dedicated thread and awaited; the loop only waits for the answer. Calls run one at a
+time, in the order they were made.
+
+Every call the bot makes has its own typed one-line method here, so go-to-definition and mypy
+follow it into the Store; ``run`` takes any function of the Store (a named operation from
+``bot.archive.operations``, or a test's own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar, Unpack
+
+from bot.archive import operations as ops
+from bot.archive.rows import Chat, ChatIdentity, Curiosity, Export, Hit, Incoming, Message, Post
+from bot.archive.store import Store
+from bot.compose.digest import Delivery
+from bot.core.corpus import Entry
+from bot.core.schedule import Slot
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+class Archive:
+    """A Store on its own thread: ``await archive.get_chat(cid)`` runs Store.get_chat there."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+        self._executor: ThreadPoolExecutor | None = None
+        self._store: Store | None = None  # touched only on the worker thread
+
+    async def start(self) -> None:
+        """Start the worker thread and open (and upgrade) the archive on it."""
+        if self._executor is not None:
+            return
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commons-store")
+        try:
+            self._store = await self._submit(Store.open, self.path)
+        except BaseException:
+            self._executor.shutdown(wait=False)
+            self._executor = None
+            raise
+
+    async def close(self) -> None:
+        """Close the connection on its thread, then stop the thread."""
+        executor, store = self._executor, self._store
+        if executor is None:
+            return
+        if store is not None:
+            await self._submit(store.close)
+        self._executor, self._store = None, None
+        # The worker is idle now, so this returns at once.
+        executor.shutdown(wait=True)
+
+    async def _submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        if self._executor is None:
+            raise RuntimeError("the archive is not open: await Archive.start() first")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    async def run(
+        self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Return fn(store, *args, **kwargs), run on the worker thread."""
+        if self._store is None:
+            raise RuntimeError("the archive is not open: await Archive.start() first")
+        return await self._submit(fn, self._store, *args, **kwargs)
+
+    # chats
+
+    async def get_chat(self, chat_id: int) -> Chat | None:
+        return await self.run(Store.get_chat, chat_id)
+
+    async def active_chats(self) -> list[Chat]:
+        return await self.run(Store.active_chats)
+
+    async def register_chat(
+        self,
+        chat_id: int,
+        *,
+        type: str,
+        title: str | None = None,
+        username: str | None = None,
+        is_forum: bool = False,
+        now: int,
+    ) -> Chat:
+        return await self.run(
+            Store.register_chat,
+            chat_id,
+            type=type,
+            title=title,
+            username=username,
+            is_forum=is_forum,
+            now=now,
+        )
+
+    async def ensure_chat(
+        self, chat_id: int, *, now: int, **identity: Unpack[ChatIdentity]
+    ) -> Chat:
+        return await self.run(ops.ensure_chat, chat_id, now=now, **identity)
+
+    async def update_chat(self, chat_id: int, **settings: Any) -> Chat:
+        return await self.run(Store.update_chat, chat_id, **settings)
+
+    async def set_active(self, chat_id: int, active: bool) -> None:
+        await self.run(Store.set_active, chat_id, active)
+
+    async def advance_corpus(self, chat_id: int, steps: int = 1) -> int:
+        return await self.run(Store.advance_corpus, chat_id, steps)
+
+    async def move_chat(self, old_id: int, new_id: int, *, now: int) -> Chat | None:
+        return await self.run(ops.move_chat, old_id, new_id, now=now)
+
+    # posts and the schedule
+
+    async def due_slots(self, now: datetime) -> list[Slot]:
+        return await self.run(ops.due_slots, now)
+
+    async def claim_slot(self, slot: Slot, *, now_ts: int) -> bool:
+        return await self.run(ops.claim_slot, slot, now_ts=now_ts)
+
+    async def skip_slots(
+        self, chat_id: int, slots: Sequence[tuple[str, str]], *, now: int
+    ) -> None:
+        await self.run(ops.skip_slots, chat_id, slots, now=now)
+
+    async def get_post(self, chat_id: int, local_date: str, kind: str) -> Post | None:
+        return await self.run(Store.get_post, chat_id, local_date, kind)
+
+    async def last_post(self, chat_id: int, kind: str) -> Post | None:
+        return await self.run(Store.last_post, chat_id, kind)
+
+    async def latest_passage_in_topic(self, chat_id: int, thread_id: int) -> Post | None:
+        return await self.run(Store.latest_passage_in_topic, chat_id, thread_id)
+
+    async def record_passage_sent(
+        self,
+        chat_id: int,
+        local_date: str,
+        *,
+        message_id: int,
+        sent_at: int,
+        thread_id: int | None = None,
+        passage_id: str | None = None,
+    ) -> None:
+        await self.run(
+            Store.record_passage_sent,
+            chat_id,
+            local_date,
+            message_id=message_id,
+            sent_at=sent_at,
+            thread_id=thread_id,
+            passage_id=passage_id,
+        )
+
+    async def mark_post_sent(
+        self, chat_id: int, local_date: str, kind: str, *, message_id: int, sent_at: int
+    ) -> None:
+        await self.run(
+            Store.mark_post_sent, chat_id, local_date, kind, message_id=message_id, sent_at=sent_at
+        )
+
+    async def mark_post_failed(
+        self, chat_id: int, local_date: str, kind: str, *, error: str
+    ) -> None:
+        await self.run(Store.mark_post_failed, chat_id, local_date, kind, error=error)
+
+    async def mark_post_skipped(self, chat_id: int, local_date: str, kind: str) -> None:
+        await self.run(Store.mark_post_skipped, chat_id, local_date, kind)
+
+    async def plan_digest(
+        self, chat: Chat, day: date, corpus: Sequence[Entry], *, weekly: bool
+    ) -> Delivery:
+        return await self.run(ops.plan_digest, chat, day, corpus, weekly=weekly)
+
+    # threads
+
+    async def store_reply(
+        self, message: Incoming, *, name: str, username: str | None = None
+    ) -> bool:
+        return await self.run(Store.store_reply, message, name=name, username=username)
+
+    async def store_authored(
+        self, message: Incoming, *, name: str, username: str | None = None
+    ) -> bool:
+        return await self.run(Store.store_authored, message, name=name, username=username)
+
+    async def store_message(self, message: Incoming) -> bool:
+        return await self.run(Store.store_message, message)
+
+    async def edit_message(
+        self, chat_id: int, message_id: int, *, text: str, edited_at: int
+    ) -> bool:
+        return await self.run(
+            Store.edit_message, chat_id, message_id, text=text, edited_at=edited_at
+        )
+
+    async def get_message(self, chat_id: int, message_id: int) -> Message | None:
+        return await self.run(Store.get_message, chat_id, message_id)
+
+    async def thread_messages(self, chat_id: int, root_message_id: int) -> list[Message]:
+        return await self.run(Store.thread_messages, chat_id, root_message_id)
+
+    async def thread_of(self, chat_id: int, message_id: int) -> list[Message]:
+        return await self.run(Store.thread_of, chat_id, message_id)
+
+    async def search(self, chat_id: int, query: str, limit: int = 20) -> list[Hit]:
+        return await self.run(Store.search, chat_id, query, limit)
+
+    # curiosities and people
+
+    async def note_curiosity(
+        self,
+        chat_id: int,
+        *,
+        author: tuple[int | None, int | None, str, str | None],
+        local_date: str,
+        text: str,
+        message_id: int | None,
+        now: int,
+    ) -> int | None:
+        return await self.run(
+            ops.note_curiosity,
+            chat_id,
+            author=author,
+            local_date=local_date,
+            text=text,
+            message_id=message_id,
+            now=now,
+        )
+
+    async def curiosities_of_day(self, chat_id: int, local_date: str) -> list[Curiosity]:
+        return await self.run(ops.curiosities_of_day, chat_id, local_date)
+
+    async def opt_out(self, user_id: int) -> None:
+        await self.run(Store.opt_out, user_id)
+
+    async def opt_in(self, user_id: int) -> None:
+        await self.run(Store.opt_in, user_id)
+
+    async def forget_user(self, user_id: int) -> int:
+        return await self.run(Store.forget_user, user_id)
+
+    async def purge_chat(self, chat_id: int) -> None:
+        await self.run(Store.purge_chat, chat_id)
+
+    async def apply_retention(self, days: int, *, now: int) -> int:
+        return await self.run(Store.apply_retention, days, now=now)
+
+    async def export_chat(self, chat_id: int) -> Export:
+        return await self.run(Store.export_chat, chat_id)

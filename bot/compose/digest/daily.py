@@ -1,0 +1,87 @@
+"""The evening and weekly digests: archive rows in, a Digest of blocks out. Pure: no I/O.
+
+Every voice appears, in the order it spoke: every thread message and every curiosity of the
+period, trimmed if long. Nothing is ranked and nobody is counted. People who opted out are
+shown as "a member" and never named; forgotten people are simply not in the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from bot.compose.digest import lines
+from bot.compose.digest.lines import Row, person
+from bot.compose.digest.render import Block, Digest, Markup
+from bot.core.corpus import Entry
+from bot.core.text import long_date, trim
+from bot.core.themes import Voice, find_themes
+from bot.core.threads import build_threads, walk
+
+COLLAPSE_FROM = 4  # a thread with this many replies folds them into an expandable quote
+QUIET_DAY = "a quiet day, no replies and no curiosities. A new passage comes tomorrow."
+
+
+def build_daily_digest(
+    chat: Row,
+    local_date: date,
+    *,
+    entry: Entry | None,
+    post: Row | None,
+    messages: Sequence[Row],
+    curiosities: Sequence[Row],
+) -> Digest:
+    """Return the evening digest: passage, every thread, every curiosity, resonances.
+
+    messages are the day's thread rows (any order of roots; by date within), curiosities
+    the day's curiosities by created_at, both as the store returns them.
+    """
+    day = long_date(local_date)
+    title = lines.document_title(chat, f"Evening digest, {day} {local_date.year}")
+    filename = f"digest-{local_date.isoformat()}.html"
+    if not messages and not curiosities:
+        return lines.quiet_digest(chat, title, filename, day, QUIET_DAY)
+    blocks = [_passage_block(chat, f"Evening digest · {day}", entry, post)]
+    blocks += lines.with_heading("The threads", _thread_blocks(chat, messages))
+    if curiosities:
+        body = tuple(lines.curiosity_line(chat, row) for row in curiosities)
+        blocks.append(Block(head=(lines.bold("Curious today"),), body=body))
+    blocks += _resonance_blocks(curiosities, messages)
+    return Digest(title=title, filename=filename, blocks=tuple(blocks))
+
+
+def _passage_block(chat: Row, heading: str, entry: Entry | None, post: Row | None) -> Block:
+    """Return the digest's heading, with the day's chapter and opening words if known."""
+    if entry is None:
+        return Block(head=(lines.bold(heading),))
+    chapter = trim(entry.chapter, lines.TRIM_CHAPTER)
+    link = lines.link_parts(chat, post.get("message_id") if post else None)
+    about = (Markup("Today's passage · <i>"), chapter, Markup("</i>"), *link)
+    words = lines.opening(entry.passage, lines.TRIM_OPENING)
+    return Block(head=(lines.bold(heading), about), body=((words,),), quote="blockquote")
+
+
+def _thread_blocks(chat: Row, messages: Sequence[Row]) -> list[Block]:
+    """Return one block per thread: its opening, then its replies as an indented tree."""
+    blocks = []
+    for root, rows in lines.by_root(messages).items():
+        for node in build_threads(rows, root):
+            tree = [lines.message_line(chat, n.message, depth) for n, depth in walk([node])]
+            replies = tuple(tree[1:])
+            quote = "blockquote expandable" if len(replies) >= COLLAPSE_FROM else "blockquote"
+            blocks.append(Block(head=(tree[0],), body=replies, quote=quote if replies else ""))
+    return blocks
+
+
+def _resonance_blocks(curiosities: Sequence[Row], messages: Sequence[Row]) -> list[Block]:
+    """Return the day's resonances: named people whose curiosities share a theme.
+
+    Thread messages can join a theme a curiosity started, never start one: people already
+    talking in a thread have found each other.
+    """
+    rows = [r for r in curiosities if not r["opted_out"]]
+    wondering = len(rows)
+    rows += [r for r in messages if not r["opted_out"]]
+    voices = [Voice(person(r), r["text"], i < wondering) for i, r in enumerate(rows)]
+    body = tuple(lines.resonance_line(theme, voices, rows) for theme in find_themes(voices))
+    return [Block(head=(lines.bold("Resonances"),), body=body)] if body else []

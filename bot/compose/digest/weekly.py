@@ -1,0 +1,149 @@
+"""The weekly digest: the week's passages, its threads in brief, its curiosities by theme,
+and the curiosities nobody has answered yet. Pure: archive rows in, a Digest out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.compose.digest import lines
+from bot.compose.digest.lines import Row, person
+from bot.compose.digest.render import Block, Digest, Line, Markup
+from bot.core.corpus import Entry
+from bot.core.text import long_date, short_date, span, trim
+from bot.core.themes import Voice, find_themes, join_names
+from bot.core.threads import ThreadNode, build_threads, walk
+
+MAX_WITH_NAMES = 8  # names listed beside a thread, in the order they joined; then "others"
+STILL_OPEN = "Nobody has replied to these yet. Know something? Reply to them."
+
+
+@dataclass(frozen=True)
+class DayInput:
+    """One day of the week: its passage and post, and that day's rows."""
+
+    local_date: date
+    entry: Entry | None = None
+    post: Row | None = None
+    messages: Sequence[Row] = ()
+    curiosities: Sequence[Row] = ()
+
+
+def build_weekly_digest(
+    chat: Row,
+    first_date: date,
+    last_date: date,
+    *,
+    days: Sequence[DayInput],
+    replied_to: Collection[int] = frozenset(),
+) -> Digest:
+    """Return the weekly digest: passages, threads in brief, curiosities by theme, open ones.
+
+    A curiosity is still open unless its message_id is in replied_to (message ids that some
+    archived message replies to) or a message of the week replies to it.
+    """
+    period = span(first_date, last_date)
+    title = lines.document_title(chat, f"Weekly digest, {period} {last_date.year}")
+    filename = f"weekly-{first_date.isoformat()}-to-{last_date.isoformat()}.html"
+    messages = [m for day in days for m in day.messages]
+    curiosities = [c for day in days for c in day.curiosities]
+    if not messages and not curiosities:
+        quiet = "a quiet week, no replies and no curiosities."
+        return lines.quiet_digest(chat, title, filename, f"Week of {period}", quiet)
+    blocks = [_passages_block(chat, f"Weekly digest · {period}", days)]
+    blocks += lines.with_heading("The week's threads", _thread_blocks(chat, days))
+    blocks += lines.with_heading("The week's curiosities", _themed_blocks(chat, curiosities))
+    answered = (set(replied_to) | {m["reply_to_message_id"] for m in messages}) - {None}
+    still_open = [c for c in curiosities if c.get("message_id") not in answered]
+    blocks += _still_open_blocks(chat, still_open)
+    return Digest(title=title, filename=filename, blocks=tuple(blocks))
+
+
+def _passages_block(chat: Row, heading: str, days: Sequence[DayInput]) -> Block:
+    """Return the heading and one line per day's passage: day, chapter, opening words."""
+    body = []
+    for day in days:
+        if day.entry is None:
+            continue
+        chapter = trim(day.entry.chapter, lines.TRIM_CHAPTER)
+        words = lines.opening(day.entry.passage, lines.TRIM_OPENING // 2)
+        when = Markup(f"• {short_date(day.local_date)} · <i>")
+        link = lines.link_parts(chat, day.post.get("message_id") if day.post else None)
+        body.append((when, chapter, Markup("</i>: "), words, *link))
+    head = (lines.bold(heading), lines.bold("The week's passages"))
+    return Block(head=head if body else head[:1], body=tuple(body))
+
+
+def _thread_blocks(chat: Row, days: Sequence[DayInput]) -> list[Block]:
+    """Return, for each day with replies, every thread as its opening and its size."""
+    blocks = []
+    for day in days:
+        body = tuple(
+            _thread_summary(chat, node)
+            for root, rows in lines.by_root(day.messages).items()
+            for node in build_threads(rows, root)
+        )
+        if body:
+            heading = (Markup(f"<i>{long_date(day.local_date)}</i>"),)
+            blocks.append(Block(head=(heading,), body=body))
+    return blocks
+
+
+def _thread_summary(chat: Row, node: ThreadNode) -> Line:
+    """Return '• Ana: opening · 3 replies, with Bo and Cy ↗'."""
+    rows = [each.message for each, _ in walk([node])]
+    first = rows[0]
+    size = len(rows) - 1
+    replies = "no replies yet" if size == 0 else "1 reply" if size == 1 else f"{size} replies"
+    later = sorted(rows[1:], key=lambda m: (m["date"], m["message_id"]))
+    names = _joined_names([m for m in later if person(m) != person(first)])
+    joined = (Markup(", with "), names) if names else ()
+    text = trim(lines.said(first), lines.TRIM_OPENING)
+    line = (Markup("• "), *lines.name_parts(first), Markup(": "), text, Markup(f" · {replies}"))
+    return (*line, *joined, *lines.link_parts(chat, first["message_id"]))
+
+
+def _joined_names(rows: Sequence[Row]) -> str:
+    """Return 'Bo, Cy and others': named people in the order they joined, never counted."""
+    names: dict[object, str] = {}
+    for row in rows:
+        if not row["opted_out"]:
+            names.setdefault(person(row), lines.display_name(row))
+    listed = list(names.values())[:MAX_WITH_NAMES]
+    anonymous = any(row["opted_out"] for row in rows)
+    if listed and (len(names) > MAX_WITH_NAMES or anonymous):
+        listed.append("others")
+    return join_names(listed) if listed else ("others" if anonymous else "")
+
+
+def _themed_blocks(chat: Row, curiosities: Sequence[Row]) -> list[Block]:
+    """Return every curiosity once: under the first theme it shares, then all the rest."""
+    named = [c for c in curiosities if not c["opted_out"]]
+    voices = [Voice(person(c), c["text"]) for c in named]
+    placed: set[int] = set()
+    blocks = []
+    for theme in find_themes(voices):
+        members = tuple(i for i in theme.voices if i not in placed)
+        if len({voices[i].person for i in members}) < 2:
+            continue  # its curiosities already sit under an earlier theme
+        placed.update(members)
+        head = lines.resonance_line(replace(theme, voices=members), voices, named, end=":")
+        body = tuple(lines.curiosity_line(chat, named[i], dated=True) for i in members)
+        blocks.append(Block(head=(head,), body=body))
+    shown = {id(named[i]) for i in placed}
+    rest = [c for c in curiosities if id(c) not in shown]
+    if rest:
+        heading = lines.bold("More curiosities" if blocks else "Curious this week")
+        body = tuple(lines.curiosity_line(chat, c, dated=True) for c in rest)
+        blocks.append(Block(head=(heading,), body=body))
+    return blocks
+
+
+def _still_open_blocks(chat: Row, still_open: Sequence[Row]) -> list[Block]:
+    """Return the curiosities nobody has replied to, as an invitation."""
+    if not still_open:
+        return []
+    body = tuple(lines.curiosity_line(chat, c, dated=True) for c in still_open)
+    return [Block(head=(lines.bold("Still open"), (Markup(STILL_OPEN),)), body=body)]

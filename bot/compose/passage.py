@@ -1,0 +1,84 @@
+"""The morning post: a passage, its counterpoint and an invitation, as Telegram HTML.
+
+Pure: an Entry in, a string out. Every corpus string is escaped here, exactly once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.corpus import Entry
+from bot.core.text import MAX_MESSAGE_UNITS, escape, escaped_prefix_length, long_date, units
+
+# Passages longer than this fold into an expandable quote, so the counterpoint stays in view.
+EXPANDABLE_FROM = 700
+MAX_CHAPTER_UNITS = 200
+REMINDER_UNITS = 300
+ELLIPSIS = " …"  # spaced: a cut passage reads as trailing off, not as a cut word
+COUNTERPOINT_LABEL = "<b>Counterpoint</b>, written in the margin by a reader:"
+INVITATION = (
+    "Reply to this message to join the conversation. "
+    "Curious about something today? Send /curious and what you wonder about."
+)
+
+
+def render_passage_post(entry: Entry, *, local_date: date) -> str:
+    """Return the day's post as Telegram HTML, never longer than 4096 characters."""
+    header = render_header(entry, local_date)
+    room = MAX_MESSAGE_UNITS - units(_assemble(header, "", "", expandable=True))
+    passage, counterpoint = _fit_both(entry.passage.strip(), entry.counterpoint.strip(), room)
+    expandable = len(entry.passage.strip()) > EXPANDABLE_FROM
+    return _assemble(header, passage, counterpoint or None, expandable=expandable)
+
+
+def render_header(entry: Entry, local_date: date) -> str:
+    """Return '<b>Commons, Tuesday 24 November</b> · ch1 intro'."""
+    return f"<b>Commons, {long_date(local_date)}</b> · {_fit(entry.chapter, MAX_CHAPTER_UNITS)}"
+
+
+def render_passage_reminder(entry: Entry, local_date: date) -> str:
+    """Return a short pointer to the day's passage: header and its opening words."""
+    opening = _fit(entry.passage.strip(), REMINDER_UNITS)
+    return f"{render_header(entry, local_date)}\n<blockquote>{opening}</blockquote>"
+
+
+def _assemble(header: str, passage: str, counterpoint: str | None, *, expandable: bool) -> str:
+    """Return the post from already escaped parts; no counterpoint section if it is None."""
+    quote = "blockquote expandable" if expandable else "blockquote"
+    parts = [header, f"<{quote}>{passage}</blockquote>", ""]
+    if counterpoint is not None:
+        parts += [COUNTERPOINT_LABEL, f"<i>{counterpoint}</i>", ""]
+    return "\n".join([*parts, INVITATION])
+
+
+def _fit_both(passage: str, counterpoint: str, room: int) -> tuple[str, str]:
+    """Return both texts escaped and trimmed to share room, the counterpoint whole if it can."""
+    whole_counterpoint = units(escape(counterpoint))
+    # The passage is the post, so the counterpoint may not squeeze it below two thirds of the room.
+    passage_room = max(room - whole_counterpoint, room * 2 // 3)
+    fitted_passage = _fit(passage, passage_room)
+    return fitted_passage, _fit(counterpoint, room - units(fitted_passage))
+
+
+def _fit(text: str, room: int) -> str:
+    """Return text escaped, cut at a paragraph or word boundary with an ellipsis if over room."""
+    escaped = escape(text)
+    if units(escaped) <= room:
+        return escaped
+    cut = _cut_point(text, room - units(ELLIPSIS))
+    return escape(text[:cut].rstrip()) + ELLIPSIS
+
+
+def _cut_point(text: str, room: int) -> int:
+    """Return where to cut text so its escaped prefix fits room, at a natural break if near."""
+    fits = escaped_prefix_length(text, room)
+    return len(text) if fits == len(text) else _natural_break(text[:fits])
+
+
+def _natural_break(head: str) -> int:
+    """Return the end of the last whole paragraph, else word, in the latter half of head."""
+    paragraph = head.rfind("\n\n")
+    if paragraph >= len(head) // 2:
+        return paragraph
+    word = max(head.rfind(" "), head.rfind("\n"))
+    return word if word >= len(head) // 2 else len(head)

@@ -1,0 +1,75 @@
+"""Reply forests: the stored messages under one post, arranged as the conversation went.
+
+Pure: rows in, trees out. A reply whose parent was never stored (privacy mode hides replies to
+replies; a forgotten person's messages are deleted) is kept, under the nearest ancestor that is
+known, which, without its parent's row, is the post at the root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = Mapping[str, Any]  # a stored message: message_id, reply_to_message_id, date...
+
+
+@dataclass
+class ThreadNode:
+    """One message and the replies to it, in order."""
+
+    message: Row
+    children: list[ThreadNode] = field(default_factory=list)
+
+
+def _order(message: Row) -> tuple[int, int]:
+    return (message["date"], message["message_id"])
+
+
+def _parents(messages: dict[int, Row], root_message_id: int) -> dict[int, int | None]:
+    """Map each message id to its parent's id, or None for a top-level reply."""
+    parents: dict[int, int | None] = {}
+    for message_id, message in messages.items():
+        parent = message.get("reply_to_message_id")
+        known = parent in messages and parent != message_id and parent != root_message_id
+        parents[message_id] = parent if known else None
+    # Bad data could make a loop (a replying to b replying to a). Cut it at its earliest
+    # message, which cannot really reply to a later one, so every message still hangs from
+    # the root and none is lost.
+    rooted: set[int] = set()  # known to lead up to the root: no need to walk them again
+    for start in sorted(parents, key=lambda message_id: _order(messages[message_id])):
+        path = {start}
+        current = parents[start]
+        while current is not None and current not in rooted and current not in path:
+            path.add(current)
+            current = parents[current]
+        if current == start:
+            parents[start] = None
+        if current is None or current in rooted or current == start:
+            rooted.update(path)
+    return parents
+
+
+def build_threads(messages: Iterable[Row], root_message_id: int) -> list[ThreadNode]:
+    """Return the forest of replies under the root, each level ordered by (date, message_id)."""
+    by_id: dict[int, Row] = {}
+    for message in messages:
+        by_id.setdefault(message["message_id"], message)
+    parents = _parents(by_id, root_message_id)
+    nodes = {message_id: ThreadNode(message) for message_id, message in by_id.items()}
+    forest: list[ThreadNode] = []
+    for message in sorted(by_id.values(), key=_order):
+        node = nodes[message["message_id"]]
+        parent = parents[message["message_id"]]
+        (forest if parent is None else nodes[parent].children).append(node)
+    return forest
+
+
+def walk(forest: Iterable[ThreadNode]) -> Iterator[tuple[ThreadNode, int]]:
+    """Yield every node depth-first in reading order, with its depth (0 for a direct reply)."""
+    # A stack, not recursion: a chain of replies to replies can be deeper than Python recurses.
+    stack = [(node, 0) for node in reversed(list(forest))]
+    while stack:
+        node, depth = stack.pop()
+        yield node, depth
+        stack.extend((child, depth + 1) for child in reversed(node.children))

@@ -1,0 +1,186 @@
+"""What members say: replies into the bot's threads (stored before anything else answers),
+their edits, and curiosities (``/curious``, ``#curious``).
+
+Only the discussion of the bot's own posts is kept. A message belongs to a thread when it replies
+to the post or to a stored reply, when it is a plain message in the post's forum topic, or when
+it is said to the bot in a private chat. Other group chatter is never stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Message, Update
+
+from bot.archive.rows import Incoming
+from bot.compose.views import render_curiosity_list
+from bot.core import schedule
+from bot.handlers.chats import ensure_chat
+from bot.handlers.outbox import reply
+from bot.handlers.state import Commons, Context
+
+logger = logging.getLogger(__name__)
+
+CURIOUS_TAG = re.compile(r"(?i)#curious\b")
+MAX_CURIOSITY_CHARS = 1000
+CURIOUS_USAGE = (
+    "Say what you are curious about today after the command, for example:\n"
+    "<code>/curious how do commons govern themselves without money?</code>"
+)
+
+OPTED_OUT = "You have opted out, so nothing you say is kept. Send /optin to take part again."
+
+# Message attribute -> the kind we store; the first one present wins.
+KINDS = (
+    ("photo", "photo"),
+    ("video", "video"),
+    ("animation", "animation"),
+    ("voice", "voice"),
+    ("video_note", "video"),
+    ("audio", "audio"),
+    ("sticker", "sticker"),
+    ("document", "document"),
+)
+
+Author = tuple[int | None, int | None, str, str | None]
+
+
+def kind_and_text(message: Message) -> tuple[str, str]:
+    """Return what kind of message this is and its text (caption, or a sticker's emoji)."""
+    if message.text is not None:
+        return "text", message.text
+    if message.sticker is not None:
+        return "sticker", message.sticker.emoji or ""
+    for attribute, kind in KINDS:
+        if getattr(message, attribute):
+            return kind, message.caption or ""
+    return "other", message.caption or ""
+
+
+def opens_topic(message: Message) -> bool:
+    """True if the message's reply_to is only its forum topic's opening, not a real reply."""
+    parent = message.reply_to_message
+    if parent is None or not message.is_topic_message:
+        return False
+    return parent.forum_topic_created is not None or parent.message_id == message.message_thread_id
+
+
+async def topic_or_private_root(state: Commons, message: Message) -> int | None:
+    """Return the post a non-reply belongs to (its topic's, or a private chat's latest)."""
+    chat_id, topic = message.chat_id, message.message_thread_id
+    if message.is_topic_message and topic:
+        post = await state.store.latest_passage_in_topic(chat_id, topic)
+    elif message.chat.type == "private":
+        post = await state.store.last_post(chat_id, "passage")
+    else:
+        return None  # group chatter is never stored
+    return post["message_id"] if post is not None else None
+
+
+def author_of(message: Message) -> Author:
+    """Return (user_id, sender_chat_id, name, username) of whoever wrote the message."""
+    if message.sender_chat is not None:
+        # A channel or an anonymous admin speaks as a chat, not as a person.
+        sender = message.sender_chat
+        return None, sender.id, sender.title or sender.username or "", None
+    user = message.from_user
+    if user is None:
+        return None, None, "", None
+    return user.id, None, user.first_name, user.username
+
+
+def message_row(message: Message, root: int, parent: int, author: Author) -> Incoming:
+    """Return the archive row for a thread message."""
+    kind, text = kind_and_text(message)
+    return {
+        "chat_id": message.chat_id,
+        "message_id": message.message_id,
+        "root_message_id": root,
+        "reply_to_message_id": parent,
+        "user_id": author[0],
+        "sender_chat_id": author[1],
+        "kind": kind,
+        "text": text,
+        "date": int(message.date.timestamp()),
+    }
+
+
+async def record_reply(update: Update, context: Context) -> None:
+    """Store a message that belongs to one of the bot's threads."""
+    message = update.message
+    if message is None:
+        return
+    state = context.commons
+    author = author_of(message)
+    _, _, name, username = author
+    if message.reply_to_message is not None and not opens_topic(message):
+        # The common case, in one trip to the database: the archive finds the thread.
+        row = message_row(message, 0, message.reply_to_message.message_id, author)
+        await state.store.store_reply(row, name=name, username=username)
+    elif (root := await topic_or_private_root(state, message)) is not None:
+        row = message_row(message, root, root, author)
+        await state.store.store_authored(row, name=name, username=username)
+
+
+async def record_edit(update: Update, context: Context) -> None:
+    """An edited message replaces the stored text, if we stored it."""
+    message = update.edited_message
+    if message is None:
+        return
+    _, text = kind_and_text(message)
+    edited_at = int((message.edit_date or message.date).timestamp())
+    await context.commons.store.edit_message(
+        message.chat_id, message.message_id, text=text, edited_at=edited_at
+    )
+
+
+async def curious(update: Update, context: Context) -> None:
+    """/curious text: record today's curiosity for the evening digest."""
+    text = " ".join(context.args or []).strip()
+    if not text:
+        await reply(update, CURIOUS_USAGE)
+        return
+    await record_curiosity(update, context, text)
+
+
+async def tagged_curiosity(update: Update, context: Context) -> None:
+    """A message with #curious in it: the rest of its text is today's curiosity."""
+    message = update.message
+    if message is not None and message.text:
+        await record_curiosity(
+            update, context, " ".join(CURIOUS_TAG.sub("", message.text).split())
+        )
+
+
+async def record_curiosity(update: Update, context: Context, text: str) -> None:
+    """Store a curiosity for the chat's local today and confirm it briefly."""
+    message = update.effective_message
+    if message is None or not text:
+        return
+    state = context.commons
+    chat = await ensure_chat(state, update)
+    stored = await state.store.note_curiosity(
+        chat["id"],
+        author=author_of(message),
+        local_date=schedule.local_date(state.now(), chat["timezone"]).isoformat(),
+        text=text[:MAX_CURIOSITY_CHARS],
+        message_id=message.message_id,
+        now=state.timestamp(),
+    )
+    if stored is None:
+        await reply(
+            update,
+            "You have opted out, so nothing you say is kept. Send /optin to take part again.",
+        )
+        return
+    await reply(update, "Noted for tonight's digest. 🌱")
+
+
+async def curiosities(update: Update, context: Context) -> None:
+    """/curiosities: list what members are curious about today."""
+    state = context.commons
+    chat = await ensure_chat(state, update)
+    today = schedule.local_date(state.now(), chat["timezone"]).isoformat()
+    rows = await state.store.curiosities_of_day(chat["id"], today)
+    await reply(update, render_curiosity_list(rows))

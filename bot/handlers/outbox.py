@@ -1,0 +1,217 @@
+"""Everything the bot sends into a chat: the right forum topic, migration and removal handled
+once, the morning passage, and digests (the one loop that sends a digest's parts and file).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
+from typing import Any
+
+from telegram import Message, Update
+from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.ext import ExtBot
+
+from bot.archive.rows import Chat
+from bot.compose.digest import Delivery
+from bot.compose.passage import render_passage_post
+from bot.core import schedule
+from bot.core.corpus import entry_at
+from bot.core.schedule import Slot
+from bot.handlers.state import App, Commons, commons_of, unschedule_chat
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_CAPTION = "The full digest."
+SendText = Callable[[str], Awaitable[Message | None]]
+SendFile = Callable[[str, bytes], Awaitable[Message | None]]
+
+
+def topic_of(chat: Mapping[str, Any]) -> int | None:
+    """Return the forum topic to post into, or None for General or a chat without topics.
+
+    Only a real forum topic id is ever used: in a plain supergroup a ``message_thread_id`` is
+    a reply chain's root, and sending with it fails with "message thread not found".
+    """
+    if chat.get("is_forum") and chat.get("topic_thread_id"):
+        return int(chat["topic_thread_id"])
+    return None
+
+
+async def send_to_chat(app: App, chat: Mapping[str, Any], text: str) -> Message | None:
+    """Send HTML to a chat, following a migration once; None if the bot was removed."""
+    bot: ExtBot[None] = app.bot
+    thread = topic_of(chat)
+    try:
+        return await bot.send_message(chat["id"], text, message_thread_id=thread)
+    except ChatMigrated as migrated:
+        new_chat = await follow_migration(app, chat["id"], migrated.new_chat_id)
+        return await bot.send_message(new_chat["id"], text, message_thread_id=thread)
+    except Forbidden:
+        await mark_removed(app, chat["id"])
+        return None
+    except BadRequest as error:
+        if "chat not found" not in error.message.lower():
+            raise
+        # The chat is gone (deleted, or a sandbox from an earlier run): stop posting to it.
+        await mark_removed(app, chat["id"])
+        return None
+
+
+async def send_document_to_chat(
+    app: App, chat: Mapping[str, Any], filename: str, data: bytes
+) -> Message | None:
+    """Send a digest file to a chat, with the same topic and removal handling as messages."""
+    bot: ExtBot[None] = app.bot
+    try:
+        return await bot.send_document(
+            chat["id"],
+            document=data,
+            filename=filename,
+            caption=DOCUMENT_CAPTION,
+            message_thread_id=topic_of(chat),
+        )
+    except Forbidden:
+        await mark_removed(app, chat["id"])
+        return None
+
+
+async def send_digest(plan: Delivery, send: SendText, send_file: SendFile) -> Message | None:
+    """Send a digest's messages in order, then its file; return the first message sent."""
+    first: Message | None = None
+    for text in plan.messages:
+        message = await send(text)
+        first = first or message
+    if plan.document is not None:
+        await send_file(*plan.document)
+    return first
+
+
+async def follow_migration(app: App, old_id: int, new_id: int) -> Mapping[str, Any]:
+    """Move a group's archive and schedule to its new supergroup id; return the new chat."""
+    state = commons_of(app)
+    # Both the old and the new chat announce the move; moving twice is a no-op.
+    chat = await state.store.move_chat(old_id, new_id, now=state.timestamp())
+    unschedule_chat(app, old_id)
+    if chat is None:  # a chat the bot never registered: nothing to move
+        return {"id": new_id, "is_forum": False, "topic_thread_id": None}
+    logger.info("chat %s migrated to %s", old_id, new_id)
+    state.reschedule(chat)
+    return chat
+
+
+async def mark_removed(app: App, chat_id: int) -> None:
+    """Record that the bot can no longer post in a chat; keep its archive until purged."""
+    await commons_of(app).store.set_active(chat_id, False)
+    unschedule_chat(app, chat_id)
+    logger.info("chat %s removed the bot; marked inactive", chat_id)
+
+
+# the scheduled posts
+
+
+async def deliver(app: App, slot: Slot) -> str:
+    """Send a claimed slot and record the outcome; return 'sent', 'skipped' or 'gone'."""
+    state = commons_of(app)
+    chat = await state.store.get_chat(slot.chat_id)
+    if chat is None or not chat["active"]:
+        await state.store.mark_post_failed(slot.chat_id, slot.local_date, slot.kind, error="gone")
+        return "gone"
+    if slot.kind == "passage":
+        return await deliver_passage(app, state, chat, slot)
+    return await deliver_digest(app, state, chat, slot)
+
+
+async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> str:
+    """Send the chat's next passage; record it and advance the chat's place in the corpus."""
+    entry = entry_at(state.corpus, chat["corpus_position"])
+    text = render_passage_post(entry, local_date=date.fromisoformat(slot.local_date))
+    message = await send_to_chat(app, chat, text)
+    if message is None:
+        await _gone(state, slot)
+        return "gone"
+    await state.store.record_passage_sent(
+        message.chat_id,
+        slot.local_date,
+        message_id=message.message_id,
+        sent_at=state.timestamp(),
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        passage_id=entry.id,
+    )
+    logger.info("chat %s: passage %s sent", message.chat_id, entry.id)
+    return "sent"
+
+
+async def deliver_digest(app: App, state: Commons, chat: Chat, slot: Slot) -> str:
+    """Send a daily or weekly digest: a few messages, or the first one and a document."""
+    day = date.fromisoformat(slot.local_date)
+    plan = await state.store.plan_digest(chat, day, state.corpus, weekly=slot.kind == "weekly")
+    if not plan.messages:
+        # A quiet day in a chat that asked for silence: nothing to send, nothing to retry.
+        await state.store.mark_post_skipped(chat["id"], slot.local_date, slot.kind)
+        return "skipped"
+    first, *rest = plan.messages
+    message = await send_to_chat(app, chat, first)
+    if message is None:
+        await _gone(state, slot)
+        return "gone"
+    # Recorded as soon as its first part is out, so a crash mid-digest cannot repeat it whole.
+    await state.store.mark_post_sent(
+        message.chat_id,
+        slot.local_date,
+        slot.kind,
+        message_id=message.message_id,
+        sent_at=state.timestamp(),
+    )
+    await send_digest(Delivery(tuple(rest), plan.document), *_senders(app, chat))
+    return "sent"
+
+
+def _senders(app: App, chat: Mapping[str, Any]) -> tuple[SendText, SendFile]:
+    async def send(text: str) -> Message | None:
+        return await send_to_chat(app, chat, text)
+
+    async def send_file(filename: str, data: bytes) -> Message | None:
+        return await send_document_to_chat(app, chat, filename, data)
+
+    return send, send_file
+
+
+async def _gone(state: Commons, slot: Slot) -> None:
+    await state.store.mark_post_failed(
+        slot.chat_id, slot.local_date, slot.kind, error="Forbidden: the bot was removed"
+    )
+
+
+async def post_digest_now(app: App, chat_id: int, *, weekly: bool = False) -> None:
+    """Post the digest so far into a chat, outside the schedule (no claim, nothing recorded)."""
+    state = commons_of(app)
+    chat = await state.store.get_chat(chat_id)
+    if chat is None:
+        return
+    day = schedule.local_date(state.now(), chat["timezone"])
+    loud: Chat = {**chat, "quiet_day": "line"}
+    plan = await state.store.plan_digest(loud, day, state.corpus, weekly=weekly)
+    await send_digest(plan, *_senders(app, chat))
+
+
+# answers to a member
+
+
+async def reply(update: Update, text: str) -> Message:
+    """Answer the update's message with HTML (the default parse mode)."""
+    message = update.effective_message
+    assert message is not None
+    return await message.reply_text(text)
+
+
+async def reply_digest(update: Update, plan: Delivery) -> None:
+    """Answer with a digest: its messages, then its file."""
+    message = update.effective_message
+    assert message is not None
+
+    async def send_file(filename: str, data: bytes) -> Message:
+        return await message.reply_document(data, filename=filename, caption=DOCUMENT_CAPTION)
+
+    await send_digest(plan, message.reply_text, send_file)

@@ -1,0 +1,225 @@
+"""The archive's people: privacy that leaves no trace, curiosities, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.archive import Store
+from tests.archive.support import (
+    CHAT,
+    DAY,
+    NO_TRACE,
+    NOW,
+    OTHER,
+    POST,
+    bytes_on_disk,
+    make_message,
+    raw_count,
+    seed_two_chats,
+    tables_with_chat_rows,
+    traces_of,
+    with_thread,
+)
+
+# people and privacy
+
+
+def test_forgetting_a_person_leaves_no_trace_of_their_words(store: Store, path: Path) -> None:
+    seed_two_chats(store)
+    assert traces_of(store, "xylophonic")["fts_index_bytes"] > 0
+    deleted = store.forget_user(1)
+    assert deleted == 4
+    assert traces_of(store, "xylophonic") == NO_TRACE
+    assert bytes_on_disk(path, "xylophon") == 0
+    assert raw_count(store, "SELECT count(*) FROM messages WHERE user_id = 1") == 0
+    assert raw_count(store, "SELECT count(*) FROM curiosities WHERE user_id = 1") == 0
+    assert store.get_user(1) == {
+        "id": 1,
+        "first_name": "",
+        "username": None,
+        "opted_out": False,
+        "forgotten": True,
+    }
+    # Bo's reply to Ana's deleted message stays, and Bo's words are still found.
+    assert [m["message_id"] for m in store.thread_messages(CHAT, POST)] == [502, 503]
+    assert [r["author"] for r in store.search(CHAT, "commons")] == ["Bo"]
+
+
+def test_a_forgotten_person_is_not_stored_again_until_they_opt_in(store: Store) -> None:
+    seed_two_chats(store)
+    store.forget_user(1)
+    refused = (
+        store.store_message(make_message(601, text="back again")),
+        store.add_curiosity(CHAT, user_id=1, local_date="2024-03-11", text="hm", now=NOW),
+        store.is_silenced(1),
+    )
+    store.upsert_user(1, first_name="Ana", username="ana")
+    assert (refused, store.get_user(1)["first_name"]) == ((False, None, True), "")
+    store.opt_in(1)
+    store.upsert_user(1, first_name="Ana", username="ana")
+    assert store.store_message(make_message(601, text="back again")) is True
+    assert store.get_message(CHAT, 601)["author"] == "Ana"
+
+
+def test_opting_out_keeps_what_was_stored_and_refuses_what_comes_next(store: Store) -> None:
+    with_thread(store)
+    store.store_message(make_message(501))
+    store.opt_out(1)
+    refused = (
+        store.store_message(make_message(502)),
+        store.add_curiosity(CHAT, user_id=1, local_date="2024-03-10", text="x", now=NOW),
+    )
+    kept = store.get_message(CHAT, 501)
+    assert (refused, kept["opted_out"], store.is_silenced(1)) == ((False, None), True, True)
+    store.opt_in(1)
+    assert (store.store_message(make_message(502)), store.is_silenced(1)) == (True, False)
+
+
+def test_opting_out_before_ever_speaking_is_remembered(store: Store) -> None:
+    store.opt_out(42)
+    assert store.get_user(42) == {
+        "id": 42,
+        "first_name": "",
+        "username": None,
+        "opted_out": True,
+        "forgotten": False,
+    }
+
+
+def test_purging_a_chat_leaves_no_trace_of_it(store: Store, path: Path) -> None:
+    seed_two_chats(store)
+    store.upsert_user(3, first_name="Cyprian")
+    store.upsert_sender_chat(CHAT, title="Chat admins")
+    store.store_message(make_message(504, user_id=3, text="only here quokkas"))
+    store.store_message(make_message(505, user_id=None, sender_chat_id=CHAT, text="admin note"))
+    store.purge_chat(CHAT)
+    assert tables_with_chat_rows(store, CHAT) == {}
+    assert traces_of(store, "quokkas") == NO_TRACE
+    assert bytes_on_disk(path, "quokka") == 0
+    # Cyprian spoke only in the purged chat: his name goes with it.
+    assert (store.get_user(3), store.get_chat(CHAT)) == (None, None)
+    # The other chat is whole.
+    assert [m["message_id"] for m in store.thread_messages(OTHER, POST)] == [501, 502, 503]
+    assert len(store.search(OTHER, "xylophonic")) == 2
+
+
+def test_retention_deletes_old_messages_and_curiosities_everywhere(
+    store: Store, path: Path
+) -> None:
+    with_thread(store, CHAT)
+    with_thread(store, OTHER)
+    store.store_message(make_message(501, date=NOW - 40 * DAY, text="ancient wombats"))
+    store.store_message(make_message(502, chat_id=OTHER, date=NOW - 31 * DAY, text="old wombats"))
+    store.store_message(make_message(503, date=NOW - 29 * DAY, text="recent"))
+    store.add_curiosity(
+        CHAT, user_id=2, local_date="2024-01-01", text="wombats?", now=NOW - 90 * DAY
+    )
+    store.add_curiosity(CHAT, user_id=2, local_date="2024-03-01", text="fresh", now=NOW - DAY)
+    assert store.apply_retention(0, now=NOW) == 0
+    assert store.apply_retention(30, now=NOW) == 3
+    assert traces_of(store, "wombats") == NO_TRACE
+    assert bytes_on_disk(path, "wombat") == 0
+    kept = [m["text"] for m in store.thread_messages(CHAT, POST)]
+    fresh = [c["text"] for c in store.curiosities_between(CHAT, "2024-01-01", "2024-12-31")]
+    assert (kept, fresh) == (["recent"], ["fresh"])
+
+
+# curiosities
+
+
+def test_curiosities_are_idempotent_per_message_and_ordered_by_time(store: Store) -> None:
+    with_thread(store)
+    first = store.add_curiosity(
+        CHAT, user_id=1, local_date="2024-03-10", text="later", message_id=9, now=NOW + 9
+    )
+    again = store.add_curiosity(
+        CHAT, user_id=1, local_date="2024-03-10", text="later", message_id=9, now=NOW + 10
+    )
+    store.add_curiosity(CHAT, user_id=2, local_date="2024-03-10", text="earlier", now=NOW)
+    store.add_curiosity(CHAT, user_id=2, local_date="2024-03-11", text="next day", now=NOW)
+    rows = store.curiosities_between(CHAT, "2024-03-10", "2024-03-10")
+    assert (first, again) == (first, first)
+    assert [(c["text"], c["author"]) for c in rows] == [("earlier", "Bo"), ("later", "Ana")]
+    assert rows[1] == {
+        "id": first,
+        "chat_id": CHAT,
+        "user_id": 1,
+        "author": "Ana",
+        "opted_out": False,
+        "local_date": "2024-03-10",
+        "text": "later",
+        "message_id": 9,
+        "created_at": NOW + 9,
+    }
+
+
+def test_curiosity_by_message_finds_the_one_asked_in_that_message_of_that_chat(
+    store: Store,
+) -> None:
+    for chat_id in (CHAT, OTHER):
+        with_thread(store, chat_id)
+    store.store_message(make_message(501, text="a reply, not a question"))
+    store.add_curiosity(CHAT, user_id=2, local_date="2024-03-10", text="no message", now=NOW)
+    asked = store.add_curiosity(
+        CHAT, user_id=1, local_date="2024-03-10", text="why tides?", message_id=9, now=NOW + 9
+    )
+    found = store.curiosity_by_message(CHAT, 9)
+    assert found == {
+        "id": asked,
+        "chat_id": CHAT,
+        "user_id": 1,
+        "author": "Ana",
+        "opted_out": False,
+        "local_date": "2024-03-10",
+        "text": "why tides?",
+        "message_id": 9,
+        "created_at": NOW + 9,
+    }
+    assert found == store.curiosities_between(CHAT, "2024-03-10", "2024-03-10")[1]
+    assert [
+        store.curiosity_by_message(OTHER, 9),
+        store.curiosity_by_message(CHAT, 501),
+        store.curiosity_by_message(CHAT, 10),
+    ] == [None, None, None]
+
+
+def test_curiosity_by_message_follows_opting_out_and_forgetting(store: Store) -> None:
+    with_thread(store)
+    store.add_curiosity(
+        CHAT, user_id=1, local_date="2024-03-10", text="why tides?", message_id=9, now=NOW
+    )
+    store.opt_out(1)
+    opted_out = store.curiosity_by_message(CHAT, 9)
+    store.forget_user(1)
+    assert (opted_out["text"], opted_out["opted_out"]) == ("why tides?", True)
+    assert store.curiosity_by_message(CHAT, 9) is None
+
+
+# export
+
+
+def test_export_is_json_with_the_chats_rows_and_people_involved(store: Store) -> None:
+    seed_two_chats(store)
+    store.upsert_user(9, first_name="Elsewhere")
+    store.upsert_sender_chat(-77, title="A channel")
+    store.store_message(make_message(504, user_id=None, sender_chat_id=-77))
+    archive = json.loads(json.dumps(store.export_chat(CHAT)))
+    assert sorted(archive) == ["chat", "curiosities", "messages", "posts", "sender_chats", "users"]
+    assert archive["chat"]["id"] == CHAT
+    assert [p["message_id"] for p in archive["posts"]] == [POST]
+    assert [m["message_id"] for m in archive["messages"]] == [501, 502, 503, 504]
+    assert [c["text"] for c in archive["curiosities"]] == ["xylophonic gardens", "bo asks"]
+    assert [u["first_name"] for u in archive["users"]] == ["Ana", "Bo"]
+    assert archive["sender_chats"] == [{"id": -77, "title": "A channel"}]
+
+
+def test_export_of_an_unknown_chat_is_empty(store: Store) -> None:
+    assert store.export_chat(404) == {
+        "chat": None,
+        "posts": [],
+        "messages": [],
+        "curiosities": [],
+        "users": [],
+        "sender_chats": [],
+    }

@@ -1,0 +1,86 @@
+"""The async archive: every call runs on one worker thread, and the event loop stays free."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.archive import Archive
+from bot.archive.store import Store, UnknownChatError
+
+NOW = 1_710_000_000
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Archive]:
+    opened = Archive(tmp_path / "archive.db")
+    await opened.start()
+    yield opened
+    await opened.close()
+
+
+async def test_calls_return_what_the_store_returns(store: Archive) -> None:
+    await store.register_chat(-1, type="group", title="Circle", now=NOW)
+    chat = await store.get_chat(-1)
+    claimed = await store.run(Store.claim_post, -1, "2024-03-10", "passage", now=NOW)
+    assert (chat["title"], claimed, await store.get_chat(-2)) == ("Circle", True, None)
+
+
+async def test_every_call_runs_on_the_same_worker_thread(store: Archive) -> None:
+    def thread_of(_: Store) -> int:
+        return threading.get_ident()
+
+    idents = await asyncio.gather(*(store.run(thread_of) for _ in range(20)))
+    assert (len(set(idents)), idents[0] != threading.get_ident()) == (1, True)
+
+
+async def test_errors_raised_by_the_store_reach_the_caller(store: Archive) -> None:
+    with pytest.raises(UnknownChatError):
+        await store.update_chat(404, timezone="UTC")
+    with pytest.raises(ValueError, match="unknown chat settings: colour"):
+        await store.run(Store.update_chat, 404, colour="red")
+    with pytest.raises(AttributeError, match="no_such_method"):
+        await store.no_such_method()  # type: ignore[attr-defined]
+
+
+async def test_calls_run_in_the_order_they_were_made(store: Archive) -> None:
+    await store.register_chat(-1, type="group", now=NOW)
+    positions = await asyncio.gather(*(store.advance_corpus(-1) for _ in range(50)))
+    assert positions == list(range(50))
+
+
+async def test_the_loop_keeps_running_while_the_worker_is_busy(store: Archive) -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow(_: Store) -> str:
+        started.set()
+        release.wait(timeout=30)
+        return "done"
+
+    task = asyncio.create_task(store.run(slow))
+    deadline = asyncio.get_running_loop().time() + 10
+    while not started.is_set():  # poll until the worker holds the slow call
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.001)
+    ticks = 0
+    for _ in range(10):  # the loop runs other coroutines meanwhile
+        await asyncio.sleep(0)
+        ticks += 1
+    release.set()
+    assert (ticks, await task) == (10, "done")
+
+
+async def test_calls_before_start_or_after_close_are_refused(tmp_path: Path) -> None:
+    store = Archive(tmp_path / "archive.db")
+    with pytest.raises(RuntimeError, match="not open"):
+        await store.get_chat(-1)
+    await store.start()
+    await store.close()
+    with pytest.raises(RuntimeError, match="not open"):
+        await store.get_chat(-1)
+    await store.close()  # closing twice is harmless
