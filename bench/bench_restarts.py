@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import query, reply_text
 from bench.restarts_report import Chat, Kill, Reply, classify, report
-from bot.compose.digest.lines import long_date
+from bot.core.text import long_date
 from bot.sandbox import Limits, Sandbox
 
 USERS = 40

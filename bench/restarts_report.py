@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bench.common import query
-from bot.compose.digest.lines import long_date
+from bot.core.text import long_date
 from bot.sandbox import Sandbox
 
 DELIVERY = 6  # seconds after a slot time within which a kill counts as "during delivery"

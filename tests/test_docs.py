@@ -42,3 +42,11 @@ def test_ci_runs_the_readme_test_command():
 def test_readme_describes_the_corpus_format():
     assert "CORPUS-FORMAT" not in README
     assert "## The corpus" in README
+
+
+def test_the_readme_layout_names_every_package_of_bot() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```\nbot/\n", 1)[1].split("```", 1)[0]
+    packages = sorted(p.parent.name for p in (ROOT / "bot").glob("*/__init__.py"))
+    listed = sorted(line.split()[0].rstrip("/") for line in block.splitlines() if "/ " in line)
+    assert [p for p in packages if p not in listed] == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -23,16 +22,13 @@ from bot.compose.digest import (
 )
 from bot.compose.digest.render import Markup, fit_line, render_line, units
 from bot.core.corpus import Entry
+from tests.telegram_html import telegram_problems
 
 DAY = date(2025, 11, 25)  # a Tuesday
 ROOT = 100
 SUPERGROUP = -1001234567890
 HOSTILE = "<b>&amp;</script>"
 HOSTILE_ESCAPED = "&lt;b&gt;&amp;amp;&lt;/script&gt;"
-ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-    "blockquote", "tg-spoiler",
-}  # fmt: skip
 
 ENTRY = Entry(
     id="ch1-01",
@@ -99,39 +95,6 @@ BUSY_CURIOSITIES = [
     make_curiosity(3, "Fay", "what makes gifts different from trade?"),
     make_curiosity(4, "Gil", "I opted out but was curious", opted_out=True),
 ]
-
-
-class TagChecker(HTMLParser):
-    """Collects problems Telegram would reject: unknown or unbalanced tags, stray < or &."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.problems.append(f"tag <{tag}>")
-        if tag == "blockquote" and attrs not in ([], [("expandable", None)]):
-            self.problems.append(f"blockquote {attrs}")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack.pop() != tag:
-            self.problems.append(f"unbalanced </{tag}>")
-
-
-def telegram_problems(text: str) -> list[str]:
-    checker = TagChecker()
-    checker.feed(text)
-    checker.close()
-    problems = checker.problems + [f"unclosed <{tag}>" for tag in checker.stack]
-    bare = re.sub(r"</?[a-z-]+(?: [^<>]*)?>", "", text)
-    if "<" in bare or ">" in bare:
-        problems.append("a < or > outside a tag")
-    if re.search(r"&(?!(amp|lt|gt|quot|#\d+);)", text):
-        problems.append("an & that starts no entity")
-    return problems
 
 
 def test_busy_day_reads_as_a_member_would_read_it():
