@@ -90,3 +90,18 @@ async def sandbox() -> AsyncIterator[SandboxFactory]:
     yield start
     for instance in reversed(started):
         await instance.stop()
+
+
+# In CI a test that cannot run fails the run instead of skipping quietly, unless .ci/run names
+# the reason in COMMONS_CI_ALLOWED_SKIPS (a "|"-separated list of skip-reason fragments).
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI", "").lower() != "true" or not report.skipped:
+        return
+    reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+    allowed = [r for r in os.environ.get("COMMONS_CI_ALLOWED_SKIPS", "").split("|") if r]
+    if not any(fragment in reason for fragment in allowed):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI without a reason named by .ci/run: {reason}"

@@ -40,6 +40,7 @@ from bot.handlers.sweep import reschedule_with, start_schedules
 logger = logging.getLogger(__name__)
 
 UPDATE_QUEUE_SIZE = 100
+SEND_TIMEOUT_SECONDS = 30
 
 # What answers each command of the table in bot.compose.help (which also gives /help and the
 # menu their order and wording).
@@ -109,6 +110,12 @@ def build_application(
             )
         )
         .rate_limiter(rate_limiter or polite_rate_limiter())
+        # Patient with a slow Telegram: a send given up on may still have gone through, and
+        # its retry would then post twice. A morning's burst also waits for a free connection
+        # rather than failing after PTB's 1 s default.
+        .read_timeout(SEND_TIMEOUT_SECONDS)
+        .write_timeout(SEND_TIMEOUT_SECONDS)
+        .pool_timeout(SEND_TIMEOUT_SECONDS)
         # Bounded, so polling waits for the handlers: fewer fetched-but-unhandled updates to
         # lose in a crash, and less held in memory for the garbage collector to sweep.
         .update_queue(asyncio.Queue(maxsize=UPDATE_QUEUE_SIZE))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,21 +15,9 @@ from bot.compose.passage import (
     render_passage_post,
     render_passage_reminder,
 )
+from bot.core.corpus import Entry, load_corpus
 from bot.core.text import units as telegram_length
 from tests.telegram_html import text_by_tag
-
-try:
-    from bot.core.corpus import Entry
-except ImportError:  # the corpus module is not in this checkout yet
-
-    @dataclass(frozen=True)
-    class Entry:  # type: ignore[no-redef]
-        id: str
-        chapter: str
-        passage: str
-        counterpoint: str
-        line: int
-
 
 HOSTILE = "<b>&amp;</script>"
 DAY = date(2026, 11, 24)  # a Tuesday
@@ -208,12 +195,9 @@ def test_reminder_is_short_and_escaped_once() -> None:
     assert parse(reminder).text["blockquote"].endswith(" …")
 
 
-def real_corpus() -> list[Any]:
-    """Return the bundled seed corpus, or skip while it is not in this checkout."""
-    corpus = pytest.importorskip("bot.core.corpus")
-    if not corpus.default_corpus_path().exists():
-        pytest.skip("seeds/corpus.md is not in this checkout yet")
-    return list(corpus.load_corpus())
+def real_corpus() -> list[Entry]:
+    """Return the bundled seed corpus."""
+    return load_corpus()
 
 
 def test_every_seed_entry_renders_under_the_limit_as_valid_telegram_html() -> None:

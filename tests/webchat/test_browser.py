@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian names it chromium, other systems chromium-browser: found on PATH, not at one place.
+CHROMIUM = Path(shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless=new",
@@ -48,7 +50,7 @@ pytestmark = [
         not HAS_PLAYWRIGHT, reason="playwright is not installed (pip install playwright)"
     ),
     pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+        not CHROMIUM.exists(), reason="no Chromium on PATH (apt-get install chromium)"
     ),
 ]
 
