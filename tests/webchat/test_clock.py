@@ -6,6 +6,7 @@ each post comes once, ``/status`` agrees, and a second press posts nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from bot.handlers.app import App, polite_rate_limiter, running
 from bot.handlers.clock import MovableClock, TimeTravel
 from bot.sandbox import Limits, Sandbox
 from bot.webchat import WebChat, start_webchat
+from tests.test_run import free_port, start_bot, stop, wait_until_responds
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
 # A Monday mid-morning years ahead of the real clock, so the JobQueue's own timers stay quiet.
@@ -197,3 +199,21 @@ async def test_without_a_bot_the_page_has_no_clock(sandbox: SandboxFactory) -> N
         await web.stop()
     assert read.json() == {"clock": None}
     assert move.status_code == 400
+
+
+async def test_the_no_token_run_gives_the_page_the_bots_clock(tmp_path: Path) -> None:
+    port = free_port()
+    process = await start_bot(tmp_path, COMMONS_WEB_PORT=str(port))
+    url = f"http://127.0.0.1:{port}/api/clock"
+    try:
+        await wait_until_responds(url)
+        async with httpx.AsyncClient() as client:
+            # The bot meets the demo group as it starts; then the page can move its clock.
+            for _ in range(100):
+                clock = (await client.get(url)).json()["clock"]
+                if clock["local"] is not None:
+                    break
+                await asyncio.sleep(0.1)
+    finally:
+        await stop(process)
+    assert (clock["timezone"], sorted(clock["targets"])) == ("UTC", ["evening", "morning", "week"])

@@ -175,7 +175,9 @@ function renderMembers(members, selectId) {
   other.value = NEW_MEMBER;
   if (state.chatType !== "private") picker.append(other);
   if (keep && [...picker.options].some((o) => o.value === String(keep))) picker.value = keep;
-  $("member-count").textContent = `${members.length} members`;
+  $("member-count").textContent = state.chatType === "private"
+    ? "a private chat with the bot"
+    : `${members.length} ${members.length === 1 ? "member" : "members"}`;
   toggleNewMember();
 }
 
