@@ -40,8 +40,9 @@ def chat_view(chat: dict[str, Any]) -> dict[str, Any]:
 
 
 def member_views(sandbox: Sandbox, chat_id: int) -> list[dict[str, Any]]:
-    """Return the people in a group (not the bot), in the order they joined; in a private chat,
-    its one person."""
+    """Return the people of a chat as the page lists them: a group's (not the bot), in the order
+    they joined, or a private chat's one person.
+    """
     state = sandbox.world.find_chat(chat_id)
     if state.type == "private":
         person = sandbox.world.users[state.id]

@@ -148,6 +148,12 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     await expect(tab.locator("#now")).to_have_text("Mon 3 Jun 10:00 (UTC)")
     await week.snap("01-monday-morning")
 
+    # What a person types is shown as typed, never as markup.
+    await post(tab, "Bo", "Good morning, readers <b>not bold</b>")
+    greeting = tab.locator('article[data-author="Bo"]')
+    await expect(greeting).to_contain_text("Good morning, readers <b>not bold</b>")
+    assert await tab.locator(".messages b", has_text="not bold").count() == 0
+
     # A reply to the post, and a reply to that reply.
     await monday.locator(":scope > .reply-btn").first.click()
     await post(tab, "Cy", "A commons needs caretakers more than rules.")

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from telegram import TextQuote, Update
 
 from bot.core.text import message_link
 from bot.sandbox import Sandbox
@@ -124,6 +125,11 @@ async def test_a_reply_can_quote_a_line_of_the_bots_message(site: Site) -> None:
         expected,
     )
     assert response.json()["message"]["quote"] == "first 🌱 then the network"
+    # What the bot's library reads from that update: Telegram's TextQuote.
+    parsed = Update.de_json(update, None).message
+    assert parsed is not None and parsed.quote == TextQuote(
+        "first 🌱 then the network", start, is_manual=True
+    )
 
 
 async def test_a_quote_after_an_emoji_counts_utf16_units(site: Site) -> None:
