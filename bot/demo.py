@@ -3,6 +3,8 @@
 The real bot runs against the sandbox, on a clock the script moves: the bot joins, posts the
 morning passage, five members reply (three levels deep), say what they are curious about, one
 edits a reply, and the evening digest arrives; then a compressed week ends in the weekly digest.
+Each day's conversation is the one scripted for the passage the bot posted that day
+(``bot.demo_script``), so the replies always answer the passage above them.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from typing import Any
 
 from bot.compose.digest.render import render_plain
 from bot.config import Config
+from bot.demo_script import TALKS, Talk, talk_about
 from bot.handlers import build_application
 from bot.handlers.app import polite_rate_limiter, running
+from bot.handlers.state import commons_of
 from bot.handlers.sweep import deliver_due
 from bot.sandbox import Limits, Sandbox
 
 Echo = Callable[[str], None]
 NAMES = ("Ana", "Bo", "Cy", "Dee", "Eli")
 WIDTH = 92
+WEEKLY_TIME = "21:30"
 
 
 @dataclass
@@ -73,6 +78,13 @@ class Script:
         await self.sandbox.send_message(self.narrator_chat, self.narrator, "/privacy")
         await self.sandbox.wait_for_sent(self.narrator_chat, before + 1, timeout=10)
         self.print_new()
+
+    async def todays_talk(self, day: date) -> Talk:
+        """Return the conversation scripted for the passage posted on ``day``."""
+        state = commons_of(self.app)
+        post = await state.store.get_post(self.chat["id"], day.isoformat(), "passage")
+        entry = next(e for e in state.corpus if post is not None and e.id == post["passage_id"])
+        return TALKS.get(entry.id) or talk_about(entry)
 
     def last_post(self) -> int:
         """Return the id of the bot's latest morning post."""
@@ -151,16 +163,16 @@ async def run_demo(*, db_path: Path | None = None, days: int = 7, echo: Echo = p
 
 
 async def play(script: Script, monday: date, days: int) -> None:
-    """The whole story: one full day, then a compressed rest of the week."""
+    """The whole story: one full day, a compressed rest of the week, then the weekly digest."""
     await cast(script)
     await first_day(script, monday)
     for offset in range(1, days):
-        await quick_day(script, monday + timedelta(days=offset), offset)
+        await quick_day(script, monday + timedelta(days=offset))
     script.echo(rule("The end: the bot keeps going, one conversation a day."))
 
 
 async def cast(script: Script) -> None:
-    """Five members make a group, and Ana adds the bot as an admin."""
+    """Five members make a group; Ana adds the bot as an admin and sets the weekly digest."""
     sandbox = script.sandbox
     for name in NAMES:
         script.members[name] = await sandbox.create_user(name, name.lower())
@@ -170,67 +182,49 @@ async def cast(script: Script) -> None:
     await sandbox.add_bot(script.chat, by=script.members["Ana"], admin=True)
     await sandbox.wait_for_sent(script.chat, 1)
     await script.settle()
+    # Late on Sunday, after the last evening digest, so the week ends with its weekly digest.
+    await script.say("Ana", f"/setweekly sunday {WEEKLY_TIME}")
 
 
 async def first_day(script: Script, day: date) -> None:
     """A full day: post, replies three deep, curiosities, an edit, the digest."""
     script.echo(rule("09:00: the morning post"))
     await script.at(day, "09:00")
-    post = script.last_post()
+    talk = await script.todays_talk(day)
     script.echo(rule("The conversation"))
-    ana = await script.say("Ana", "If reciprocity is a killer, what keeps a commons going?", post)
-    bo = await script.say("Bo", "Care, maybe. Nobody counts who fed the cat.", ana)
-    await script.say("Cy", "But someone notices when nobody does. Is noticing measuring?", bo)
-    dee = await script.say("Dee", "I like 'cure ios city' more than 'productivity'.", post)
-    await script.say("Ana", "/curious how does a group share without keeping score?")
-    await script.say("Eli", "/curious can reciprocity exist between strangers?")
-    await script.say("Bo", "/curious what do people crave when they are free as the day?")
-    await script.say("Dee", "/curious is keeping score the opposite of sharing?")
-    script.echo(rule("Dee edits her reply"))
-    edited = "I like 'cure ios city' far more than 'productivity'."
-    await script.sandbox.edit_message(script.chat, dee, edited)
-    script.echo(f"[{script.now:%a %H:%M}] Dee (edited)\n{_indent(edited)}\n")
-    await script.settle()
+    ids = await tell(script, talk)
+    if talk.edit is not None:
+        index, edited = talk.edit
+        who = talk.replies[index][0]
+        script.echo(rule(f"{who} edits a reply"))
+        await script.sandbox.edit_message(script.chat, ids[index], edited)
+        script.echo(f"[{script.now:%a %H:%M}] {who} (edited)\n{_indent(edited)}\n")
+        await script.settle()
     script.echo(rule("21:00: the evening digest"))
     await script.at(day, "21:00")
 
 
-WEEK = (
-    ("This one sits uneasily with me: who decides what counts as a contribution?",
-     "Nobody, ideally. The moment someone decides, it is a job again.",
-     "/curious what would a day without money look like?"),
-    ("Infrastructure first, then people? I would turn that around.",
-     "Agreed: a conversation is infrastructure too.",
-     "/curious can a conversation be infrastructure?"),
-    ("Property feels like the wrong word for anything shared.",
-     "Stewardship, maybe. Or just care.",
-     "/curious what is the difference between stewardship and ownership?"),
-    ("Generative towards people and nature: what would that look like in our street?",
-     "A tool library, a seed swap, a shared kitchen.",
-     "/curious how does a seed library work?"),
-    ("Behind those computers are human users, and most of them are tired.",
-     "Free as the day would change that.",
-     "/curious what do people do when nobody tells them what to do?"),
-    ("If the allocation is between the individual and the resource, who keeps the list?",
-     "Maybe nobody needs a list if there is enough listening.",
-     "/curious can listening replace accounting?"),
-)  # fmt: skip
-
-
-async def quick_day(script: Script, day: date, offset: int) -> None:
-    """A compressed day: the post, a reply and an answer, a curiosity, the digest."""
+async def quick_day(script: Script, day: date) -> None:
+    """A compressed day: the post, its conversation, the digest (and on Sunday, the week's)."""
     script.echo(rule(f"{day:%A}"))
     await script.at(day, "09:00")
-    opening, answer, curiosity = WEEK[(offset - 1) % len(WEEK)]
-    speaker, answerer = NAMES[offset % 5], NAMES[(offset + 2) % 5]
-    first = await script.say(speaker, opening, script.last_post())
-    await script.say(answerer, answer, first)
-    await script.say(NAMES[(offset + 1) % 5], curiosity)
-    if day.weekday() == 6:
-        script.echo(rule(f"{day:%A} 18:00: the weekly digest"))
-        await script.at(day, "18:00")
-        script.echo(rule(f"{day:%A} 21:00: the evening digest"))
+    await tell(script, await script.todays_talk(day))
+    script.echo(rule(f"{day:%A} 21:00: the evening digest"))
     await script.at(day, "21:00")
+    if day.weekday() == 6:
+        script.echo(rule(f"{day:%A} {WEEKLY_TIME}: the weekly digest"))
+        await script.at(day, WEEKLY_TIME)
+
+
+async def tell(script: Script, talk: Talk) -> list[int]:
+    """Play a day's replies (each under the post or an earlier reply), then its curiosities."""
+    post = script.last_post()
+    ids: list[int] = []
+    for who, text, answers in talk.replies:
+        ids.append(await script.say(who, text, post if answers is None else ids[answers]))
+    for who, text in talk.curiosities:
+        await script.say(who, f"/curious {text}")
+    return ids
 
 
 def rule(title: str) -> str:

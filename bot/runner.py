@@ -11,7 +11,7 @@ from bot.archive import Store
 from bot.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import run_on_telegram, running
-from bot.handlers.outbox import post_digest_now
+from bot.handlers.clock import MovableClock, TimeTravel
 from bot.sandbox import Sandbox
 from bot.webchat import start_webchat
 
@@ -30,18 +30,18 @@ def run_bot(config: Config) -> None:
 async def run_embedded(config: Config) -> None:
     """The no-token default: sandbox Bot API, the real bot and the web chat in one process."""
     stop = stop_on_signals()  # first, so a SIGTERM during start-up still stops cleanly
+    # The bot and its sandbox share one clock, which the web chat's buttons move forward.
+    clock = MovableClock()
     # Each run's sandbox is a new small Telegram; its chats get ids the archive has not seen.
-    sandbox = Sandbox(first_chat_number=next_chat_number(config.db_path))
+    sandbox = Sandbox(first_chat_number=next_chat_number(config.db_path), clock=clock.timestamp)
     await sandbox.start()
-    app = build_application(config.with_(token=sandbox.token, base_url=sandbox.base_url))
-
-    async def evening(chat_id: int) -> None:
-        await post_digest_now(app, chat_id)
-
+    app = build_application(
+        config.with_(token=sandbox.token, base_url=sandbox.base_url), clock=clock
+    )
     try:
         async with running(app, poll_timeout=5):
             web = await start_webchat(
-                sandbox, host=config.listen, port=config.web_port, on_evening=evening
+                sandbox, host=config.listen, port=config.web_port, clock=TimeTravel(app, clock)
             )
             print("Commons Bot is running without Telegram, against its local sandbox.")
             print(f"Open the web chat: {web.url}")

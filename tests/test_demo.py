@@ -1,18 +1,95 @@
-"""``python -m bot demo`` tells the whole story of a day and a week."""
+"""``python -m bot demo`` tells the story of a day and a week, and the story holds together."""
 
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core.corpus import Entry, load_corpus
 from bot.demo import run_demo
+from bot.demo_script import TALKS, Talk, talk_about
+
+CORPUS = {entry.id: entry for entry in load_corpus(None)}
+DAYS = ("Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Words too common to show that a reply is about its passage.
+COMMON = frozenset(
+    {
+        "that", "this", "with", "from", "what", "have", "they", "them", "their", "there",
+        "would", "could", "about", "which", "when", "were", "into", "more", "than", "only",
+        "also", "just", "like", "each", "some", "does", "maybe", "think", "says",
+    }
+)  # fmt: skip
 
 
-async def test_demo_transcript_has_the_post_nested_replies_curiosities_and_both_digests(tmp_path):
+def words(text: str) -> set[str]:
+    """Return the telling words of a text: lowercase, four letters or more, not too common."""
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in COMMON}
+
+
+def flat(text: str) -> str:
+    """Return text with every run of whitespace as one space (the transcript wraps lines)."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def transcript(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the transcript of one whole run of the demo (shared: it takes a few seconds)."""
     lines: list[str] = []
-    code = await run_demo(db_path=tmp_path / "demo.db", echo=lines.append)
-    transcript = "\n".join(lines)
-    assert code == 0
-    assert "Counterpoint" in transcript  # the morning post
-    assert "Bo  ↳ replying to Ana" in transcript and "Cy  ↳ replying to Bo" in transcript
-    assert "Noted for tonight's digest" in transcript
-    assert "Evening digest · Monday" in transcript
-    assert "│    ↳ Cy: But someone notices when nobody does." in transcript  # three deep
-    assert "Ana and Dee are both wondering about" in transcript  # a resonance
-    assert "far more than 'productivity'" in transcript.split("Evening digest · Monday")[1]
-    assert "Weekly digest ·" in transcript
+    path = Path(tmp_path_factory.mktemp("demo")) / "demo.db"
+    assert asyncio.run(run_demo(db_path=path, echo=lines.append)) == 0
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("entry_id", sorted(TALKS))
+def test_every_scripted_reply_names_words_of_its_own_passage_or_counterpoint(
+    entry_id: str,
+) -> None:
+    entry = CORPUS[entry_id]
+    own = words(entry.passage + " " + entry.counterpoint)
+    unfitting = [text for _, text, _ in TALKS[entry_id].replies if not words(text) & own]
+    assert unfitting == []
+
+
+def test_an_unscripted_passage_gets_replies_in_its_own_words() -> None:
+    entry = Entry("x-1", "x", "Gardens grow slowly in shared soil.", "soil remembers", 1)
+    talk = talk_about(entry)
+    assert [bool(words(text) & {"gardens", "soil"}) for _, text, _ in talk.replies] == [
+        True,
+        True,
+    ]
+
+
+def test_the_first_day_has_the_post_nested_replies_curiosities_and_an_edit(
+    transcript: str,
+) -> None:
+    monday = transcript.split("\n════ Tuesday ═")[0]
+    assert "Counterpoint" in monday  # the morning post
+    assert "Bo  ↳ replying to Ana" in monday and "Cy  ↳ replying to Bo" in monday
+    assert "Noted for tonight's digest" in monday
+    digest = monday.split("Evening digest · Monday")[1]
+    assert "│    ↳ Cy: But people find their freedom by connecting." in digest  # three deep
+    assert "Counterpoint: need to also/first free people" in digest
+    assert "far more than 'platforms'" in digest  # the edit, not the first version
+    assert "Ana and Dee are both wondering about" in digest  # a resonance
+
+
+def test_each_days_replies_answer_that_days_passage(transcript: str) -> None:
+    sections = re.split(r"\n════ (?:" + "|".join(DAYS) + r") ═", transcript)
+    assert len(sections) == 7
+    # The bot posts the corpus in order from the first entry, one a day.
+    entries = list(CORPUS.values())[:7]
+    for section, entry in zip(sections, entries, strict=True):
+        text = flat(section)
+        talk: Talk = TALKS[entry.id]
+        assert flat(entry.counterpoint) in text
+        assert [flat(reply) in text for _, reply, _ in talk.replies] == [True] * len(talk.replies)
+
+
+def test_the_week_ends_with_the_weekly_digest(transcript: str) -> None:
+    last = transcript.rsplit("\n════ ", 2)[-2]
+    assert last.startswith("Sunday 21:30: the weekly digest")
+    assert "Weekly digest ·" in last
+    assert transcript.count("Weekly digest ·") == 1

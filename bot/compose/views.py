@@ -100,8 +100,7 @@ def render_search(chat: Row, query: str, results: Sequence[Row]) -> str:
         when = row.get("local_date") or _date_of(row.get("date"))
         label = "curious" if row["kind"] == "curiosity" else "said"
         line = f"• {escape(row['author'])} {label} ({when}): {escape(trim(row['text'], 200))}"
-        link = message_link(chat, row["message_id"]) if row.get("message_id") else None
-        lines.append(f'{line} <a href="{link}">↗</a>' if link else line)
+        lines.append(_with_link(line, chat, row.get("message_id")))
     return fit_lines("\n".join(lines), note=MORE)
 
 
@@ -117,8 +116,15 @@ def render_thread(chat: Row, rows: Sequence[Row]) -> str:
     lines = ["<b>The thread</b>"]
     for node, depth in walk(build_threads(rows, root)):
         message = node.message
-        lines.append(f"{'    ' * depth}↳ <b>{escape(message['author'])}</b>: " + _text_of(message))
+        line = f"{'    ' * depth}↳ <b>{escape(message['author'])}</b>: " + _text_of(message)
+        lines.append(_with_link(line, chat, message["message_id"]))
     return fit_lines("\n".join(lines), note=MORE)
+
+
+def _with_link(line: str, chat: Row, message_id: int | None) -> str:
+    """Return the line with ' ↗' linking to its message, where Telegram has a link."""
+    link = message_link(chat, message_id) if message_id else None
+    return f'{line} <a href="{link}">↗</a>' if link else line
 
 
 def _text_of(message: Row) -> str:

@@ -18,8 +18,8 @@ Control API (async unless noted; chats and users may be given as dicts or ids)::
     add_bot(chat, *, by, admin=False) ; remove_bot(chat, *, by)       # my_chat_member updates
     block_bot(user, blocked=True) ; set_privacy(enabled)              # privacy mode, as BotFather
     send_message(chat, user, text=None, *, reply_to=None, thread_id=None, caption=None,
-                 entities=None, sender_chat=None, photo=False, video=False, voice=False,
-                 audio=False, animation=False, document=None, sticker=None) -> message
+                 entities=None, sender_chat=None, quote=None, photo=False, video=False,
+                 voice=False, audio=False, animation=False, document=None, sticker=None) -> message
     edit_message(chat, message_id, text) -> message                   # edited_message update
     click_button(chat, user, message_id, data) -> CallbackQuery ; callback_answer(id) (sync)
     migrate_to_supergroup(chat, *, by=None) -> new chat               # old id then fails
@@ -29,7 +29,8 @@ Read-back: ``sent_messages(chat)`` (sync: what the bot sent, each with ``text``,
 ``params`` and the returned ``message``), ``messages(chat)``, ``calls`` / ``calls_to(method)``
 (every API call with its params, status and description), ``pending_updates``,
 ``await wait_for_sent(chat, count=1, timeout=5)``, ``await wait_until_consumed(timeout=5)``,
-``await wait_for(predicate, timeout=5)``, and ``subscribe()`` -> ``asyncio.Queue`` of events
+``await wait_for(predicate, timeout=5)``, ``message_at_link(url)`` (sync: the (chat id,
+message id) a t.me link opens, or None), and ``subscribe()`` -> ``asyncio.Queue`` of events
 (``{"type": "message"|"sent"|"edited"|"deleted"|"update"|"member"|"answered", ...}``) for a live
 page. Faults: ``sandbox.faults.script(method, [Fault.retry(2), None, Fault.server_error()])``
 or ``sandbox.faults.rate(method_or_"*", 0.1, Fault.drop(), Fault.slow(2))``.

@@ -19,6 +19,7 @@ from bot.sandbox.messages import (
     DEFAULT_TOPIC_COLOR,
     GROUP_ANONYMOUS_BOT,
     media_content,
+    text_quote,
     user_object,
 )
 from bot.sandbox.world import ChatState, World
@@ -205,9 +206,14 @@ class Control:
         caption: str | None = None,
         entities: list[dict[str, Any]] | None = None,
         sender_chat: Ref | None = None,
+        quote: dict[str, Any] | None = None,
         **media: Any,
     ) -> dict[str, Any]:
-        """Post a user's message (text, or media via photo=True, sticker="🙂", ...)."""
+        """Post a user's message (text, or media via photo=True, sticker="🙂", ...).
+
+        ``quote={"text": ..., "position": ...}`` (position optional, in UTF-16 units) makes a
+        reply quote part of the message it answers, as Telegram's ``quote`` field.
+        """
         state = self._chat(chat)
         sender, extra = self._sender(state, user, sender_chat)
         content = {**extra, **self._content(text, caption, entities, media)}
@@ -215,7 +221,12 @@ class Control:
             raise ValueError(f"chat {state.id} has no forum topic {thread_id}")
         parent_id = None
         if reply_to is not None:
-            parent_id = self._message(state, ref_message_id(reply_to))["message_id"]
+            parent = self._message(state, ref_message_id(reply_to))
+            parent_id = parent["message_id"]
+            if quote is not None:
+                content["quote"] = text_quote(parent, quote["text"], quote.get("position"))
+        elif quote is not None:
+            raise ValueError("only a reply can quote: give reply_to as well")
         message = self.world.compose(
             state, sender, content, reply_to=parent_id, thread_id=thread_id
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from bot.sandbox.markup import utf16_len
+
 # The senders Telegram shows for anonymous admins and for channels posting into a group.
 GROUP_ANONYMOUS_BOT = {
     "id": 1087968824,
@@ -137,3 +139,29 @@ def document_object(number: int, filename: str, mime_type: str, size: int) -> di
     return _file("document", number, 0, file_name=filename, mime_type=mime_type) | {
         "file_size": size
     }
+
+
+def text_quote(parent: dict[str, Any], text: str, position: int | None = None) -> dict[str, Any]:
+    """Return the TextQuote of a reply quoting ``text`` of ``parent`` (position in UTF-16 units).
+
+    As in Telegram, the quote must be part of the replied-to message's text or caption; with
+    no position, its first occurrence is meant. ValueError otherwise.
+    """
+    whole = parent.get("text") or parent.get("caption") or ""
+    if not text.strip():
+        raise ValueError("a quote needs some text")
+    if position is None:
+        index = whole.find(text)
+        if index < 0:
+            raise ValueError(f"message {parent['message_id']} does not contain the quoted text")
+        position = utf16_len(whole[:index])
+    elif _utf16_slice(whole, position, utf16_len(text)) != text:
+        raise ValueError(
+            f"the quote is not the text of message {parent['message_id']} at position {position}"
+        )
+    return {"text": text, "position": position, "is_manual": True}
+
+
+def _utf16_slice(text: str, start: int, length: int) -> str:
+    units = text.encode("utf-16-le")
+    return units[2 * start : 2 * (start + length)].decode("utf-16-le", errors="replace")

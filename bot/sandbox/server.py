@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.sandbox import chatinfo, methods, sending  # noqa: F401  (they register the methods)
 from bot.sandbox.control import Control, Ref, ref_id
 from bot.sandbox.faults import Fault, FaultPlan
+from bot.sandbox.links import linked_message
 from bot.sandbox.messages import user_object
 from bot.sandbox.methods import METHODS, Handler
 from bot.sandbox.params import file_summary, read_params
@@ -119,6 +120,10 @@ class Sandbox(Control):
         """Return every message in a chat, users' and the bot's, by message id."""
         state = self.world.find_chat(ref_id(chat))
         return [copy.deepcopy(m) for _, m in sorted(state.messages.items())]
+
+    def message_at_link(self, url: str) -> tuple[int, int] | None:
+        """Return (chat id, message id) of the message a t.me link opens, or None."""
+        return linked_message(self.world, url)
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         """Return the recorded calls of one Bot API method (any case)."""

@@ -4,8 +4,10 @@ It shares the in-process ``Sandbox``: messages typed on the page go in through t
 control API, exactly as a Telegram member's would, and the page follows the sandbox's events
 live. Plain HTML and a little JavaScript from ``static/``; no build step.
 
-JSON API: ``GET /api/state``, ``POST /api/send``, ``POST /api/members``, ``POST /api/evening``,
-``GET /api/events`` (Server-Sent Events) and ``GET /api/file/{chat_id}/{message_id}``.
+JSON API: ``GET /api/state``, ``POST /api/send``, ``POST /api/members``, ``POST /api/private``,
+``GET``/``POST /api/clock`` (the bot's clock, moved by the page's buttons), ``GET /api/events``
+(Server-Sent Events) and ``GET /api/file/{chat_id}/{message_id}``. Links to messages the
+sandbox holds open in the page, not on t.me.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from aiohttp import web
 from bot.sandbox import Sandbox
 from bot.webchat.demo import DEMO_MEMBERS, DEMO_TITLE, ensure_demo_group
 from bot.webchat.sanitize import sanitize_telegram_html
-from bot.webchat.server import EveningHook, WebChatHandlers, guard
+from bot.webchat.server import ClockHook, WebChatHandlers, guard
 
 __all__ = [
     "DEMO_MEMBERS",
     "DEMO_TITLE",
-    "EveningHook",
+    "ClockHook",
     "WebChat",
     "sanitize_telegram_html",
     "start_webchat",
@@ -63,15 +65,15 @@ async def start_webchat(
     *,
     host: str = "127.0.0.1",
     port: int = 8080,
-    on_evening: EveningHook | None = None,
+    clock: ClockHook | None = None,
 ) -> WebChat:
     """Make sure the demo group exists, serve the web chat on ``host:port`` (0: any free port).
 
-    ``on_evening(chat_id)`` is awaited by "Skip to evening"; without it, the group's admin
-    sends ``/digest``.
+    ``clock`` is the running bot's clock, which the page's "Evening", "Next morning", "End of
+    week" and date buttons move; without one (a sandbox with no bot) they are not shown.
     """
     chat_id = await ensure_demo_group(sandbox)
-    handlers = WebChatHandlers(sandbox, chat_id, on_evening)
+    handlers = WebChatHandlers(sandbox, chat_id, clock)
     app = web.Application(middlewares=[guard])
     app.add_routes(handlers.routes())
     runner = web.AppRunner(app, shutdown_timeout=1.0, handler_cancellation=True, access_log=None)

@@ -2,13 +2,16 @@
 
 Only Telegram's own tags survive (``b``, ``i``, ``u``, ``s``, ``code``, ``pre``, ``a``,
 ``blockquote``, spoilers), with only the attributes the page needs; every other tag is shown as
-text, so nothing the bot relays can run script or break the page's structure.
+text, so nothing the bot relays can run script or break the page's structure. A link to a
+message the page holds becomes an in-page link (``data-chat``, ``data-message``), so it jumps
+to the message instead of opening t.me.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 # Telegram tag -> the tag the page uses for it.
@@ -34,11 +37,18 @@ TRANSPARENT_TAGS = frozenset({"tg-emoji"})
 BLOCK_TAGS = frozenset({"blockquote", "pre"})
 
 Attrs = list[tuple[str, str | None]]
+# A link's target -> (chat id, message id) when the page holds that message, else None.
+LocalLinks = Callable[[str], tuple[int, int] | None]
 
 
-def sanitize_telegram_html(source: str) -> str:
+def no_local_links(_: str) -> None:
+    """Resolve no link locally: every link opens where it points."""
+    return None
+
+
+def sanitize_telegram_html(source: str, local: LocalLinks = no_local_links) -> str:
     """Return ``source`` with Telegram's tags kept (cleaned) and everything else escaped."""
-    cleaner = _Cleaner()
+    cleaner = _Cleaner(local)
     cleaner.feed(source)
     cleaner.close()
     return cleaner.result()
@@ -50,7 +60,9 @@ def safe_href(href: str | None) -> str | None:
     return target if target.lower().startswith(LINK_SCHEMES) else None
 
 
-def opening_tag(name: str, attrs: Attrs) -> tuple[str, str] | None:
+def opening_tag(
+    name: str, attrs: Attrs, local: LocalLinks = no_local_links
+) -> tuple[str, str] | None:
     """Return (page tag to close with, opening markup) for a Telegram tag, or None if refused."""
     values = {key.lower(): value for key, value in attrs}
     if name in SIMPLE_TAGS:
@@ -68,15 +80,26 @@ def opening_tag(name: str, attrs: Attrs) -> tuple[str, str] | None:
         href = safe_href(values.get("href"))
         if href is None:
             return "a", "<a>"
+        if (found := local(href)) is not None:
+            return "a", local_link(*found)
         return "a", f'<a href="{html.escape(href)}" target="_blank" rel="noopener noreferrer">'
     return None
+
+
+def local_link(chat_id: int, message_id: int) -> str:
+    """Return the opening tag of a link to a message on the page."""
+    return (
+        f'<a href="#m{chat_id}_{message_id}" class="msg-link" '
+        f'data-chat="{chat_id}" data-message="{message_id}">'
+    )
 
 
 class _Cleaner(HTMLParser):
     """Rebuilds the markup from parser events, keeping a stack so the output is balanced."""
 
-    def __init__(self) -> None:
+    def __init__(self, local: LocalLinks) -> None:
         super().__init__(convert_charrefs=True)
+        self.local = local
         self.out: list[str] = []
         self.stack: list[tuple[str, str]] = []  # (source tag name, page tag to close)
         self.after_block = False
@@ -84,7 +107,7 @@ class _Cleaner(HTMLParser):
     def handle_starttag(self, tag: str, attrs: Attrs) -> None:
         if tag in TRANSPARENT_TAGS:
             return
-        opened = opening_tag(tag, attrs)
+        opened = opening_tag(tag, attrs, self.local)
         if opened is None:
             self.out.append(html.escape(self.get_starttag_text() or f"<{tag}>"))
             return
@@ -94,7 +117,7 @@ class _Cleaner(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: Attrs) -> None:
         if tag in TRANSPARENT_TAGS:
             return
-        opened = opening_tag(tag, attrs)
+        opened = opening_tag(tag, attrs, self.local)
         if opened is None:
             self.out.append(html.escape(self.get_starttag_text() or f"<{tag}/>"))
             return

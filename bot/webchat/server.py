@@ -6,14 +6,15 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from bot.sandbox import Sandbox
-from bot.webchat.demo import ensure_member, group_admin
+from bot.webchat.demo import ensure_member
+from bot.webchat.quotes import quote_of
 from bot.webchat.views import (
     chat_view,
     member_views,
@@ -36,16 +37,26 @@ PAGE_POLICY = (
 )
 CLOSING: dict[str, Any] = {"type": "closing"}
 
-EveningHook = Callable[[int], Awaitable[None]]
+NO_CLOCK = "this web chat has no bot clock to move: run python -m bot without a token"
+
+
+class ClockHook(Protocol):
+    """The running bot's clock, which the page's buttons move (see bot.handlers.clock)."""
+
+    async def read(self, chat_id: int) -> Mapping[str, Any]:
+        """Return now, in the chat's time zone, and where each button would take it."""
+
+    async def move(self, chat_id: int, to: str) -> Mapping[str, Any]:
+        """Move to "evening", "morning", "week" or a YYYY-MM-DD day; run what falls due."""
 
 
 class WebChatHandlers:
     """Request handlers bound to one sandbox and its demo group."""
 
-    def __init__(self, sandbox: Sandbox, chat_id: int, on_evening: EveningHook | None) -> None:
+    def __init__(self, sandbox: Sandbox, chat_id: int, clock: ClockHook | None) -> None:
         self.sandbox = sandbox
         self.chat_id = chat_id
-        self.on_evening = on_evening
+        self.clock = clock
         self.streams: set[asyncio.Queue[dict[str, Any]]] = set()
 
     def routes(self) -> list[web.AbstractRouteDef]:
@@ -55,7 +66,9 @@ class WebChatHandlers:
             web.get("/api/state", self.state),
             web.post("/api/send", self.send),
             web.post("/api/members", self.add_member),
-            web.post("/api/evening", self.evening),
+            web.post("/api/private", self.private),
+            web.get("/api/clock", self.read_clock),
+            web.post("/api/clock", self.move_clock),
             web.get("/api/events", self.events),
             web.get("/api/file/{chat_id}/{message_id}", self.file),
             web.static("/static", STATIC_DIR),
@@ -77,7 +90,7 @@ class WebChatHandlers:
         chats = [
             chat_view(state.chat)
             for state in self.sandbox.world.chats.values()
-            if state.is_group and state.migrated_to is None
+            if (state.is_group or state.type == "private") and state.migrated_to is None
         ]
         return web.json_response(
             {
@@ -90,7 +103,11 @@ class WebChatHandlers:
         )
 
     async def send(self, request: web.Request) -> web.Response:
-        """POST /api/send {chat_id, user_id | name, text, reply_to}: post as a member."""
+        """POST /api/send {chat_id, user_id | name, text, reply_to, quote}: post as a member.
+
+        ``quote`` is ``{"text": what was selected, "offset": where on the page}``: the reply
+        then quotes that part of the message it answers, as Telegram's ``quote`` field.
+        """
         body = await read_json(request)
         chat_id = self.chat_of(body.get("chat_id"))
         text = body.get("text")
@@ -100,26 +117,65 @@ class WebChatHandlers:
             raise ValueError(f"text is longer than {MAX_TEXT} characters")
         user_id = await self.sender_of(chat_id, body)
         reply_to = optional_int(body.get("reply_to"), "reply_to")
-        message = await self.sandbox.send_message(chat_id, user_id, text, reply_to=reply_to)
+        quote = self.quote_for(chat_id, reply_to, body.get("quote"))
+        message = await self.sandbox.send_message(
+            chat_id, user_id, text, reply_to=reply_to, quote=quote
+        )
         return web.json_response({"message": message_view(self.sandbox, message)})
+
+    def quote_for(self, chat_id: int, reply_to: int | None, quote: Any) -> dict[str, Any] | None:
+        """Return the TextQuote fields for a selection in the replied-to message, or None."""
+        if quote is None:
+            return None
+        text = quote.get("text") if isinstance(quote, dict) else None
+        if reply_to is None or not isinstance(text, str):
+            raise ValueError('a quote is {"text": ...} on a reply')
+        parent = self.sandbox.world.find_chat(chat_id).messages.get(reply_to)
+        if parent is None:
+            raise LookupError(f"no message {reply_to} in chat {chat_id}")
+        return quote_of(parent, text, optional_int(quote.get("offset"), "offset"))
 
     async def add_member(self, request: web.Request) -> web.Response:
         """POST /api/members {chat_id, name}: a new person joins (or the existing one is named)."""
         body = await read_json(request)
         chat_id = self.chat_of(body.get("chat_id"))
+        if not self.sandbox.world.find_chat(chat_id).is_group:
+            raise ValueError("only a group has members to add")
         user = await ensure_member(self.sandbox, chat_id, str(body.get("name") or ""))
         members = member_views(self.sandbox, chat_id)
         return web.json_response({"member": {"id": user["id"]}, "members": members})
 
-    async def evening(self, request: web.Request) -> web.Response:
-        """POST /api/evening {chat_id}: skip to evening, so the bot posts the digest now."""
+    async def private(self, request: web.Request) -> web.Response:
+        """POST /api/private {user_id}: open a member's private chat with the bot.
+
+        The first time, the member sends ``/start`` there, as anyone opening a bot does.
+        """
+        body = await read_json(request)
+        user_id = optional_int(body.get("user_id"), "user_id")
+        if user_id is None:
+            raise ValueError("user_id is required")
+        chat = await self.sandbox.create_private_chat(user_id)
+        if not self.sandbox.messages(chat["id"]):
+            await self.sandbox.send_message(chat["id"], user_id, "/start")
+        return web.json_response({"chat": chat_view(chat)})
+
+    async def read_clock(self, request: web.Request) -> web.Response:
+        """GET /api/clock?chat_id=: the bot's now, and where each button would take it."""
+        chat_id = self.chat_of(request.query.get("chat_id"))
+        if self.clock is None:
+            return web.json_response({"clock": None})
+        return web.json_response({"clock": dict(await self.clock.read(chat_id))})
+
+    async def move_clock(self, request: web.Request) -> web.Response:
+        """POST /api/clock {chat_id, to}: move time forward; the bot posts what falls due."""
         body = await read_json(request)
         chat_id = self.chat_of(body.get("chat_id"))
-        if self.on_evening is not None:
-            await self.on_evening(chat_id)
-            return web.json_response({"ok": True, "via": "hook"})
-        await self.sandbox.send_message(chat_id, group_admin(self.sandbox, chat_id), "/digest")
-        return web.json_response({"ok": True, "via": "command"})
+        to = body.get("to")
+        if not isinstance(to, str):
+            raise ValueError('"to" is "evening", "morning", "week" or a YYYY-MM-DD date')
+        if self.clock is None:
+            raise LookupError(NO_CLOCK)
+        return web.json_response({"clock": dict(await self.clock.move(chat_id, to))})
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """GET /api/events?chat_id=: Server-Sent Events with the chat's new messages."""
@@ -194,17 +250,25 @@ class WebChatHandlers:
         return web.Response(body=document["data"], content_type=mime, headers=headers)
 
     def chat_of(self, value: Any) -> int:
-        """Return the group a request names (the demo group if none); LookupError if unknown."""
+        """Return the chat a request names (the demo group if none); LookupError if unknown.
+
+        A group, or a member's private chat with the bot.
+        """
         chat_id = optional_int(value, "chat_id")
         chat_id = self.chat_id if chat_id is None else chat_id
         state = self.sandbox.world.find_chat(chat_id)
-        if not state.is_group:
-            raise LookupError(f"chat {chat_id} is not a group")
+        if not state.is_group and state.type != "private":
+            raise LookupError(f"chat {chat_id} is not a group or a private chat")
         return chat_id
 
     async def sender_of(self, chat_id: int, body: dict[str, Any]) -> int:
         """Return who posts: ``user_id`` if given, else the member called ``name`` (new or not)."""
         user_id = optional_int(body.get("user_id"), "user_id")
+        if self.sandbox.world.find_chat(chat_id).type == "private":
+            # Only its person writes in a private chat with the bot.
+            if user_id not in (None, chat_id):
+                raise ValueError(f"only user {chat_id} writes in this private chat")
+            return chat_id
         if user_id is not None:
             return user_id
         user = await ensure_member(self.sandbox, chat_id, str(body.get("name") or ""))

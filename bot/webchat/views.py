@@ -10,7 +10,7 @@ import html
 from typing import Any
 
 from bot.sandbox import Sandbox
-from bot.webchat.sanitize import sanitize_telegram_html
+from bot.webchat.sanitize import LocalLinks, no_local_links, sanitize_telegram_html
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
 PRESENT_STATUSES = ADMIN_STATUSES | {"member"}
@@ -40,8 +40,13 @@ def chat_view(chat: dict[str, Any]) -> dict[str, Any]:
 
 
 def member_views(sandbox: Sandbox, chat_id: int) -> list[dict[str, Any]]:
-    """Return the people in a group (not the bot), in the order they joined."""
+    """Return the people of a chat as the page lists them: a group's (not the bot), in the order
+    they joined, or a private chat's one person.
+    """
     state = sandbox.world.find_chat(chat_id)
+    if state.type == "private":
+        person = sandbox.world.users[state.id]
+        return [{"id": state.id, "name": display_name(person), "admin": False}]
     members = []
     for user_id, status in state.members.items():
         user = sandbox.world.users.get(user_id)
@@ -80,6 +85,7 @@ def message_view(
         "date": message["date"],
         "edited": "edit_date" in message,
         "reply_to": reply.get("message_id"),
+        "quote": (message.get("quote") or {}).get("text"),
         "service": service_line(sandbox, message),
         "media": media_label(message),
         "document": document_link(message, record),
@@ -87,14 +93,19 @@ def message_view(
         "html": None,
     }
     if from_bot:
-        view["html"] = bot_html(message, record)
+        view["html"] = bot_html(message, record, sandbox.message_at_link)
     else:
         view["text"] = message.get("text") or message.get("caption") or ""
     return view
 
 
-def bot_html(message: dict[str, Any], record: dict[str, Any] | None) -> str:
-    """Return the bot's message as clean HTML: from the HTML it sent, else its plain text."""
+def bot_html(
+    message: dict[str, Any], record: dict[str, Any] | None, local: LocalLinks = no_local_links
+) -> str:
+    """Return the bot's message as clean HTML: from the HTML it sent, else its plain text.
+
+    Links to messages in the sandbox (``local`` finds them) become in-page links.
+    """
     params = (record or {}).get("params") or {}
     edits = (record or {}).get("edits") or []
     if edits:
@@ -102,7 +113,7 @@ def bot_html(message: dict[str, Any], record: dict[str, Any] | None) -> str:
     key = "text" if "text" in message else "caption"
     source = params.get(key)
     if isinstance(source, str) and str(params.get("parse_mode") or "").lower() == "html":
-        return sanitize_telegram_html(source)
+        return sanitize_telegram_html(source, local)
     return html.escape(message.get(key) or "", quote=False)
 
 

@@ -20,8 +20,10 @@ from bot.compose.digest import (
     render_document,
     render_plain,
 )
+from bot.compose.digest.lines import TRIM_OPENING
 from bot.compose.digest.render import Markup, fit_line, render_line, units
 from bot.core.corpus import Entry
+from bot.core.text import trim
 from tests.telegram_html import telegram_problems
 
 DAY = date(2025, 11, 25)  # a Tuesday
@@ -103,6 +105,7 @@ def test_busy_day_reads_as_a_member_would_read_it():
         "Evening digest · Tuesday 25 November\n"
         "Today's passage · Chapter 1: The commons ↗\n"
         "│ The commons are a third way.\n"
+        "│ Counterpoint: but whose commons?\n"
         "\n"
         "The threads\n"
         "Ana: Reciprocity feels central here. ↗\n"
@@ -131,7 +134,8 @@ def test_busy_day_html_is_one_chunk_with_links_and_quotes():
     assert chunk == (
         "<b>Evening digest · Tuesday 25 November</b>\n"
         f'Today\'s passage · <i>Chapter 1: The commons</i> <a href="{link}/100">↗</a>\n'
-        "<blockquote>The commons are a third way.</blockquote>\n"
+        "<blockquote>The commons are a third way.\n"
+        "<b>Counterpoint</b>: <i>but whose commons?</i></blockquote>\n"
         "\n"
         "<b>The threads</b>\n"
         f'<b>Ana</b>: Reciprocity feels central here. <a href="{link}/101">↗</a>\n'
@@ -489,3 +493,17 @@ def test_a_member_speaking_as_a_channel_is_named_by_its_title():
     row = make_message(101, ROOT, "Commons Channel", "hello", user_id=None, sender_chat_id=-1007)
     plain = render_plain(daily([row], chat=make_chat(type="group")))
     assert plain.split("The threads\n", 1)[1] == "Commons Channel: hello"
+
+
+def test_the_digest_carries_the_days_counterpoint_trimmed_like_the_passage():
+    long = Entry(id="x", chapter="C", passage="word " * 100, counterpoint="margin " * 100, line=1)
+    lines = render_plain(daily(BUSY_MESSAGES[:1], entry=long)).split("\n")
+    passage, counterpoint = lines[2], lines[3]
+    assert passage == "│ " + trim(" ".join(["word"] * 100), TRIM_OPENING)
+    assert counterpoint == "│ Counterpoint: " + trim(" ".join(["margin"] * 100), TRIM_OPENING)
+
+
+def test_an_entry_without_a_counterpoint_shows_the_passage_alone():
+    bare = Entry(id="x", chapter="C", passage="Only the passage.", counterpoint="", line=1)
+    lines = render_plain(daily(BUSY_MESSAGES[:1], entry=bare)).split("\n")
+    assert lines[2:4] == ["│ Only the passage.", ""]

@@ -46,3 +46,15 @@ def test_help_lists_every_command_of_the_menu_in_its_order() -> None:
     listed = [c.name for c in COMMANDS if c.in_help]
     positions = [text.index(f"/{name}") for name in listed]
     assert (positions == sorted(positions), telegram_problems(text)) == (True, [])
+
+
+def test_each_line_of_a_thread_links_to_its_message() -> None:
+    rows = [
+        {**hit(1), "root_message_id": 1, "reply_to_message_id": 1, "kind": "text", "text": "a"},
+        {**hit(2), "root_message_id": 1, "reply_to_message_id": 101, "kind": "text", "text": "b"},
+    ]
+    link = "https://t.me/c/1234567890"
+    assert render_thread(CHAT, rows).split("\n")[1:] == [
+        f'↳ <b>&lt;Ana 1&gt;</b>: a <a href="{link}/101">↗</a>',
+        f'    ↳ <b>&lt;Ana 2&gt;</b>: b <a href="{link}/102">↗</a>',
+    ]

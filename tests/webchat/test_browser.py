@@ -1,12 +1,14 @@
-"""The web chat in a real browser, with the real bot: a day in the demo group, end to end.
+"""The web chat in a real browser, with the real bot: a whole week in the demo group, end to end.
 
 Needs Playwright (``pip install playwright``) and Debian's Chromium at /usr/bin/chromium; no
-browser download. Leaves a screenshot in artifacts/webchat.png.
+browser download. Leaves a screenshot of each step in the folder ``WEBCHAT_SCREENSHOTS`` names
+(default: tests/artifacts/webchat/), for CI to keep.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bot.config import Config
+from bot.handlers.clock import MovableClock, TimeTravel
 from bot.sandbox import Sandbox
 from bot.webchat import WebChat, start_webchat
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import Locator, Page
     from telegram.ext import Application
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
@@ -37,15 +40,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOT = Path(__file__).resolve().parents[2] / "tests" / "artifacts" / "webchat.png"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(
+    os.environ.get("WEBCHAT_SCREENSHOTS") or ROOT / "tests" / "artifacts" / "webchat"
+)
 HAS_PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
-WAIT_MS = 20_000  # the bot paces group messages (about one every 3 s), as Telegram requires
-# A Monday mid-morning, far from the real date: the morning post is due, the evening digest is not,
-# and no scheduled job comes due while the test runs.
-MORNING = datetime(2030, 6, 3, 10, 0, tzinfo=UTC)
+WAIT_MS = 30_000  # the bot paces group messages as Telegram requires
+# A Monday mid-morning, years ahead of the real date, so no JobQueue timer fires during the test.
+MONDAY = datetime(2030, 6, 3, 10, 0, tzinfo=UTC)
+POST = "written in the margin by a reader"
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.timeout(240),
     pytest.mark.skipif(
         not HAS_PLAYWRIGHT, reason="playwright is not installed (pip install playwright)"
     ),
@@ -56,7 +63,7 @@ pytestmark = [
 
 
 @dataclass
-class Day:
+class Week:
     """Everything running for the test: sandbox, web chat, the real bot, and a browser tab."""
 
     sandbox: Sandbox
@@ -64,40 +71,43 @@ class Day:
     app: Application[Any, Any, Any, Any, Any, Any]
     tab: Page
 
+    async def snap(self, name: str) -> None:
+        """Save a screenshot of the page as it is now."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await self.tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled")
+
+    def bot_says(self, marker: str) -> Locator:
+        """Return the bot's messages holding ``marker``."""
+        return self.tab.locator("article.msg.bot", has_text=marker)
+
+    def sent_count(self, marker: str) -> int:
+        """Return how many of the bot's messages to the group hold ``marker``."""
+        sent = self.sandbox.sent_messages(self.web.chat_id)
+        return sum(marker in (s["message"].get("text") or "") for s in sent)
+
 
 @pytest.fixture
-async def day(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Day]:
-    """Yield the sandbox, the web chat, the real bot and Chromium, all running, at MORNING."""
+async def week(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Week]:
+    """Yield the sandbox, the web chat, the real bot and Chromium on one clock at MONDAY."""
     from playwright.async_api import async_playwright
 
     from bot.handlers.app import build_application, running
 
-    sb = await sandbox(clock=MORNING.timestamp)
-    web = await start_webchat(sb, port=0)
+    clock = MovableClock(real=lambda: MONDAY)
+    sb = await sandbox(clock=clock.timestamp)
     config = Config(token=sb.token, base_url=sb.base_url, db_path=tmp_path / "c.db")
-    app = build_application(config, clock=lambda: MORNING)
-    try:
-        async with running(app, poll_timeout=1), async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                tab = await browser.new_page(viewport={"width": 1000, "height": 1500})
-                tab.set_default_timeout(10_000)
-                await tab.goto(web.url)
-                yield Day(sb, web, app, tab)
-            finally:
-                await browser.close()
-    finally:
-        await web.stop()
-
-
-async def morning_comes(day: Day) -> None:
-    """Run the bot's catch-up sweep now, as its minute timer would, once the bot has joined."""
-    from bot.handlers.sweep import deliver_due
-
-    # The bot greets the group once it has registered it; only then is its first passage due.
-    # The claim in the archive keeps this exactly-once if the bot already posted it itself.
-    await day.sandbox.wait_for_sent(day.web.chat_id, 1, timeout=10)
-    await deliver_due(day.app)
+    app = build_application(config, clock=clock)
+    async with running(app, poll_timeout=1), async_playwright() as p:
+        web = await start_webchat(sb, port=0, clock=TimeTravel(app, clock))
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            tab = await browser.new_page(viewport={"width": 1000, "height": 1400})
+            tab.set_default_timeout(10_000)
+            await tab.goto(web.url)
+            yield Week(sb, web, app, tab)
+        finally:
+            await browser.close()
+            await web.stop()
 
 
 async def post(page: Page, member: str, text: str) -> None:
@@ -109,33 +119,114 @@ async def post(page: Page, member: str, text: str) -> None:
     await page.press("#text", "Enter")
 
 
-async def test_a_day_in_the_web_chat(day: Day) -> None:
+async def select_text(page: Page, card: Locator, text: str) -> None:
+    """Select ``text`` inside a message's body, as a person dragging the mouse would."""
+    await card.locator(":scope > .body").evaluate(
+        """(body, wanted) => {
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf(wanted);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + wanted.length);
+                document.getSelection().removeAllRanges();
+                document.getSelection().addRange(range);
+                return;
+            }
+            throw new Error(`no text node holds ${wanted}`);
+        }""",
+        text,
+    )
+
+
+async def test_a_week_in_the_web_chat(week: Week) -> None:
     from playwright.async_api import expect
 
-    tab = day.tab
-    await morning_comes(day)
-    # The day's post: a bot message with the passage quoted and its counterpoint.
-    morning = tab.locator("article.msg.bot", has=tab.locator("blockquote")).first
-    await expect(morning).to_contain_text("Counterpoint", timeout=WAIT_MS)
-    morning_id = await morning.get_attribute("data-id")
+    tab = week.tab
+    # Monday: the bot joins, greets the group and posts the day's passage.
+    monday = week.bot_says("Commons, Monday 3 June")
+    await expect(monday).to_contain_text("Counterpoint", timeout=WAIT_MS)
+    await expect(tab.locator("#now")).to_have_text("Mon 3 Jun 10:00 (UTC)")
+    await week.snap("01-monday-morning")
 
+    # What a person types is shown as typed, never as markup.
     await post(tab, "Bo", "Good morning, readers <b>not bold</b>")
     greeting = tab.locator('article[data-author="Bo"]')
     await expect(greeting).to_contain_text("Good morning, readers <b>not bold</b>")
     assert await tab.locator(".messages b", has_text="not bold").count() == 0
 
-    await morning.locator(":scope > .reply-btn").click()
-    await expect(tab.locator("#replying-name")).to_have_text("Commons Bot")
+    # A reply to the post, and a reply to that reply.
+    await monday.locator(":scope > .reply-btn").first.click()
     await post(tab, "Cy", "A commons needs caretakers more than rules.")
-    thread = tab.locator(f'.node:has(> article[data-id="{morning_id}"]) > .replies')
-    await expect(thread.locator('article[data-author="Cy"]')).to_contain_text(
-        "A commons needs caretakers"
+    cy = tab.locator('article[data-author="Cy"]')
+    await expect(cy).to_contain_text("caretakers")
+    await cy.locator(":scope > .reply-btn").first.click()
+    await post(tab, "Dee", "Caretakers are free people too.")
+    thread = tab.locator(f'.node:has(> article[data-id="{await cy.get_attribute("data-id")}"])')
+    await expect(thread.locator('.replies article[data-author="Dee"]')).to_be_visible()
+    await week.snap("02-replies")
+
+    # Evening: the digest, with both replies and the day's counterpoint; a second press is a no-op.
+    await tab.click("#to-evening")
+    digest = week.bot_says("Evening digest · Monday 3 June")
+    await expect(digest).to_contain_text("Dee: Caretakers are free people too.", timeout=WAIT_MS)
+    await expect(digest).to_contain_text("Cy: A commons needs caretakers")
+    await expect(digest).to_contain_text("Counterpoint")
+    await expect(tab.locator("#now")).to_have_text("Mon 3 Jun 21:00 (UTC)")
+    await tab.click("#to-evening")
+    await expect(tab.locator("#status")).to_contain_text("the bot sent 0 posts")
+    assert week.sent_count("Evening digest · Monday") == 1
+    await post(tab, "Ana", "/status")
+    status = week.bot_says("Last evening digest")
+    await expect(status).to_contain_text(
+        "Last evening digest: sent Mon 3 Jun 21:00", timeout=WAIT_MS
     )
+    await week.snap("03-evening-digest")
 
-    await post(tab, "Ana", "/digest")
-    answers = tab.locator('.node:has(> article[data-author="Ana"]) > .replies article.msg.bot')
-    digest = answers.filter(has_text="A commons needs caretakers").first
-    await expect(digest).to_contain_text("Cy", timeout=WAIT_MS)
+    # Every ↗ in the digest lands on its message in the page.
+    await digest.locator("a.msg-link").nth(1).click()  # the first is the morning post's
+    await expect(cy).to_have_class(re.compile(r"\bhighlight\b"))
+    await expect(cy).to_be_in_viewport()
 
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    await tab.screenshot(path=str(SCREENSHOT), animations="disabled")
+    # Quote a line of the digest in a reply.
+    await select_text(tab, digest, "Caretakers are free people too.")
+    await digest.locator(":scope > .quote-btn").click()
+    await expect(tab.locator("#replying-how")).to_have_text("Quoting")
+    await post(tab, "Eli", "Free, and tired. Both.")
+    eli = tab.locator('article[data-author="Eli"]')
+    await expect(eli.locator(".quoted")).to_have_text("Caretakers are free people too.")
+    sent = week.sandbox.messages(week.web.chat_id)
+    quoted = next(m for m in reversed(sent) if m.get("text") == "Free, and tired. Both.")
+    digest_text = quoted["reply_to_message"]["text"]
+    assert quoted["quote"] == {
+        "text": "Caretakers are free people too.",
+        "position": len(digest_text[: digest_text.index("Caretakers")].encode("utf-16-le")) // 2,
+        "is_manual": True,
+    }
+    await week.snap("04-quoted-reply")
+
+    # Next morning: Tuesday's passage, once.
+    await tab.click("#to-morning")
+    tuesday = week.bot_says("Commons, Tuesday 4 June")
+    await expect(tuesday).to_have_count(1, timeout=WAIT_MS)
+    await expect(tab.locator("#now")).to_have_text("Tue 4 Jun 09:00 (UTC)")
+    assert (week.sent_count(POST), week.sent_count("Evening digest · Monday")) == (2, 1)
+    await week.snap("05-next-morning")
+
+    # End of week: every day on the way, once each, and the weekly digest last.
+    await tab.click("#to-week")
+    weekly = week.bot_says("Weekly digest ·")
+    await expect(weekly).to_have_count(1, timeout=WAIT_MS)
+    await expect(tab.locator("#now")).to_have_text("Sun 9 Jun 18:00 (UTC)")
+    await expect(weekly).to_contain_text("Cy: A commons needs caretakers more than rules.")
+    assert week.sent_count(POST) == 7
+    await weekly.scroll_into_view_if_needed()
+    await week.snap("06-end-of-week")
+
+    # One click to a member's private chat with the bot.
+    await tab.select_option("#member", label="Bo")
+    await tab.click("#private")
+    await expect(tab.locator("#chat-title")).to_have_text("Bo ↔ Commons Bot")
+    await expect(tab.locator("article.msg.bot")).to_contain_text("/curious", timeout=WAIT_MS)
+    await week.snap("07-private-chat")

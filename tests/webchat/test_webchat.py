@@ -188,27 +188,6 @@ async def test_a_file_the_bot_sent_is_a_download_link(site: Site) -> None:
     assert missing.status_code == 404
 
 
-async def test_skip_to_evening_calls_the_hook(sandbox: SandboxFactory) -> None:
-    sb = await sandbox()
-    asked: list[int] = []
-
-    async def on_evening(chat_id: int) -> None:
-        asked.append(chat_id)
-
-    web = await start_webchat(sb, port=0, on_evening=on_evening)
-    async with httpx.AsyncClient(base_url=web.url) as client:
-        response = await client.post("/api/evening", json={})
-    await web.stop()
-    assert (response.json(), asked) == ({"ok": True, "via": "hook"}, [web.chat_id])
-
-
-async def test_skip_to_evening_without_a_hook_asks_for_the_digest(site: Site) -> None:
-    response = await site.post("/api/evening", {"chat_id": site.chat_id})
-    last = site.sandbox.messages(site.chat_id)[-1]
-    assert response.json() == {"ok": True, "via": "command"}
-    assert (last["from"]["first_name"], last["text"]) == ("Ana", "/digest")
-
-
 @pytest.mark.parametrize(
     ("body", "status", "error"),
     [

@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.compose.digest import lines
 from bot.compose.digest.lines import Row, person
-from bot.compose.digest.render import Block, Digest, Markup
+from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
 from bot.core.text import long_date, trim
 from bot.core.themes import Voice, find_themes
@@ -20,6 +20,7 @@ from bot.core.threads import build_threads, walk
 
 COLLAPSE_FROM = 4  # a thread with this many replies folds them into an expandable quote
 QUIET_DAY = "a quiet day, no replies and no curiosities. A new passage comes tomorrow."
+COUNTERPOINT = Markup("<b>Counterpoint</b>: <i>")
 
 
 def build_daily_digest(
@@ -57,8 +58,12 @@ def _passage_block(chat: Row, heading: str, entry: Entry | None, post: Row | Non
     chapter = trim(entry.chapter, lines.TRIM_CHAPTER)
     link = lines.link_parts(chat, post.get("message_id") if post else None)
     about = (Markup("Today's passage · <i>"), chapter, Markup("</i>"), *link)
-    words = lines.opening(entry.passage, lines.TRIM_OPENING)
-    return Block(head=(lines.bold(heading), about), body=((words,),), quote="blockquote")
+    body: tuple[Line, ...] = ((lines.opening(entry.passage, lines.TRIM_OPENING),),)
+    counterpoint = lines.opening(entry.counterpoint, lines.TRIM_OPENING)
+    if counterpoint:
+        # Half of what the day was about: the reader's note in the margin, trimmed alike.
+        body += ((COUNTERPOINT, counterpoint, Markup("</i>")),)
+    return Block(head=(lines.bold(heading), about), body=body, quote="blockquote")
 
 
 def _thread_blocks(chat: Row, messages: Sequence[Row]) -> list[Block]:

@@ -16,7 +16,17 @@ const COMMANDS = [
   ["/help", "all commands"],
 ];
 
-const state = { chatId: null, botId: null, nodes: new Map(), views: new Map(), replyTo: null };
+const state = {
+  chatId: null,
+  botId: null,
+  chatType: null,
+  nodes: new Map(),
+  views: new Map(),
+  replyTo: null,
+  quote: null, // {text, offset}: the part of the replied-to message the reply quotes
+  selection: null, // {messageId, text, offset}: text selected in a message, ready to quote
+  pendingJump: null, // a message to show once the chat it is in has loaded
+};
 const $ = (id) => document.getElementById(id);
 
 function el(tag, className, text) {
@@ -45,7 +55,8 @@ function setStatus(text, isError = false) {
 }
 
 function timeOf(unix) {
-  return new Date(unix * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  // The clock moves across days, so say which day too.
+  return new Date(unix * 1000).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
 }
 
 function hueOf(id) {
@@ -93,7 +104,15 @@ function renderCard(view) {
   const reply = el("button", "reply-btn", "Reply");
   reply.type = "button";
   reply.addEventListener("click", () => startReply(view.message_id));
-  card.append(renderHeader(view), renderBody(view), reply);
+  const quote = el("button", "reply-btn quote-btn", "Reply quoting the selection");
+  quote.type = "button";
+  quote.hidden = true;
+  // Pressing the button must not clear the selection it is about to quote.
+  quote.addEventListener("mousedown", (event) => event.preventDefault());
+  quote.addEventListener("click", () => startQuotedReply(view.message_id));
+  card.append(renderHeader(view));
+  if (view.quote) card.append(el("blockquote", "quoted", view.quote));
+  card.append(renderBody(view), reply, quote);
   return card;
 }
 
@@ -154,17 +173,20 @@ function renderMembers(members, selectId) {
   }
   const other = el("option", "", "+ New member…");
   other.value = NEW_MEMBER;
-  picker.append(other);
+  if (state.chatType !== "private") picker.append(other);
   if (keep && [...picker.options].some((o) => o.value === String(keep))) picker.value = keep;
-  $("member-count").textContent = `${members.length} members`;
+  $("member-count").textContent = state.chatType === "private"
+    ? "a private chat with the bot"
+    : `${members.length} ${members.length === 1 ? "member" : "members"}`;
   toggleNewMember();
 }
 
-function renderChats(chats) {
+function renderChats(chats, botName) {
   const picker = $("chat-picker");
   picker.replaceChildren();
   for (const chat of chats) {
-    const option = el("option", "", chat.title);
+    const label = chat.type === "private" ? `${chat.title} ↔ ${botName} (private)` : chat.title;
+    const option = el("option", "", label);
     option.value = chat.id;
     picker.append(option);
   }
@@ -174,20 +196,46 @@ function renderChats(chats) {
 
 // Actions -----------------------------------------------------------------------------------
 
-function startReply(messageId) {
+function startReply(messageId, quote = null) {
   const view = state.views.get(messageId);
   if (!view) return;
   state.replyTo = messageId;
+  state.quote = quote;
+  $("replying-how").textContent = quote ? "Quoting" : "Replying to";
   $("replying-name").textContent = view.from.name;
-  const snippet = view.text ?? (new DOMParser().parseFromString(view.html, "text/html").body.textContent || "");
+  const snippet = quote ? `“${quote.text}”` : view.text ?? (new DOMParser().parseFromString(view.html, "text/html").body.textContent || "");
   $("replying-text").textContent = snippet.length > 80 ? `${snippet.slice(0, 80)}…` : snippet;
   $("replying").hidden = false;
   $("text").focus();
 }
 
+function startQuotedReply(messageId) {
+  const selected = state.selection;
+  if (!selected || selected.messageId !== messageId) return startReply(messageId);
+  startReply(messageId, { text: selected.text, offset: selected.offset });
+}
+
 function cancelReply() {
   state.replyTo = null;
+  state.quote = null;
   $("replying").hidden = true;
+}
+
+// Text selected inside one message's body can be quoted in a reply, as on Telegram.
+function noteSelection() {
+  const selection = document.getSelection();
+  const text = selection && !selection.isCollapsed ? selection.toString().trim() : "";
+  const startBody = text ? selection.getRangeAt(0).startContainer.parentElement?.closest(".body") : null;
+  const endBody = text ? selection.getRangeAt(0).endContainer.parentElement?.closest(".body") : null;
+  for (const button of document.querySelectorAll(".quote-btn")) button.hidden = true;
+  state.selection = null;
+  if (!startBody || startBody !== endBody) return;
+  const card = startBody.closest("article.msg");
+  const before = document.createRange();
+  before.setStart(startBody, 0);
+  before.setEnd(selection.getRangeAt(0).startContainer, selection.getRangeAt(0).startOffset);
+  state.selection = { messageId: Number(card.dataset.id), text, offset: before.toString().length };
+  card.querySelector(":scope > .quote-btn").hidden = false;
 }
 
 function toggleNewMember() {
@@ -201,6 +249,7 @@ async function send(event) {
   const text = $("text").value;
   if (!text.trim()) return;
   const body = { chat_id: state.chatId, text, reply_to: state.replyTo };
+  if (state.quote) body.quote = state.quote;
   if ($("member").value === NEW_MEMBER) {
     body.name = $("new-member").value.trim();
     if (!body.name) return setStatus("Type the new member's name first.", true);
@@ -220,13 +269,50 @@ async function send(event) {
   }
 }
 
-async function skipToEvening() {
-  setStatus("Skipping to evening: asking the bot for the digest…");
+// Links to messages ------------------------------------------------------------------------
+
+function showMessage(messageId) {
+  const node = state.nodes.get(messageId);
+  if (!node || !state.views.has(messageId)) {
+    setStatus("That message is no longer here.", true);
+    return;
+  }
+  const card = node.firstChild;
+  card.scrollIntoView({ block: "center", behavior: "smooth" });
+  card.classList.remove("highlight");
+  void card.offsetWidth; // restart the animation on a second click
+  card.classList.add("highlight");
+}
+
+function followLink(event) {
+  const link = event.target.closest("a.msg-link");
+  if (!link) return false;
+  event.preventDefault();
+  const chatId = Number(link.dataset.chat);
+  const messageId = Number(link.dataset.message);
+  if (chatId === state.chatId) {
+    showMessage(messageId);
+  } else {
+    state.pendingJump = messageId;
+    switchChat(chatId);
+  }
+  return true;
+}
+
+function switchChat(chatId) {
+  state.chatId = chatId;
+  cancelReply();
+  listen();
+}
+
+async function openPrivateChat() {
+  const userId = Number($("member").value);
+  if (!userId) return setStatus("Pick a member first.", true);
   try {
-    await api("/api/evening", { chat_id: state.chatId });
-    setStatus("The bot is posting the evening digest.");
+    const { chat } = await api("/api/private", { user_id: userId });
+    switchChat(chat.id);
   } catch (error) {
-    setStatus(`Could not skip to evening: ${error.message}`, true);
+    setStatus(`Could not open the private chat: ${error.message}`, true);
   }
 }
 
@@ -240,11 +326,20 @@ async function load() {
   const data = await api(`/api/state${query}`);
   state.chatId = data.chat.id;
   state.botId = data.bot.id;
-  $("chat-title").textContent = data.chat.title;
-  document.title = `${data.chat.title}: Commons Bot`;
-  renderChats(data.chats);
+  state.chatType = data.chat.type;
+  const isPrivate = data.chat.type === "private";
+  const title = isPrivate ? `${data.chat.title} ↔ ${data.bot.name}` : data.chat.title;
+  $("chat-title").textContent = title;
+  document.title = `${title}: Commons Bot`;
+  renderChats(data.chats, data.bot.name);
   renderMembers(data.members);
+  $("private").hidden = isPrivate;
   renderAll(data.messages);
+  if (state.pendingJump !== null) {
+    showMessage(state.pendingJump);
+    state.pendingJump = null;
+  }
+  await refreshClock();
   return data;
 }
 
@@ -290,6 +385,7 @@ function addCommandHints() {
 }
 
 function toggleFormatting(event) {
+  if (followLink(event)) return;
   const spoiler = event.target.closest(".tg-spoiler");
   if (spoiler) spoiler.classList.add("revealed");
   const quote = event.target.closest("blockquote.expandable");
@@ -306,13 +402,11 @@ function wire() {
   });
   $("member").addEventListener("change", toggleNewMember);
   $("cancel-reply").addEventListener("click", cancelReply);
-  $("evening").addEventListener("click", skipToEvening);
+  wireClock();
+  $("private").addEventListener("click", openPrivateChat);
+  document.addEventListener("selectionchange", noteSelection);
   $("messages").addEventListener("click", toggleFormatting);
-  $("chat-picker").addEventListener("change", (event) => {
-    state.chatId = Number(event.target.value);
-    cancelReply();
-    listen();
-  });
+  $("chat-picker").addEventListener("change", (event) => switchChat(Number(event.target.value)));
 }
 
 wire();
