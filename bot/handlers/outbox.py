@@ -16,7 +16,6 @@ from telegram.ext import ExtBot
 from bot.archive.rows import Chat
 from bot.compose.digest import Delivery
 from bot.compose.passage import render_passage_post
-from bot.core import schedule
 from bot.core.corpus import entry_at
 from bot.core.schedule import Slot
 from bot.handlers.state import App, Commons, commons_of, unschedule_chat
@@ -182,18 +181,6 @@ async def _gone(state: Commons, slot: Slot) -> None:
     await state.store.mark_post_failed(
         slot.chat_id, slot.local_date, slot.kind, error="Forbidden: the bot was removed"
     )
-
-
-async def post_digest_now(app: App, chat_id: int, *, weekly: bool = False) -> None:
-    """Post the digest so far into a chat, outside the schedule (no claim, nothing recorded)."""
-    state = commons_of(app)
-    chat = await state.store.get_chat(chat_id)
-    if chat is None:
-        return
-    day = schedule.local_date(state.now(), chat["timezone"])
-    loud: Chat = {**chat, "quiet_day": "line"}
-    plan = await state.store.plan_digest(loud, day, state.corpus, weekly=weekly)
-    await send_digest(plan, *_senders(app, chat))
 
 
 # answers to a member
