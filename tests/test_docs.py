@@ -1,9 +1,13 @@
 """The README stays true: every setting documented, the two commands, CI runs the test command."""
 
 import re
+from datetime import date
 from pathlib import Path
 
+from bot.compose.passage import render_passage_post
 from bot.config import SETTINGS
+from bot.core.corpus import load_corpus
+from bot.sandbox.markup import parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,3 +54,22 @@ def test_the_readme_layout_names_every_package_of_bot() -> None:
     packages = sorted(p.parent.name for p in (ROOT / "bot").glob("*/__init__.py"))
     listed = sorted(line.split()[0].rstrip("/") for line in block.splitlines() if "/ " in line)
     assert [p for p in packages if p not in listed] == []
+
+
+def test_the_readme_sample_post_is_what_the_bot_posts() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("A morning post looks like this:\n\n", 1)[1].split("\n\n`", 1)[0]
+    shown = [line.removeprefix(">").strip().removeprefix("┃ ") for line in sample.splitlines()]
+    entry = next(e for e in load_corpus() if e.id == "ch1-06")
+    text, entities = parse_html(render_passage_post(entry, local_date=date(2026, 11, 24)))
+    # (The sample has no emoji, so UTF-16 offsets are string offsets here.)
+    spans = {
+        kind: [
+            text[e["offset"] : e["offset"] + e["length"]] for e in entities if e["type"] == kind
+        ]
+        for kind in ("bold", "italic")
+    }
+    readme_text = " ".join(shown).replace("**", "").replace("*", "")
+    assert readme_text.split() == text.split()
+    assert re.findall(r"\*\*(.+?)\*\*", sample) == spans["bold"]
+    assert re.findall(r"(?<!\*)\*([^*]+)\*(?!\*)", sample) == spans["italic"]

@@ -53,6 +53,11 @@ ORDER BY f.rowid DESC LIMIT :limit
 """
 
 
+def chat_token(chat_id: int) -> str:
+    """Return the search index's token for a chat: 'cn1001' for -1001, 'c1001' for 1001."""
+    return "c" + str(chat_id).replace("-", "n")
+
+
 def fts_query(text: str, chat_id: int | None = None) -> str | None:
     """Return an FTS5 expression matching every word of ``text`` literally, or None if none.
 
@@ -66,9 +71,9 @@ def fts_query(text: str, chat_id: int | None = None) -> str | None:
     phrases = " ".join('"' + w.replace('"', '""') + '"' for w in words[:MAX_SEARCH_TERMS])
     if chat_id is None:
         return phrases
-    # The tokenizer drops the minus sign, so a group and a person can share a token; the
-    # query's own chat_id condition keeps them apart.
-    return f'chat_id : "{abs(chat_id)}" AND text : ({phrases})'
+    # The index spells each chat as a token of its own (see archive/schema.py); the query's
+    # chat_id condition keeps chats apart too.
+    return f'chat_id : "{chat_token(chat_id)}" AND text : ({phrases})'
 
 
 class MessagesMixin(StoreBase):

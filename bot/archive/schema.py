@@ -138,7 +138,48 @@ def m003_search(db: Database) -> None:
         db.executescript(FTS_SQL.format(table=table))
 
 
-SCHEMA_VERSION = 3
+# Version 2 of search: the index holds each chat as a token no other chat can share: "c" and
+# the id with its minus sign spelt "n" (the tokenizer drops a bare minus, so a group -1001 and
+# a person 1001 would share "1001"). The index reads through a view that spells the token, so
+# a 'rebuild' of the index gives the same tokens the triggers write.
+CHAT_TOKEN = "'c' || replace(CAST({row}.chat_id AS TEXT), '-', 'n')"
+SEARCH_SQL_V2 = f"""
+DROP TRIGGER {{table}}_ai;
+DROP TRIGGER {{table}}_ad;
+DROP TRIGGER {{table}}_au;
+DROP TABLE {{table}}_fts;
+CREATE VIEW {{table}}_search AS
+    SELECT id, text, {CHAT_TOKEN.format(row="{table}")} AS chat_id FROM {{table}};
+CREATE VIRTUAL TABLE {{table}}_fts USING fts5 (
+    text, chat_id, content='{{table}}_search', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO {{table}}_fts ({{table}}_fts) VALUES ('rebuild');
+CREATE TRIGGER {{table}}_ai AFTER INSERT ON {{table}} BEGIN
+    INSERT INTO {{table}}_fts (rowid, text, chat_id)
+    VALUES (new.id, new.text, {CHAT_TOKEN.format(row="new")});
+END;
+CREATE TRIGGER {{table}}_ad AFTER DELETE ON {{table}} BEGIN
+    INSERT INTO {{table}}_fts ({{table}}_fts, rowid, text, chat_id)
+    VALUES ('delete', old.id, old.text, {CHAT_TOKEN.format(row="old")});
+END;
+CREATE TRIGGER {{table}}_au AFTER UPDATE OF text, chat_id ON {{table}} BEGIN
+    INSERT INTO {{table}}_fts ({{table}}_fts, rowid, text, chat_id)
+    VALUES ('delete', old.id, old.text, {CHAT_TOKEN.format(row="old")});
+    INSERT INTO {{table}}_fts (rowid, text, chat_id)
+    VALUES (new.id, new.text, {CHAT_TOKEN.format(row="new")});
+END;
+"""
+
+
+@MIGRATIONS()
+def m004_search_chat_token(db: Database) -> None:
+    """Search indexes each chat by a token that no other chat can share."""
+    for table in ("messages", "curiosities"):
+        db.executescript(SEARCH_SQL_V2.format(table=table))
+
+
+SCHEMA_VERSION = 4
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

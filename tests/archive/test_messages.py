@@ -223,3 +223,22 @@ def test_two_chats_never_leak_into_each_others_queries(store: Store) -> None:
         assert (mine in exported, theirs in exported) == (True, False)
         assert [m["text"] for m in store.thread_of(chat_id, 502)] == texts
         assert store.get_message(chat_id, 501)["chat_id"] == chat_id
+
+
+def test_a_group_and_a_person_with_the_same_number_never_see_each_others_words(
+    store: Store,
+) -> None:
+    # Group -1001 and the private chat of user 1001: the same number, two chats.
+    for chat_id, word in ((-1001, "groupword"), (1001, "privateword")):
+        with_thread(store, chat_id)
+        store.store_message(make_message(501, chat_id=chat_id, text=f"shared {word}"))
+    found = {
+        chat_id: sorted(r["text"] for r in store.search(chat_id, "shared"))
+        for chat_id in (-1001, 1001)
+    }
+    assert found == {-1001: ["shared groupword"], 1001: ["shared privateword"]}
+    index_alone = store.db.query(
+        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?",
+        (fts_query("shared", 1001),),
+    )
+    assert [store.db["messages"].get(r["rowid"])["chat_id"] for r in index_alone] == [1001]

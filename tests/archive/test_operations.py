@@ -8,7 +8,13 @@ import pytest
 
 from bot.archive import Store
 from bot.archive.operations import claim_slot, due_slots, move_chat, skip_slots
-from bot.core.schedule import RETRY_FAILED_SECONDS, STALE_CLAIM_SECONDS, Slot
+from bot.core.schedule import Slot
+
+# The README promises these: a lost claim is taken again after two minutes, a failed send is
+# tried again a minute later.
+STALE_CLAIM_SECONDS = 120
+RETRY_FAILED_SECONDS = 60
+
 
 CHAT = -1001
 DAY = "2030-03-04"

@@ -30,7 +30,12 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
     shutil.copy(FIXTURE, path)
     before = counts(path)
     store = Store.open(path)
-    assert applied(store) == ["m001_core", "m002_sender_chats", "m003_search"]
+    assert applied(store) == [
+        "m001_core",
+        "m002_sender_chats",
+        "m003_search",
+        "m004_search_chat_token",
+    ]
     assert (
         counts(path)
         == before
@@ -119,5 +124,26 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(tmp_path: Path) 
     for thread in threads:
         thread.join(timeout=30)
     store = Store.open(path)
-    assert (errors, applied(store)) == ([], ["m001_core", "m002_sender_chats", "m003_search"])
+    assert (errors, applied(store)) == (
+        [],
+        ["m001_core", "m002_sender_chats", "m003_search", "m004_search_chat_token"],
+    )
     store.close()
+
+
+def test_words_indexed_before_the_chat_token_are_found_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    db = Database(path)
+    MIGRATIONS.apply(db, stop_before="m004_search_chat_token")
+    for chat_id, text in ((-7, "group words"), (7, "private words")):
+        db.execute("INSERT INTO chats (id, type, created_at) VALUES (?, 'group', 0)", (chat_id,))
+        db.execute(
+            "INSERT INTO messages (chat_id, message_id, root_message_id, text, date) "
+            "VALUES (?, 2, 1, ?, 0)",
+            (chat_id, text),
+        )
+    db.close()
+    store = Store.open(path)
+    found = [[r["text"] for r in store.search(c, "words")] for c in (-7, 7)]
+    store.close()
+    assert found == [["group words"], ["private words"]]
