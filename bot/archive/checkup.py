@@ -39,7 +39,8 @@ def check_archive(path: Path) -> None:
                 "run that version, or restore a backup made for this one"
             )
     except sqlite3.DatabaseError as error:
-        raise UnusableArchive(f"is not a SQLite database ({error})") from error
+        reason = " ".join(str(error).split())
+        raise UnusableArchive(f"is not a SQLite database ({reason})") from error
     finally:
         connection.close()
 
@@ -53,4 +54,5 @@ def newer_steps(db: Database) -> list[str]:
 
 def _quick_check(db: Database) -> str:
     rows = db.execute("PRAGMA quick_check(1)").fetchall()
-    return str(rows[0][0]) if rows else "no answer"
+    # SQLite's verdict can span lines; the answer is one line.
+    return " ".join(str(rows[0][0]).split()) if rows else "no answer"
