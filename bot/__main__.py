@@ -182,6 +182,20 @@ def health(db_path: Path, max_age: int) -> None:
     click.echo(f"ok: heartbeat {age:.0f} s old")
 
 
+@cli.command()
+def check() -> None:
+    """Check the token, privacy, each chat, the corpus, the archive and disk (exit 1: act)."""
+    config = _config()
+    from bot.checks import run_checks
+    from bot.logs import RedactingFilter
+
+    findings = asyncio.run(run_checks(config, datetime.now(UTC)))
+    redactor = RedactingFilter([config.token] if config.token else [])
+    for finding in findings:
+        click.echo(redactor.redact(f"{'ok' if finding.ok else 'ACTION':6}  {finding.text}"))
+    raise SystemExit(0 if all(finding.ok for finding in findings) else 1)
+
+
 def _config(**options: object) -> Config:
     try:
         return Config.from_env(None, **options)

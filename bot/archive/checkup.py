@@ -1,4 +1,4 @@
-"""Whether an archive file can be opened by this version, found without writing a byte to it.
+"""The archive looked at without writing a byte to it: at start, and for ``python -m bot check``.
 
 The bot refuses a file it cannot trust rather than migrate, repair or overwrite it: a file that
 is not SQLite, one that fails ``PRAGMA quick_check``, or one a newer version has migrated.
@@ -7,10 +7,16 @@ is not SQLite, one that fails ``PRAGMA quick_check``, or one a newer version has
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple, cast
 
 from sqlite_utils import Database
 
+from bot.archive.base import as_bools
+from bot.archive.chats import CHAT_FLAGS
+from bot.archive.rows import Chat
 from bot.archive.schema import MIGRATIONS
 
 
@@ -26,23 +32,24 @@ def check_archive(path: Path) -> None:
     if not path.is_file() or path.stat().st_size == 0:
         return
     # Read-only, so a refused file stays exactly as it was.
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        db = Database(connection)
-        verdict = _quick_check(db)
-        if verdict != "ok":
-            raise UnusableArchive(f"fails SQLite's quick_check ({verdict})")
-        newer = newer_steps(db)
-        if newer:
-            raise UnusableArchive(
-                f"was migrated by a newer version of the bot (schema step {newer[-1]}); "
-                "run that version, or restore a backup made for this one"
-            )
+        with read_only(path) as db:
+            _check_open(db)
     except sqlite3.DatabaseError as error:
         reason = " ".join(str(error).split())
         raise UnusableArchive(f"is not a SQLite database ({reason})") from error
-    finally:
-        connection.close()
+
+
+def _check_open(db: Database) -> None:
+    verdict = _one_line(db.execute("PRAGMA quick_check(1)").fetchall())
+    if verdict != "ok":
+        raise UnusableArchive(f"fails SQLite's quick_check ({verdict})")
+    newer = newer_steps(db)
+    if newer:
+        raise UnusableArchive(
+            f"was migrated by a newer version of the bot (schema step {newer[-1]}); "
+            "run that version, or restore a backup made for this one"
+        )
 
 
 def newer_steps(db: Database) -> list[str]:
@@ -52,7 +59,48 @@ def newer_steps(db: Database) -> list[str]:
     return [step.name for step in MIGRATIONS.applied(db) if step.name not in known]
 
 
-def _quick_check(db: Database) -> str:
-    rows = db.execute("PRAGMA quick_check(1)").fetchall()
-    # SQLite's verdict can span lines; the answer is one line.
-    return " ".join(str(rows[0][0]).split()) if rows else "no answer"
+def _one_line(rows: list[tuple[object, ...]]) -> str:
+    # SQLite's verdict can span rows and lines; an answer is one line.
+    return "; ".join(" ".join(str(row[0]).split()) for row in rows) or "no answer"
+
+
+class Finding(NamedTuple):
+    """One line of ``python -m bot check``: what was found, and whether it needs action."""
+
+    ok: bool
+    text: str
+
+
+def archive_findings(path: Path) -> list[Finding]:
+    """Return what an operator should know of the archive file: whether it is sound."""
+    if not path.is_file():
+        return [Finding(True, f"archive: none yet at {path} (made at the first start)")]
+    try:
+        with read_only(path) as db:
+            verdict = _one_line(db.execute("PRAGMA integrity_check(5)").fetchall())
+    except sqlite3.DatabaseError as error:
+        return [Finding(False, f"archive {path}: not a SQLite database ({error})")]
+    if verdict != "ok":
+        return [Finding(False, f"archive {path}: integrity_check failed: {verdict}")]
+    return [Finding(True, f"archive {path}: integrity_check ok")]
+
+
+def read_active_chats(path: Path) -> list[Chat]:
+    """Return the archive's active chats, read without writing (none if there is no archive)."""
+    if not path.is_file():
+        return []
+    with read_only(path) as db:
+        if not db["chats"].exists():
+            return []
+        rows = db.query("SELECT * FROM chats WHERE active ORDER BY id")
+        return [cast(Chat, as_bools(row, *CHAT_FLAGS)) for row in rows]
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[Database]:
+    """Yield the archive opened read-only; nothing done through it can change the file."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield Database(connection)
+    finally:
+        connection.close()
