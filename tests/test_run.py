@@ -203,6 +203,12 @@ def test_a_busy_web_chat_port_names_commons_web_port(tmp_path):
     assert (tmp_path / "commons.db").read_bytes() == archive
 
 
+def test_an_address_this_machine_does_not_have_names_commons_listen(tmp_path):
+    result = run_refused(tmp_path, COMMONS_LISTEN="192.0.2.1")  # TEST-NET-1: never local
+    assert_one_line(result, "COMMONS_LISTEN=192.0.2.1: cannot listen on port 8080 there")
+    assert not (tmp_path / "commons.db").exists()
+
+
 def test_a_busy_webhook_port_names_commons_port(tmp_path):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
