@@ -25,6 +25,12 @@ class StartupRefused(click.ClickException):
 
     exit_code = 2
 
+    def __init__(self, message: str) -> None:
+        from bot.logs import RedactingFilter
+
+        # A value quoted back (a URL, say) could hold a token; the line never shows one.
+        super().__init__(RedactingFilter().redact(message))
+
 
 @click.group()
 @click.version_option(package_name="commons-bot")

@@ -120,6 +120,7 @@ def heartbeat_path(db_path: Path) -> Path:
 # Telegram's shape: the bot's id, a colon, then a secret of letters, digits, "-" and "_". Kept
 # loose on the secret's length so a self-hosted or test server's shorter tokens still pass.
 TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def check_values(config: Config) -> None:
@@ -129,6 +130,12 @@ def check_values(config: Config) -> None:
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN is not a bot token: it looks like 123456789:AAE4x... (digits, "
             "a colon, letters); copy it again from @BotFather, or unset it to run the sandbox"
+        )
+    if config.webhook_secret is not None and not WEBHOOK_SECRET_SHAPE.fullmatch(
+        config.webhook_secret
+    ):
+        raise ConfigError(
+            "COMMONS_WEBHOOK_SECRET must be 1 to 256 letters, digits, - or _ (Telegram's rule)"
         )
     _check_url("TELEGRAM_BASE_URL", config.base_url, ("http://", "https://"))
     _check_url("COMMONS_WEBHOOK_URL", config.webhook_url, ("https://",))

@@ -131,6 +131,11 @@ def assert_one_line(result: subprocess.CompletedProcess[str], *expected: str) ->
         ({"COMMONS_LOG_LEVEL": "LOUD"}, "COMMONS_LOG_LEVEL must be DEBUG, INFO, WARNING"),
         ({"COMMONS_WEBHOOK_URL": "http://example.org/hook"}, "COMMONS_WEBHOOK_URL must start"),
         ({"TELEGRAM_BASE_URL": "api.telegram.org"}, "TELEGRAM_BASE_URL must start with http"),
+        ({"COMMONS_WEBHOOK_SECRET": "a secret!"}, "COMMONS_WEBHOOK_SECRET must be 1 to 256"),
+        (
+            {"TELEGRAM_BASE_URL": "api.telegram.org/bot123456:" + "S" * 35},
+            "not 'api.telegram.org/bot[REDACTED]'",
+        ),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it(tmp_path, env, expected):
