@@ -128,8 +128,9 @@ def check_values(config: Config) -> None:
     if config.token and not TOKEN_SHAPE.fullmatch(config.token):
         # Never echo the token: a near miss is still a secret.
         raise ConfigError(
-            "TELEGRAM_BOT_TOKEN is not a bot token: it looks like 123456789:AAE4x... (digits, "
-            "a colon, letters); copy it again from @BotFather, or unset it to run the sandbox"
+            "TELEGRAM_BOT_TOKEN is not a bot token: a token looks like 123456789:AAE4x... "
+            "(digits, a colon, letters); copy it again from @BotFather, or unset it to run "
+            "the sandbox"
         )
     if config.webhook_secret is not None and not WEBHOOK_SECRET_SHAPE.fullmatch(
         config.webhook_secret
