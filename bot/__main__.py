@@ -20,6 +20,18 @@ from bot.config import Config, ConfigError, heartbeat_path
 from bot.core.corpus import CorpusError, default_corpus_path, load_corpus
 
 
+class StartupRefused(click.ClickException):
+    """A setting stops the bot from starting: one line naming it, exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        from bot.logs import RedactingFilter
+
+        # A value quoted back (a URL, say) could hold a token; the line never shows one.
+        super().__init__(RedactingFilter().redact(message))
+
+
 @click.group()
 @click.version_option(package_name="commons-bot")
 def cli() -> None:
@@ -33,9 +45,9 @@ def cli() -> None:
 @click.option("--corpus", "corpus_path", envvar="COMMONS_CORPUS", type=click.Path(path_type=Path))
 @click.option("--webhook-url", envvar="COMMONS_WEBHOOK_URL", help="Run a webhook, not polling.")
 @click.option("--listen", envvar="COMMONS_LISTEN", help="Address to bind the webhook/web chat.")
-@click.option("--port", envvar="COMMONS_PORT", type=int, help="Webhook port.")
+@click.option("--port", envvar="COMMONS_PORT", help="Webhook port.")
 @click.option("--webhook-secret", envvar="COMMONS_WEBHOOK_SECRET", help="Webhook secret token.")
-@click.option("--web-port", envvar="COMMONS_WEB_PORT", type=int, help="Local web chat port.")
+@click.option("--web-port", envvar="COMMONS_WEB_PORT", help="Local web chat port.")
 def run(**options: object) -> None:
     """Run the bot: Telegram with a token, the local sandbox and web chat without one."""
     config = _config(**options)
@@ -43,7 +55,12 @@ def run(**options: object) -> None:
     _check_corpus(config)
     from bot.runner import run_bot
 
-    run_bot(config)
+    try:
+        run_bot(config)
+    except ConfigError as error:
+        # The traceback is for whoever debugs the bot; the operator gets the one line.
+        logging.getLogger("bot").debug("start-up refused", exc_info=True)
+        raise StartupRefused(str(error)) from None
 
 
 @cli.command()
@@ -171,11 +188,25 @@ def health(db_path: Path, max_age: int) -> None:
     click.echo(f"ok: heartbeat {age:.0f} s old")
 
 
+@cli.command()
+def check() -> None:
+    """Check the token, privacy, each chat, the corpus, the archive and disk (exit 1: act)."""
+    config = _config()
+    from bot.checks import run_checks
+    from bot.logs import RedactingFilter
+
+    findings = asyncio.run(run_checks(config, datetime.now(UTC)))
+    redactor = RedactingFilter([config.token] if config.token else [])
+    for finding in findings:
+        click.echo(redactor.redact(f"{'ok' if finding.ok else 'ACTION':6}  {finding.text}"))
+    raise SystemExit(0 if all(finding.ok for finding in findings) else 1)
+
+
 def _config(**options: object) -> Config:
     try:
         return Config.from_env(None, **options)
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        raise StartupRefused(str(error)) from None
 
 
 def _check_corpus(config: Config) -> None:

@@ -7,7 +7,9 @@ test, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -41,7 +43,11 @@ SETTINGS: dict[str, Setting] = {
     "webhook_url": Setting(
         "COMMONS_WEBHOOK_URL", None, "Public HTTPS URL for webhook mode; unset: long polling."
     ),
-    "listen": Setting("COMMONS_LISTEN", "127.0.0.1", "Address the webhook or web chat binds to."),
+    "listen": Setting(
+        "COMMONS_LISTEN",
+        "127.0.0.1",
+        "Address the webhook or web chat binds to (the Docker image sets 0.0.0.0).",
+    ),
     "port": Setting("COMMONS_PORT", "8443", "Port of the webhook listener."),
     "webhook_secret": Setting(
         "COMMONS_WEBHOOK_SECRET", None, "Secret token Telegram sends with each webhook call."
@@ -87,8 +93,14 @@ class Config:
             raw = env.get(setting.env) or setting.default
             if raw is not None:
                 values[name] = _convert(name, setting, raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        # Options arrive as text, like the environment, so one conversion reports both.
+        for name, value in overrides.items():
+            if value is not None:
+                text = isinstance(value, str)
+                values[name] = _convert(name, SETTINGS[name], value) if text else value
+        config = cls(**values)
+        check_values(config)
+        return config
 
     def with_(self, **changes: Any) -> Config:
         """Return a copy with ``changes`` applied."""
@@ -103,6 +115,49 @@ class Config:
 def heartbeat_path(db_path: Path) -> Path:
     """Return the file the running bot touches every minute, beside the archive."""
     return db_path.with_name(db_path.name + ".heartbeat")
+
+
+# Telegram's shape: the bot's id, a colon, then a secret of letters, digits, "-" and "_". Kept
+# loose on the secret's length so a self-hosted or test server's shorter tokens still pass.
+TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def check_values(config: Config) -> None:
+    """Raise ConfigError naming the first setting whose value the bot cannot use."""
+    if config.token and not TOKEN_SHAPE.fullmatch(config.token):
+        # Never echo the token: a near miss is still a secret.
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not a bot token: a token looks like 123456789:AAE4x... "
+            "(digits, a colon, letters); copy it again from @BotFather, or unset it to run "
+            "the sandbox"
+        )
+    if config.webhook_secret is not None and not WEBHOOK_SECRET_SHAPE.fullmatch(
+        config.webhook_secret
+    ):
+        raise ConfigError(
+            "COMMONS_WEBHOOK_SECRET must be 1 to 256 letters, digits, - or _ (Telegram's rule)"
+        )
+    _check_url("TELEGRAM_BASE_URL", config.base_url, ("http://", "https://"))
+    _check_url("COMMONS_WEBHOOK_URL", config.webhook_url, ("https://",))
+    _check_range("COMMONS_PORT", config.port, 1, 65535)
+    _check_range("COMMONS_WEB_PORT", config.web_port, 0, 65535)
+    _check_range("COMMONS_RETENTION_DAYS", config.retention_days, 0, 100_000)
+    if config.log_level.upper() not in logging.getLevelNamesMapping():
+        raise ConfigError(
+            f"COMMONS_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, "
+            f"not {config.log_level!r}"
+        )
+
+
+def _check_url(env: str, url: str | None, schemes: tuple[str, ...]) -> None:
+    if url is not None and not url.startswith(schemes):
+        raise ConfigError(f"{env} must start with {' or '.join(schemes)}, not {url!r}")
+
+
+def _check_range(env: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{env} must be a whole number from {low} to {high}, not {value}")
 
 
 _TYPES = {f.name: f.type for f in fields(Config)}

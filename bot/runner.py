@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from pathlib import Path
 
 from bot.archive import Store
 from bot.config import Config
 from bot.handlers import build_application
-from bot.handlers.app import run_on_telegram, running
+from bot.handlers.app import running
 from bot.handlers.clock import MovableClock, TimeTravel
+from bot.handlers.launch import run_until_stopped
 from bot.sandbox import Sandbox
+from bot.startup import PRIVATE_UMASK, check_start
 from bot.webchat import start_webchat
 
 logger = logging.getLogger(__name__)
 
 
 def run_bot(config: Config) -> None:
-    """Run until SIGINT or SIGTERM: Telegram with a token, else the local sandbox and web chat."""
-    config.db_path.parent.mkdir(parents=True, exist_ok=True)
+    """Run until SIGINT or SIGTERM: Telegram with a token, else the local sandbox and web chat.
+
+    Raises ConfigError, before anything is stored, when a setting would make the start fail.
+    """
+    os.umask(PRIVATE_UMASK)
+    check_start(config)
     if config.sandboxed:
         asyncio.run(run_embedded(config))
         return
-    run_on_telegram(build_application(config), config)
+    run_until_stopped(build_application(config), config)
 
 
 async def run_embedded(config: Config) -> None:

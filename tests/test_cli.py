@@ -1,8 +1,12 @@
-"""The command line: digest preview and export over an archive file."""
+"""The command line: digest preview and export over an archive file, and the operator's check."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -10,6 +14,7 @@ from bot.__main__ import cli
 from bot.archive.store import Store
 
 CHAT = -1001234567890
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def scripted_archive(path) -> None:
@@ -59,7 +64,7 @@ def test_export_prints_the_chats_archive_as_json(tmp_path):
 
 def test_help_lists_every_command_with_a_line():
     result = CliRunner().invoke(cli, ["--help"])
-    for command in ("run", "demo", "sandbox", "corpus", "digest", "export", "health"):
+    for command in ("run", "check", "demo", "sandbox", "corpus", "digest", "export", "health"):
         assert f"  {command} " in result.output
 
 
@@ -67,3 +72,58 @@ def test_corpus_check_on_a_folder_says_what_is_wrong(tmp_path):
     result = CliRunner().invoke(cli, ["corpus", "check", str(tmp_path)])
     assert result.exit_code == 1
     assert f"cannot read the corpus {tmp_path}: Is a directory" in result.output
+
+
+async def run_check(tmp_path, **env: str) -> tuple[int, list[str]]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "COMMONS_"))}
+    environ |= {"COMMONS_DB": str(tmp_path / "commons.db"), "PYTHONPATH": str(ROOT)} | env
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "check", cwd=tmp_path, env=environ,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode is not None
+    return process.returncode, output.decode().splitlines()
+
+
+async def test_check_names_the_chat_where_the_bot_misses_replies_to_replies(sandbox, tmp_path):
+    box = await sandbox()
+    ana = await box.create_user("Ana", "ana")
+    admin_of = await box.create_supergroup("Admins here", [ana])
+    await box.add_bot(admin_of, by=ana, admin=True)
+    member_of = await box.create_supergroup("Members only", [ana], with_bot=True)
+    store = Store.open(tmp_path / "commons.db")
+    for chat in (admin_of, member_of):
+        store.register_chat(chat["id"], type="supergroup", title=chat["title"], now=0)
+    store.update_chat(member_of["id"], timezone="Europe/Berlin")
+    store.close()
+    before = (tmp_path / "commons.db").read_bytes()
+
+    code, lines = await run_check(
+        tmp_path, TELEGRAM_BOT_TOKEN=box.token, TELEGRAM_BASE_URL=box.base_url
+    )
+    assert code == 1
+    assert "ok      token: valid, the bot is @commons_bot" in "\n".join(lines)
+    assert f"ok      chat {admin_of['id']} (Admins here): the bot is an admin" in "\n".join(lines)
+    action = [line for line in lines if line.startswith("ACTION")]
+    assert action == [
+        f"ACTION  chat {member_of['id']} (Members only): not an admin and privacy mode is on, "
+        "so replies to replies are missed; make the bot an admin (no rights needed) or turn "
+        "privacy off in @BotFather"
+    ]
+    assert any(
+        "(Members only): next passage" in line and "Europe/Berlin" in line for line in lines
+    )
+    assert "archive" in "\n".join(lines) and "integrity_check ok" in "\n".join(lines)
+    assert box.token not in "\n".join(lines)
+    assert (tmp_path / "commons.db").read_bytes() == before
+
+
+async def test_check_with_a_refused_token_says_so_and_exits_1(sandbox, tmp_path):
+    box = await sandbox()
+    code, lines = await run_check(
+        tmp_path, TELEGRAM_BOT_TOKEN="42:" + "X" * 35, TELEGRAM_BASE_URL=box.base_url
+    )
+    assert code == 1
+    assert "ACTION  token: refused by Telegram (401); copy it again from @BotFather" in lines
+    assert not (tmp_path / "commons.db").exists()

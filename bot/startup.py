@@ -1,0 +1,93 @@
+"""Checks before the bot starts: each failure is a ConfigError that names the setting to change.
+
+They run before anything is opened or sent, so a refused start leaves the archive as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from pathlib import Path
+
+from bot.archive.checkup import UnusableArchive, check_archive
+from bot.config import Config, ConfigError
+
+# Whatever the umask, the archive, its -wal/-shm, the heartbeat (0600) and the data folder (0700)
+# are readable by the bot's own user alone: they hold what people said.
+PRIVATE_UMASK = 0o077
+
+
+def check_start(config: Config) -> None:
+    """Raise ConfigError if the listening port, the data folder or the archive would fail."""
+    if config.sandboxed:
+        check_port(config.listen, config.web_port, "COMMONS_WEB_PORT")
+    elif config.webhook_url:
+        check_port(config.listen, config.port, "COMMONS_PORT")
+    check_data_folder(config.db_path)
+    try:
+        check_archive(config.db_path)
+    except UnusableArchive as error:
+        raise ConfigError(
+            f"COMMONS_DB={config.db_path}: the file {error}; nothing was changed. Point "
+            "COMMONS_DB at the right file, or move this one away to start a new archive"
+        ) from error
+
+
+def check_port(host: str, port: int, env: str) -> None:
+    """Raise ConfigError naming ``env`` (or COMMONS_LISTEN) if ``host:port`` cannot be bound."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror:
+        raise ConfigError(f"COMMONS_LISTEN={host} is not an address of this machine") from None
+    with socket.socket(family, kind) as probe:
+        # As the servers themselves bind: a port left in TIME_WAIT is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"{env}={port}: port {port} on {host} is already in use; stop what uses "
+                    f"it or set {env} to a free port"
+                ) from None
+            raise ConfigError(
+                f"COMMONS_LISTEN={host}: cannot listen on port {port} there ({error.strerror})"
+            ) from None
+
+
+def check_data_folder(db_path: Path) -> None:
+    """Create the archive's folder (0700) if needed; raise ConfigError if it is not writable."""
+    folder = db_path.parent
+    fix = _fix_for(folder)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(
+            f"COMMONS_DB={db_path}: {folder} or a folder above it is a file, not a folder; "
+            "set COMMONS_DB to a path in a folder"
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"COMMONS_DB={db_path}: cannot create the folder {folder} ({error.strerror}); {fix}"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"COMMONS_DB={db_path}: the folder {folder} is {_not_writable()}; {fix}")
+    if db_path.is_dir():
+        raise ConfigError(f"COMMONS_DB={db_path} is a folder; give the path of a file in it")
+    if db_path.exists() and not os.access(db_path, os.R_OK | os.W_OK):
+        raise ConfigError(f"COMMONS_DB={db_path}: the file is {_not_writable()}; {fix}")
+
+
+def _not_writable() -> str:
+    return f"not writable by this process (uid {os.getuid()}, gid {os.getgid()})"
+
+
+def _fix_for(folder: Path) -> str:
+    uid, gid = os.getuid(), os.getgid()
+    return (
+        f"make {folder} writable by uid {uid} (for a Docker bind mount: chown {uid}:{gid} the "
+        "host folder), or set COMMONS_DB to a path that is"
+    )
