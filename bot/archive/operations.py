@@ -25,9 +25,10 @@ from bot.compose.digest import (
     render_chunks,
     render_plain,
 )
+from bot.compose.passage import Recall
 from bot.core.corpus import Entry
 from bot.core.schedule import SLOT_KINDS, Slot, due_day, may_claim
-from bot.core.text import PostKind
+from bot.core.text import PostKind, message_link
 
 WEEK_DAYS = 7
 
@@ -88,6 +89,28 @@ def preview_digest(
     if html:
         return "\n\n<!-- next message -->\n\n".join(chunks)
     return render_plain(chunks) if chunks else "(a quiet day: this chat asked for no digest)"
+
+
+def recall_passage(
+    store: Store, chat: Mapping[str, Any], passage_id: str, local_date: str
+) -> Recall | None:
+    """Return the chat's last day on this passage before local_date, or None if it has none.
+
+    Only people may be named who spoke in their own name and have not opted out; a forgotten
+    person's messages are gone, so their name is too.
+    """
+    post = store.earlier_passage(chat["id"], passage_id, local_date)
+    if post is None or post["message_id"] is None:
+        return None
+    speakers: dict[int, str] = {}
+    for message in store.thread_messages(chat["id"], post["message_id"]):
+        user_id = message["user_id"]
+        if user_id is not None and not message["opted_out"] and message["author"]:
+            speakers.setdefault(user_id, message["author"])
+    # Alphabetical, so the order says nothing about who spoke first or most.
+    names = tuple(sorted(speakers.values(), key=str.casefold))
+    link = message_link(chat, post["message_id"])
+    return Recall(date.fromisoformat(post["local_date"]), link, names)
 
 
 # the schedule

@@ -190,3 +190,12 @@ class PostsMixin(ChatsMixin):
                 )
             ),
         )
+
+    def earlier_passage(self, chat_id: int, passage_id: str, before: str) -> Post | None:
+        """Return the chat's latest sent post of that passage before a local date, or None."""
+        return self._post(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = ? AND kind = 'passage' "
+            "AND passage_id = ? AND status = 'sent' AND message_id IS NOT NULL "
+            "AND local_date < ? ORDER BY local_date DESC LIMIT 1",
+            (chat_id, passage_id, before),
+        )

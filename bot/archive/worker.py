@@ -24,6 +24,7 @@ from bot.archive import operations as ops
 from bot.archive.rows import Chat, ChatIdentity, Curiosity, Export, Hit, Incoming, Message, Post
 from bot.archive.store import Store
 from bot.compose.digest import Delivery
+from bot.compose.passage import Recall
 from bot.core.corpus import Entry
 from bot.core.schedule import Slot
 
@@ -162,6 +163,9 @@ class Archive:
             thread_id=thread_id,
             passage_id=passage_id,
         )
+
+    async def recall_passage(self, chat: Chat, passage_id: str, local_date: str) -> Recall | None:
+        return await self.run(ops.recall_passage, chat, passage_id, local_date)
 
     async def mark_post_sent(
         self, chat_id: int, local_date: str, kind: str, *, message_id: int, sent_at: int

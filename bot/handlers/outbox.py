@@ -126,7 +126,10 @@ async def deliver(app: App, slot: Slot) -> str:
 async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> str:
     """Send the chat's next passage; record it and advance the chat's place in the corpus."""
     entry = entry_at(state.corpus, chat["corpus_position"])
-    text = render_passage_post(entry, local_date=date.fromisoformat(slot.local_date))
+    recall = await state.store.recall_passage(chat, entry.id, slot.local_date)
+    text = render_passage_post(
+        entry, local_date=date.fromisoformat(slot.local_date), recall=recall
+    )
     message = await send_to_chat(app, chat, text)
     if message is None:
         await _gone(state, slot)
