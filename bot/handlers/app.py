@@ -53,6 +53,7 @@ CALLBACKS = {
     "search": commands.search,
     "digest": commands.digest,
     "week": commands.week,
+    "mydigest": commands.mydigest,
     "status": commands.status,
     "privacy": commands.privacy,
     "optout": commands.optout,

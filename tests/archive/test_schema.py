@@ -30,7 +30,12 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
     shutil.copy(FIXTURE, path)
     before = counts(path)
     store = Store.open(path)
-    assert applied(store) == ["m001_core", "m002_sender_chats", "m003_search"]
+    assert applied(store) == [
+        "m001_core",
+        "m002_sender_chats",
+        "m003_search",
+        "m005_personal_digests",
+    ]
     assert (
         counts(path)
         == before
@@ -119,5 +124,8 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(tmp_path: Path) 
     for thread in threads:
         thread.join(timeout=30)
     store = Store.open(path)
-    assert (errors, applied(store)) == ([], ["m001_core", "m002_sender_chats", "m003_search"])
+    assert (errors, applied(store)) == (
+        [],
+        ["m001_core", "m002_sender_chats", "m003_search", "m005_personal_digests"],
+    )
     store.close()
