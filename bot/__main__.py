@@ -18,6 +18,7 @@ import click
 
 from bot.config import Config, ConfigError, heartbeat_path
 from bot.core.corpus import CorpusError, default_corpus_path, load_corpus
+from bot.core.importers import FORMATS, ImportProblem, import_source
 
 
 class StartupRefused(click.ClickException):
@@ -88,7 +89,7 @@ def sandbox(host: str, port: int) -> None:
 
 @cli.group()
 def corpus() -> None:
-    """List or check a corpus file (passages and their counterpoints)."""
+    """List, check or import a corpus file (passages and their counterpoints)."""
 
 
 @corpus.command("list")
@@ -123,6 +124,46 @@ def corpus_check(path: Path) -> None:
     entries = _load_or_exit(path)
     chapters = len({e.chapter for e in entries})
     click.echo(f"{path}: {len(entries)} entries in {chapters} chapters, OK")
+
+
+@corpus.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "format_name", type=click.Choice(list(FORMATS)), help="Default: from the name."
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Corpus file to write (or stdout).")
+@click.option("--book", help="Only the book whose title holds this text.")
+@click.option("--title", help="The corpus file's '# title' line.")
+@click.option("--with-empty", is_flag=True, help="Keep passages with no note, to fill in.")
+def corpus_import(
+    source: Path,
+    format_name: str | None,
+    out: Path | None,
+    book: str | None,
+    title: str | None,
+    with_empty: bool,
+) -> None:
+    """Turn Kindle, Readwise, Hypothesis or Markdown highlights into a corpus file."""
+    try:
+        text, summary = import_source(
+            source, format_name, book=book, with_empty=with_empty, title=title
+        )
+    except CorpusError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    except ImportProblem as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot read {source}: {error.strerror}") from None
+    click.echo(summary.line(source.name), err=True)
+    if not summary.imported:
+        raise click.ClickException("nothing to import: no corpus written")
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    if summary.empty:
+        click.echo(f"fill in the counterpoints that `corpus check {out}` lists", err=True)
 
 
 @cli.command()

@@ -25,9 +25,11 @@ from bot.compose.digest import (
     render_chunks,
     render_plain,
 )
+from bot.compose.passage import Recall
 from bot.core.corpus import Entry
-from bot.core.schedule import SLOT_KINDS, Slot, due_day, may_claim
-from bot.core.text import PostKind
+from bot.core.personal import digest_day, reader_calendar
+from bot.core.schedule import Slot, due_day, may_claim
+from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
 
 WEEK_DAYS = 7
 
@@ -90,23 +92,65 @@ def preview_digest(
     return render_plain(chunks) if chunks else "(a quiet day: this chat asked for no digest)"
 
 
+def recall_passage(
+    store: Store, chat: Mapping[str, Any], passage_id: str, local_date: str
+) -> Recall | None:
+    """Return the chat's last day on this passage before local_date, or None if it has none.
+
+    Only people may be named who spoke in their own name and have not opted out; a forgotten
+    person's messages are gone, so their name is too.
+    """
+    post = store.earlier_passage(chat["id"], passage_id, local_date)
+    if post is None or post["message_id"] is None:
+        return None
+    speakers: dict[int, str] = {}
+    for message in store.thread_messages(chat["id"], post["message_id"]):
+        user_id = message["user_id"]
+        if user_id is not None and not message["opted_out"] and message["author"]:
+            speakers.setdefault(user_id, message["author"])
+    # Alphabetical, so the order says nothing about who spoke first or most.
+    names = tuple(sorted(speakers.values(), key=str.casefold))
+    link = message_link(chat, post["message_id"])
+    return Recall(date.fromisoformat(post["local_date"]), link, names)
+
+
 # the schedule
 
 
-def due_slots(store: Store, now: datetime, kinds: tuple[PostKind, ...] = SLOT_KINDS) -> list[Slot]:
-    """Return every slot of every active chat that is due now and not yet done."""
+def due_slots(
+    store: Store, now: datetime, kinds: tuple[PostKind, ...] = CLAIM_KINDS
+) -> list[Slot]:
+    """Return every slot of every active chat and every person that is due now and not done."""
     now_ts = int(now.timestamp())
     slots = []
     for chat in store.active_chats():
-        for kind in kinds:
+        for kind in (k for k in kinds if k in POST_KINDS):
             day = due_day(chat, kind, now)
             if day and may_claim(store.get_post(chat["id"], day, kind), now_ts):
                 slots.append(Slot(chat["id"], kind, day))
+    if PERSONAL_KIND in kinds:
+        slots += _due_personal(store, now)
+    return slots
+
+
+def _due_personal(store: Store, now: datetime) -> list[Slot]:
+    """Return the personal digests due now: one per person and their own local day."""
+    slots = []
+    for reader in store.personal_readers():
+        # The person's time is read as a chat's digest time, so the same local-time rules
+        # (daylight saving, a time set after it passed) apply to it.
+        day = due_day(reader_calendar(reader), "digest", now)
+        post = store.get_post(reader["user_id"], day, PERSONAL_KIND) if day else None
+        if day and may_claim(post, int(now.timestamp())):
+            slots.append(Slot(reader["user_id"], PERSONAL_KIND, day))
     return slots
 
 
 def claim_slot(store: Store, slot: Slot, *, now_ts: int, passage_id: str | None = None) -> bool:
     """Claim a slot for this process; True means send now, False means someone else has it."""
+    if slot.kind == PERSONAL_KIND:
+        # A personal digest is claimed under the person's private chat, which needs a row.
+        store.ensure_private_chat(slot.chat_id, now=now_ts)
     if store.claim_post(
         slot.chat_id, slot.local_date, slot.kind, now=now_ts, passage_id=passage_id
     ):
@@ -144,10 +188,13 @@ def ensure_chat(store: Store, chat_id: int, *, now: int, **identity: Unpack[Chat
 def move_chat(store: Store, old_id: int, new_id: int, *, now: int) -> Chat | None:
     """Move a group's archive to its new supergroup id; return the new chat, None if unknown."""
     with store.db.atomic():
+        readers = store.personal_readers_of(old_id)
         store.migrate_chat(old_id, new_id)
         moved = store.get_chat(new_id)
         if moved is None:  # a chat the bot never registered: nothing to move
             return None
+        for user_id in readers:
+            store.add_personal_chat(user_id, new_id)
         return store.register_chat(
             new_id,
             type="supergroup",
@@ -186,6 +233,23 @@ def note_curiosity(
             message_id=message_id,
             now=now,
         )
+
+
+def plan_personal_digests(
+    store: Store, chats: Sequence[Chat], now: datetime, corpus: Sequence[Entry]
+) -> list[tuple[Chat, date, Delivery]]:
+    """Return each group's latest evening digest for a person: (group, its day, what to send).
+
+    A quiet day (no replies, no curiosities) sends nothing: a private chat is not told that
+    nothing happened.
+    """
+    plans = []
+    for chat in chats:
+        day = digest_day(chat, now)
+        one = gather_day(store, chat, day, corpus)
+        if one.messages or one.curiosities:
+            plans.append((chat, day, plan_digest(store, chat, day, corpus, weekly=False)))
+    return plans
 
 
 def curiosities_of_day(store: Store, chat_id: int, local_date: str) -> list[Curiosity]:

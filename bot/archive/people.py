@@ -87,6 +87,7 @@ class PeopleMixin(ChatsMixin):
             deleted += self.db.execute(
                 "DELETE FROM curiosities WHERE user_id = ?", (user_id,)
             ).rowcount
+            self.db.execute("DELETE FROM personal_digests WHERE user_id = ?", (user_id,))
             # The id stays, with no name, so that later updates from them are refused.
             self.db.execute(
                 "INSERT INTO users (id, forgotten) VALUES (?, 1) ON CONFLICT (id) DO UPDATE "

@@ -11,7 +11,7 @@ from typing import cast
 from bot.archive.base import POST_COLUMNS, Row
 from bot.archive.chats import ChatsMixin
 from bot.archive.rows import Post
-from bot.core.text import POST_KINDS
+from bot.core.text import CLAIM_KINDS
 
 POST_KEY = "chat_id = :chat_id AND local_date = :local_date AND kind = :kind"
 
@@ -23,7 +23,7 @@ class PostsMixin(ChatsMixin):
         self, chat_id: int, local_date: str, kind: str, *, now: int, passage_id: str | None = None
     ) -> bool:
         """Return True if this call won the (chat, day, kind) slot; False if it was taken."""
-        if kind not in POST_KINDS:
+        if kind not in CLAIM_KINDS:
             raise ValueError(f"unknown post kind {kind!r}")
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO posts (chat_id, local_date, kind, passage_id, claimed_at) "
@@ -189,4 +189,13 @@ class PostsMixin(ChatsMixin):
                     (chat_id, kind, first_date, last_date),
                 )
             ),
+        )
+
+    def earlier_passage(self, chat_id: int, passage_id: str, before: str) -> Post | None:
+        """Return the chat's latest sent post of that passage before a local date, or None."""
+        return self._post(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = ? AND kind = 'passage' "
+            "AND passage_id = ? AND status = 'sent' AND message_id IS NOT NULL "
+            "AND local_date < ? ORDER BY local_date DESC LIMIT 1",
+            (chat_id, passage_id, before),
         )

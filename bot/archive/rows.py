@@ -126,4 +126,15 @@ class Incoming(TypedDict):
     text: NotRequired[str]
 
 
+class PersonalDigest(TypedDict):
+    """A person's own digest: when it comes, and whether Telegram refused to deliver it."""
+
+    user_id: int
+    timezone: str
+    digest_time: str
+    since: int
+    refused_at: int | None
+    chat_ids: list[int]
+
+
 Export = dict[str, Any]  # the chat's archive as JSON-ready data

@@ -179,7 +179,33 @@ def m004_search_chat_token(db: Database) -> None:
         db.executescript(SEARCH_SQL_V2.format(table=table))
 
 
-SCHEMA_VERSION = 4
+@MIGRATIONS()
+def m005_personal_digests(db: Database) -> None:
+    """People who asked for a group's evening digest in private, at their own time and zone.
+
+    Their daily claims are ordinary posts of kind 'personal' under their private chat.
+    """
+    db.executescript(
+        """
+        CREATE TABLE personal_digests (
+            user_id INTEGER PRIMARY KEY,
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            digest_time TEXT NOT NULL DEFAULT '21:00',
+            since INTEGER NOT NULL,
+            refused_at INTEGER
+        );
+        CREATE TABLE personal_digest_chats (
+            user_id INTEGER NOT NULL
+                REFERENCES personal_digests(user_id) ON DELETE CASCADE,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+            PRIMARY KEY (user_id, chat_id)
+        );
+        CREATE INDEX personal_digest_chats_by_chat ON personal_digest_chats (chat_id);
+        """
+    )
+
+
+SCHEMA_VERSION = 5
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

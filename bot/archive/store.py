@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from bot.archive.chats import CHAT_IDENTITY, UnknownChatError
 from bot.archive.messages import MessagesMixin, fts_query
 from bot.archive.people import PeopleMixin
+from bot.archive.personal import PersonalMixin
 from bot.archive.posts import PostsMixin
 from bot.archive.rows import Incoming
 from bot.archive.schema import apply_migrations
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 
 
-class Store(PostsMixin, MessagesMixin, PeopleMixin):
+class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin):
     """The archive behind one sqlite-utils Database; every method is one short transaction."""
 
     def __init__(self, db: Database) -> None:

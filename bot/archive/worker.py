@@ -21,9 +21,20 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, Unpack
 
 from bot.archive import operations as ops
-from bot.archive.rows import Chat, ChatIdentity, Curiosity, Export, Hit, Incoming, Message, Post
+from bot.archive.rows import (
+    Chat,
+    ChatIdentity,
+    Curiosity,
+    Export,
+    Hit,
+    Incoming,
+    Message,
+    PersonalDigest,
+    Post,
+)
 from bot.archive.store import Store
 from bot.compose.digest import Delivery
+from bot.compose.passage import Recall
 from bot.core.corpus import Entry
 from bot.core.schedule import Slot
 
@@ -163,6 +174,9 @@ class Archive:
             passage_id=passage_id,
         )
 
+    async def recall_passage(self, chat: Chat, passage_id: str, local_date: str) -> Recall | None:
+        return await self.run(ops.recall_passage, chat, passage_id, local_date)
+
     async def mark_post_sent(
         self, chat_id: int, local_date: str, kind: str, *, message_id: int, sent_at: int
     ) -> None:
@@ -182,6 +196,46 @@ class Archive:
         self, chat: Chat, day: date, corpus: Sequence[Entry], *, weekly: bool
     ) -> Delivery:
         return await self.run(ops.plan_digest, chat, day, corpus, weekly=weekly)
+
+    # personal digests
+
+    async def set_personal_digest(
+        self,
+        user_id: int,
+        chat_id: int,
+        *,
+        now: int,
+        timezone: str | None = None,
+        digest_time: str | None = None,
+    ) -> PersonalDigest:
+        return await self.run(
+            Store.set_personal_digest,
+            user_id,
+            chat_id,
+            now=now,
+            timezone=timezone,
+            digest_time=digest_time,
+        )
+
+    async def stop_personal_digest(self, user_id: int, chat_id: int | None = None) -> bool:
+        return await self.run(Store.stop_personal_digest, user_id, chat_id)
+
+    async def get_personal_digest(self, user_id: int) -> PersonalDigest | None:
+        return await self.run(Store.get_personal_digest, user_id)
+
+    async def personal_chats(self, user_id: int) -> list[Chat]:
+        return await self.run(Store.personal_chats, user_id)
+
+    async def refuse_personal_digest(self, user_id: int, *, now: int) -> None:
+        await self.run(Store.refuse_personal_digest, user_id, now=now)
+
+    async def resume_personal_digest(self, user_id: int) -> PersonalDigest | None:
+        return await self.run(Store.resume_personal_digest, user_id)
+
+    async def plan_personal_digests(
+        self, chats: Sequence[Chat], now: datetime, corpus: Sequence[Entry]
+    ) -> list[tuple[Chat, date, Delivery]]:
+        return await self.run(ops.plan_personal_digests, chats, now, corpus)
 
     # threads
 

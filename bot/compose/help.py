@@ -39,6 +39,7 @@ COMMANDS = (
     Command("search", "Search this chat's conversations", "<i>words</i>"),
     Command("digest", "Today's digest so far"),
     Command("week", "This week's digest so far"),
+    Command("mydigest", "The evening digest in private, at your time", "<i>on|off|HH:MM zone</i>"),
     Command("status", "Time zone, next post, and what I can see"),
     Command("privacy", "What is stored, and how to leave"),
     Command("optout", "Stop storing what you say"),

@@ -1,14 +1,23 @@
 """The morning post: a passage, its counterpoint and an invitation, as Telegram HTML.
 
-Pure: an Entry in, a string out. Every corpus string is escaped here, exactly once.
+Pure: an Entry in, a string out. Every corpus string is escaped here, exactly once. When the
+chat has talked about the passage before, the post recalls that day: a link to its thread and
+the first names of those who spoke, in alphabetical order (nobody ranked, nothing counted).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.core.corpus import Entry
-from bot.core.text import MAX_MESSAGE_UNITS, escape, escaped_prefix_length, long_date, units
+from bot.core.text import (
+    MAX_MESSAGE_UNITS,
+    escape,
+    escaped_prefix_length,
+    long_date,
+    units,
+)
 
 # Passages longer than this fold into an expandable quote, so the counterpoint stays in view.
 EXPANDABLE_FROM = 700
@@ -16,19 +25,63 @@ MAX_CHAPTER_UNITS = 200
 REMINDER_UNITS = 300
 ELLIPSIS = " …"  # spaced: a cut passage reads as trailing off, not as a cut word
 COUNTERPOINT_LABEL = "<b>Counterpoint</b>, written in the margin by a reader:"
+MAX_RECALL_UNITS = 500
+RECALL_LABEL = "<b>Last time on this passage</b>"
 INVITATION = (
     "Reply to this message to join the conversation. "
     "Curious about something today? Send /curious and what you wonder about."
 )
 
 
-def render_passage_post(entry: Entry, *, local_date: date) -> str:
+@dataclass(frozen=True)
+class Recall:
+    """The chat's earlier day on a passage: when, a link to its post, and who spoke then.
+
+    ``names`` holds only people who may be named (not opted out, not forgotten).
+    """
+
+    local_date: date
+    link: str | None
+    names: tuple[str, ...]
+
+
+def render_passage_post(entry: Entry, *, local_date: date, recall: Recall | None = None) -> str:
     """Return the day's post as Telegram HTML, never longer than 4096 characters."""
     header = render_header(entry, local_date)
-    room = MAX_MESSAGE_UNITS - units(_assemble(header, "", "", expandable=True))
+    recalled = render_recall(recall, local_date) if recall else None
+    room = MAX_MESSAGE_UNITS - units(_assemble(header, "", "", recalled, expandable=True))
     passage, counterpoint = _fit_both(entry.passage.strip(), entry.counterpoint.strip(), room)
     expandable = len(entry.passage.strip()) > EXPANDABLE_FROM
-    return _assemble(header, passage, counterpoint or None, expandable=expandable)
+    return _assemble(header, passage, counterpoint or None, recalled, expandable=expandable)
+
+
+def render_recall(recall: Recall, today: date) -> str:
+    """Return 'Last time on this passage, <a>Tuesday 3 March</a>: Ana, Bo and Cy spoke.'."""
+    when = long_date(recall.local_date)
+    if recall.local_date.year != today.year:
+        when += f" {recall.local_date.year}"
+    if recall.link:
+        when = f'<a href="{escape(recall.link)}">{when}</a>'
+    opening = f"{RECALL_LABEL}, {when}: "
+    if not recall.names:
+        return opening + "nobody replied."
+    closing = " spoke."
+    room = MAX_RECALL_UNITS - units(opening + closing)
+    return opening + _names(recall.names, room) + closing
+
+
+def _names(names: tuple[str, ...], room: int) -> str:
+    """Return 'Ana, Bo and Cy', escaped; the last names fold into 'and 12 more' if over room."""
+    shown = len(names)
+    while True:
+        listed = [escape(name) for name in names[:shown]]
+        rest = len(names) - shown
+        tail = [f"{rest} more"] if rest else []
+        words = [*listed, *tail]
+        text = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        if units(text) <= room or shown <= 1:
+            return text
+        shown -= 1
 
 
 def render_header(entry: Entry, local_date: date) -> str:
@@ -42,12 +95,21 @@ def render_passage_reminder(entry: Entry, local_date: date) -> str:
     return f"{render_header(entry, local_date)}\n<blockquote>{opening}</blockquote>"
 
 
-def _assemble(header: str, passage: str, counterpoint: str | None, *, expandable: bool) -> str:
+def _assemble(
+    header: str,
+    passage: str,
+    counterpoint: str | None,
+    recall: str | None = None,
+    *,
+    expandable: bool,
+) -> str:
     """Return the post from already escaped parts; no counterpoint section if it is None."""
     quote = "blockquote expandable" if expandable else "blockquote"
     parts = [header, f"<{quote}>{passage}</blockquote>", ""]
     if counterpoint is not None:
         parts += [COUNTERPOINT_LABEL, f"<i>{counterpoint}</i>", ""]
+    if recall is not None:
+        parts += [recall, ""]
     return "\n".join([*parts, INVITATION])
 
 

@@ -97,7 +97,7 @@ def load_corpus(path: Path | None = None) -> list[Entry]:
     Raises CorpusError listing every problem; a missing file raises FileNotFoundError.
     """
     path = default_corpus_path() if path is None else Path(path)
-    text = _decode(path, path.read_bytes())
+    text = read_utf8(path)
     problems: list[Problem] = []
     lines = _strip_comments(text, problems)
     drafts = _read_drafts(lines, problems)
@@ -115,6 +115,11 @@ def entry_at(corpus: Sequence[Entry], position: int) -> Entry:
     if not corpus:
         raise ValueError("the corpus is empty")
     return corpus[position % len(corpus)]
+
+
+def read_utf8(path: Path) -> str:
+    """Return a file's text without a byte order mark; CorpusError names the first bad byte."""
+    return _decode(path, path.read_bytes())
 
 
 def _decode(path: Path, data: bytes) -> str:

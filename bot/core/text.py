@@ -12,8 +12,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
-PostKind = Literal["passage", "digest", "weekly"]
+PostKind = Literal["passage", "digest", "weekly", "personal"]
+# A chat's own slots, each on the chat's calendar.
 POST_KINDS: Final[tuple[PostKind, ...]] = ("passage", "digest", "weekly")
+# A person's digest, claimed under their private chat, on their own calendar.
+PERSONAL_KIND: Final = "personal"
+CLAIM_KINDS: Final[tuple[PostKind, ...]] = (*POST_KINDS, PERSONAL_KIND)
 
 MAX_MESSAGE_UNITS = 4096  # Telegram's limit for a message's text, in UTF-16 code units
 ELLIPSIS = "…"

@@ -54,6 +54,7 @@ CALLBACKS = {
     "search": commands.search,
     "digest": commands.digest,
     "week": commands.week,
+    "mydigest": commands.mydigest,
     "status": commands.status,
     "privacy": commands.privacy,
     "optout": commands.optout,

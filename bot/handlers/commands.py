@@ -3,24 +3,102 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot.archive.rows import Chat, Post
-from bot.compose import help, views
+from bot.compose import help, personal, views
 from bot.compose.passage import render_passage_post
 from bot.core import schedule
 from bot.core.corpus import entry_at
+from bot.core.personal import Request, parse_request
+from bot.core.schedule import ScheduleError
 from bot.core.text import POST_KINDS
 from bot.handlers.chats import can_see_threads, ensure_chat
-from bot.handlers.outbox import reply, reply_digest
-from bot.handlers.state import Context
+from bot.handlers.outbox import reply, reply_digest, send_to_chat
+from bot.handlers.state import Commons, Context
 
 HELP = help.render_help()
 
 
 async def start(update: Update, context: Context) -> None:
-    """/start and /help: what the bot does and its commands."""
-    await ensure_chat(context.commons, update)
-    await reply(update, HELP)
+    """/start and /help: what the bot does and its commands.
+
+    In private, /start also lets personal digests through again after Telegram refused one.
+    """
+    chat = await ensure_chat(context.commons, update)
+    user = update.effective_user
+    reader = None
+    if chat["type"] == ChatType.PRIVATE and user is not None:
+        reader = await context.commons.store.resume_personal_digest(user.id)
+    await reply(update, f"{HELP}\n\n{personal.render_resumed(reader)}" if reader else HELP)
+
+
+async def mydigest(update: Update, context: Context) -> None:
+    """/mydigest [on|off] [HH:MM] [Area/City]: this group's evening digest, in private."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None
+    if user is None or message.sender_chat is not None:
+        await reply(update, personal.ONLY_PEOPLE)
+        return
+    try:
+        request = parse_request(context.args or [])
+    except ScheduleError as error:
+        await reply(update, views.render_setting_error(str(error), personal.USAGE))
+        return
+    state = context.commons
+    chat = await ensure_chat(state, update)
+    in_group = chat["type"] != ChatType.PRIVATE
+    if request.action == "off":
+        stopped = await state.store.stop_personal_digest(user.id, chat["id"] if in_group else None)
+        what = "this group" if in_group else "any group"
+        await reply(update, (personal.STOPPED if stopped else personal.NOT_ON).format(what=what))
+    elif request.action == "show":
+        reader = await state.store.get_personal_digest(user.id)
+        groups = await state.store.personal_chats(user.id) if reader else []
+        await reply(update, personal.render_status(reader, groups))
+    elif in_group:
+        await _turn_on(update, context, chat, request)
+    else:
+        await _retime(update, state, user.id, request)
+
+
+async def _turn_on(update: Update, context: Context, chat: Chat, request: Request) -> None:
+    """Add this group to the person's digest, then greet them in private to see if we can."""
+    user = update.effective_user
+    assert user is not None
+    state = context.commons
+    known = await state.store.get_personal_digest(user.id)
+    # A first digest starts at the group's own evening time, in its zone, unless asked.
+    reader = await state.store.set_personal_digest(
+        user.id,
+        chat["id"],
+        now=state.timestamp(),
+        timezone=request.timezone or (None if known else chat["timezone"]),
+        digest_time=request.digest_time or (None if known else chat["digest_time"]),
+    )
+    welcome = personal.render_private_welcome(chat, reader)
+    if await send_to_chat(context.application, {"id": user.id}, welcome) is None:
+        await state.store.refuse_personal_digest(user.id, now=state.timestamp())
+        await reply(update, personal.render_start_needed(user.first_name, context.bot.username))
+        return
+    await reply(update, personal.render_turned_on(user.first_name, reader))
+
+
+async def _retime(update: Update, state: Commons, user_id: int, request: Request) -> None:
+    """In private: change the time or zone of every digest the person gets."""
+    reader = await state.store.get_personal_digest(user_id)
+    if reader is None or not (request.digest_time or request.timezone):
+        await reply(update, personal.ASK_IN_GROUP)
+        return
+    for chat_id in reader["chat_ids"]:
+        reader = await state.store.set_personal_digest(
+            user_id,
+            chat_id,
+            now=state.timestamp(),
+            timezone=request.timezone,
+            digest_time=request.digest_time,
+        )
+    await reply(update, personal.render_status(reader, await state.store.personal_chats(user_id)))
 
 
 async def today(update: Update, context: Context) -> None:

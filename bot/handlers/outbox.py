@@ -10,19 +10,23 @@ from datetime import date
 from typing import Any
 
 from telegram import Message, Update
+from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import ExtBot
 
 from bot.archive.rows import Chat
 from bot.compose.digest import Delivery
 from bot.compose.passage import render_passage_post
+from bot.compose.personal import render_intro
 from bot.core.corpus import entry_at
 from bot.core.schedule import Slot
+from bot.core.text import PERSONAL_KIND
 from bot.handlers.state import App, Commons, commons_of, unschedule_chat
 
 logger = logging.getLogger(__name__)
 
 DOCUMENT_CAPTION = "The full digest."
+GONE_FROM_GROUP = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
 SendText = Callable[[str], Awaitable[Message | None]]
 SendFile = Callable[[str, bytes], Awaitable[Message | None]]
 
@@ -113,6 +117,8 @@ async def mark_removed(app: App, chat_id: int) -> None:
 async def deliver(app: App, slot: Slot) -> str:
     """Send a claimed slot and record the outcome; return 'sent', 'skipped' or 'gone'."""
     state = commons_of(app)
+    if slot.kind == PERSONAL_KIND:
+        return await deliver_personal(app, state, slot)
     chat = await state.store.get_chat(slot.chat_id)
     if chat is None or not chat["active"]:
         await state.store.mark_post_failed(slot.chat_id, slot.local_date, slot.kind, error="gone")
@@ -125,7 +131,10 @@ async def deliver(app: App, slot: Slot) -> str:
 async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> str:
     """Send the chat's next passage; record it and advance the chat's place in the corpus."""
     entry = entry_at(state.corpus, chat["corpus_position"])
-    text = render_passage_post(entry, local_date=date.fromisoformat(slot.local_date))
+    recall = await state.store.recall_passage(chat, entry.id, slot.local_date)
+    text = render_passage_post(
+        entry, local_date=date.fromisoformat(slot.local_date), recall=recall
+    )
     message = await send_to_chat(app, chat, text)
     if message is None:
         await _gone(state, slot)
@@ -165,6 +174,46 @@ async def deliver_digest(app: App, state: Commons, chat: Chat, slot: Slot) -> st
     )
     await send_digest(Delivery(tuple(rest), plan.document), *_senders(app, chat))
     return "sent"
+
+
+async def deliver_personal(app: App, state: Commons, slot: Slot) -> str:
+    """Send a person their groups' latest evening digests in private; record it once."""
+    user_id, private = slot.chat_id, {"id": slot.chat_id}
+    chats = [c for c in await state.store.personal_chats(user_id) if await _stays(app, c, user_id)]
+    plans = await state.store.plan_personal_digests(chats, state.now(), state.corpus)
+    if not plans:
+        await state.store.mark_post_skipped(user_id, slot.local_date, slot.kind)
+        return "skipped"
+    for number, (chat, day, plan) in enumerate(plans):
+        intro = await send_to_chat(app, private, render_intro(chat, day))
+        if intro is None:
+            # Telegram refused (never started, or blocked): wait for their /start.
+            await state.store.refuse_personal_digest(user_id, now=state.timestamp())
+            await _gone(state, slot)
+            return "gone"
+        if number == 0:
+            await state.store.mark_post_sent(
+                user_id, slot.local_date, slot.kind, message_id=intro.message_id,
+                sent_at=state.timestamp(),
+            )  # fmt: skip
+        await send_digest(plan, *_senders(app, private))
+    return "sent"
+
+
+async def _stays(app: App, chat: Chat, user_id: int) -> bool:
+    """Return True if the person is still in the group; drop the group from their digest if not.
+
+    Someone who left a group gets no more of its talk.
+    """
+    try:
+        member = await app.bot.get_chat_member(chat["id"], user_id)
+    except (BadRequest, Forbidden):  # not found, or the bot itself is out of the group
+        member = None
+    if member is not None and member.status not in GONE_FROM_GROUP:
+        return True
+    await commons_of(app).store.stop_personal_digest(user_id, chat["id"])
+    logger.info("user left chat %s: its personal digest stopped", chat["id"])
+    return False
 
 
 def _senders(app: App, chat: Mapping[str, Any]) -> tuple[SendText, SendFile]:

@@ -35,6 +35,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m002_sender_chats",
         "m003_search",
         "m004_search_chat_token",
+        "m005_personal_digests",
     ]
     assert (
         counts(path)
@@ -126,7 +127,13 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(tmp_path: Path) 
     store = Store.open(path)
     assert (errors, applied(store)) == (
         [],
-        ["m001_core", "m002_sender_chats", "m003_search", "m004_search_chat_token"],
+        [
+            "m001_core",
+            "m002_sender_chats",
+            "m003_search",
+            "m004_search_chat_token",
+            "m005_personal_digests",
+        ],
     )
     store.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 from typing import Any
 
@@ -12,12 +13,14 @@ from bot.compose.passage import (
     COUNTERPOINT_LABEL,
     INVITATION,
     MAX_MESSAGE_UNITS,
+    MAX_RECALL_UNITS,
+    Recall,
     render_passage_post,
     render_passage_reminder,
 )
 from bot.core.corpus import Entry, load_corpus
 from bot.core.text import units as telegram_length
-from tests.telegram_html import text_by_tag
+from tests.telegram_html import telegram_problems, text_by_tag
 
 HOSTILE = "<b>&amp;</script>"
 DAY = date(2026, 11, 24)  # a Tuesday
@@ -211,3 +214,34 @@ def test_every_seed_entry_renders_under_the_limit_as_valid_telegram_html() -> No
         assert shown == entry.passage or entry.passage.startswith(shown.removesuffix(" …"))
         assert parsed.text["i"] == entry.counterpoint, entry.id
         assert html.unescape(post.split("\n")[0]).endswith(f"· {entry.chapter}"), entry.id
+
+
+# last time on this passage
+
+
+def test_a_recalled_day_links_to_its_thread_and_names_who_spoke() -> None:
+    recall = Recall(date(2026, 10, 6), "https://t.me/c/123/45", ("Ana", "<b>Bo</b>", "Cy"))
+    post = render_passage_post(make_entry(), local_date=DAY, recall=recall)
+    assert (
+        '<b>Last time on this passage</b>, <a href="https://t.me/c/123/45">Tuesday 6 October</a>: '
+        "Ana, &lt;b&gt;Bo&lt;/b&gt; and Cy spoke.\n\n" + INVITATION
+    ) in post
+    assert telegram_problems(post) == []
+
+
+def test_a_quiet_earlier_day_in_another_year_without_a_link() -> None:
+    recall = Recall(date(2025, 12, 30), None, ())
+    post = render_passage_post(make_entry(), local_date=DAY, recall=recall)
+    assert "<b>Last time on this passage</b>, Tuesday 30 December 2025: nobody replied." in post
+
+
+def test_many_names_fold_into_a_count_and_a_long_passage_still_fits() -> None:
+    names = tuple(f"Reader{n:03d}" for n in range(300))
+    recall = Recall(date(2026, 10, 6), "https://t.me/c/123/45", names)
+    post = render_passage_post(make_entry(passage="word " * 2000), local_date=DAY, recall=recall)
+    line = next(line for line in post.split("\n") if line.startswith("<b>Last time"))
+    assert line.startswith('<b>Last time on this passage</b>, <a href="https://t.me/c/123/45">')
+    assert re.search(r", Reader\d{3} and \d+ more spoke\.$", line)
+    assert telegram_length(line) <= MAX_RECALL_UNITS
+    assert telegram_length(post) <= MAX_MESSAGE_UNITS
+    assert telegram_problems(post) == []
