@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo
 
 from bot.core import schedule
 from bot.core.corpus import Entry
-from bot.core.text import POST_KINDS, escape, fit_lines, message_link, short_datetime, trim
+from bot.core.text import (
+    POST_KINDS,
+    escape,
+    excerpt,
+    fit_lines,
+    message_link,
+    short_datetime,
+    trim,
+)
 from bot.core.threads import build_threads, walk
 
 Row = Mapping[str, Any]
@@ -80,7 +88,7 @@ def _outcome(post: Row | None, chat: Row) -> str:
 
 def render_setting_error(error: str, usage: str) -> str:
     """Return what was wrong with an admin's setting, then how to use the command."""
-    return f"{escape(error)}\n\n{usage}"
+    return fit_lines(f"{escape(error)}\n\n{usage}")
 
 
 def render_skipped(skipped: Entry, upcoming: Entry) -> str:
@@ -94,8 +102,8 @@ def render_skipped(skipped: Entry, upcoming: Entry) -> str:
 def render_search(chat: Row, query: str, results: Sequence[Row]) -> str:
     """Return /search results, newest context first as the store ranks them."""
     if not results:
-        return f"Nothing found for <i>{escape(query)}</i>."
-    lines = [f"<b>Found for</b> <i>{escape(query)}</i>:"]
+        return f"Nothing found for <i>{escape(excerpt(query))}</i>."
+    lines = [f"<b>Found for</b> <i>{escape(excerpt(query))}</i>:"]
     for row in results:
         when = row.get("local_date") or _date_of(row.get("date"))
         label = "curious" if row["kind"] == "curiosity" else "said"
