@@ -10,7 +10,7 @@ is one transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Unpack
 
 from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message
@@ -26,10 +26,12 @@ from bot.compose.digest import (
     render_plain,
 )
 from bot.core.corpus import Entry
-from bot.core.schedule import SLOT_KINDS, Slot, due_day, may_claim
+from bot.core.schedule import SLOT_KINDS, Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import PostKind
 
 WEEK_DAYS = 7
+# How far back a change of time zone re-dates what was sent: today and yesterday, anywhere.
+REDATE_SECONDS = 2 * 24 * 3600
 
 
 def gather_day(
@@ -100,13 +102,29 @@ def due_slots(store: Store, now: datetime, kinds: tuple[PostKind, ...] = SLOT_KI
     for chat in store.active_chats():
         for kind in kinds:
             day = due_day(chat, kind, now)
-            if day and may_claim(store.get_post(chat["id"], day, kind), now_ts):
-                slots.append(Slot(chat["id"], kind, day))
+            if not day or not may_claim(store.get_post(chat["id"], day, kind), now_ts):
+                continue
+            if not _sent_that_day(store, chat, slot := Slot(chat["id"], kind, day)):
+                slots.append(slot)
     return slots
 
 
+def _sent_that_day(store: Store, chat: Mapping[str, Any], slot: Slot) -> bool:
+    """True if a post of the slot's kind, claimed for another date, went out on the slot's
+    local day (a change of time zone moved it there)."""
+    last = store.last_sent_at(slot.chat_id, slot.kind, other_than=slot.local_date)
+    return sent_on(chat, slot.local_date, last)
+
+
 def claim_slot(store: Store, slot: Slot, *, now_ts: int, passage_id: str | None = None) -> bool:
-    """Claim a slot for this process; True means send now, False means someone else has it."""
+    """Claim a slot for this process; True means send now, False means someone else has it.
+
+    A slot whose local day already had its post (the zone changed since) is marked skipped.
+    """
+    chat = store.get_chat(slot.chat_id)
+    if chat is not None and _sent_that_day(store, chat, slot):
+        store.skip_slot(slot.chat_id, slot.local_date, slot.kind, now=now_ts)
+        return False
     if store.claim_post(
         slot.chat_id, slot.local_date, slot.kind, now=now_ts, passage_id=passage_id
     ):
@@ -139,6 +157,25 @@ def ensure_chat(store: Store, chat_id: int, *, now: int, **identity: Unpack[Chat
     """Return the chat, registering it from ``identity`` the first time it is seen."""
     stored = store.get_chat(chat_id)
     return stored if stored is not None else store.register_chat(chat_id, now=now, **identity)
+
+
+def change_settings(store: Store, chat_id: int, *, now: int, **settings: Any) -> Chat:
+    """Save a chat's settings; a new time zone also re-dates its latest posts.
+
+    Each post is keyed by the local date it was claimed for. After a change of zone, a post's
+    day is the date it went out in the new zone: the 23:40 UTC passage is Berlin's passage of
+    the next day (so Berlin gets no second one), and a 00:10 UTC passage is New York's of the
+    day before (so New York's next day still gets its own).
+    """
+    with store.db.atomic():
+        chat = store.update_chat(chat_id, **settings)
+        if "timezone" in settings:
+            for post in store.sent_since(chat_id, now - REDATE_SECONDS):
+                sent = datetime.fromtimestamp(post["sent_at"] or 0, UTC)
+                day = local_date(sent, chat["timezone"]).isoformat()
+                if day != post["local_date"]:
+                    store.redate_post(chat_id, post["kind"], post["local_date"], day)
+        return chat
 
 
 def move_chat(store: Store, old_id: int, new_id: int, *, now: int) -> Chat | None:

@@ -112,6 +112,9 @@ class Archive:
     async def update_chat(self, chat_id: int, **settings: Any) -> Chat:
         return await self.run(Store.update_chat, chat_id, **settings)
 
+    async def change_settings(self, chat_id: int, *, now: int, **settings: Any) -> Chat:
+        return await self.run(ops.change_settings, chat_id, now=now, **settings)
+
     async def set_active(self, chat_id: int, active: bool) -> None:
         await self.run(Store.set_active, chat_id, active)
 
@@ -139,6 +142,9 @@ class Archive:
 
     async def last_post(self, chat_id: int, kind: str) -> Post | None:
         return await self.run(Store.last_post, chat_id, kind)
+
+    async def last_sent_at(self, chat_id: int, kind: str) -> int | None:
+        return await self.run(Store.last_sent_at, chat_id, kind)
 
     async def latest_passage_in_topic(self, chat_id: int, thread_id: int) -> Post | None:
         return await self.run(Store.latest_passage_in_topic, chat_id, thread_id)

@@ -44,8 +44,14 @@ def describe_time(when: datetime, chat: Row) -> str:
     return f"{short_datetime(local)} ({chat['timezone']})"
 
 
-def render_schedule(chat: Row, now: datetime) -> str:
-    """Return the chat's settings and next slots, as confirmed after a change."""
+def render_schedule(
+    chat: Row, now: datetime, last_sent: Mapping[str, int | None] | None = None
+) -> str:
+    """Return the chat's settings and next slots, as confirmed after a change.
+
+    ``last_sent`` gives when each kind last went out, so a day that already had its post in
+    the chat's (new) time zone is not promised another.
+    """
     quiet = "one short line" if chat.get("quiet_day", "line") == "line" else "nothing"
     lines = [
         f"Time zone: <b>{escape(chat['timezone'])}</b>",
@@ -55,7 +61,8 @@ def render_schedule(chat: Row, now: datetime) -> str:
         lines.append("Paused: nothing is posted until an admin sends /resume.")
         return "\n".join(lines)
     for kind in POST_KINDS:
-        when = describe_time(schedule.next_run(chat, kind, now), chat)
+        sent = (last_sent or {}).get(kind)
+        when = describe_time(schedule.next_run(chat, kind, now, sent), chat)
         lines.append(f"{KIND_NAMES[kind]}: next {when}")
     return "\n".join(lines)
 

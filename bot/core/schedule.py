@@ -135,13 +135,20 @@ def slot_for(chat: Chat, kind: PostKind | str, local_day: date) -> datetime | No
     return occurrence(local_day, slot_time(chat, kind), chat["timezone"])
 
 
-def next_run(chat: Chat, kind: PostKind | str, now: datetime) -> datetime:
-    """Return the aware UTC instant of the chat's next slot of that kind, strictly after now."""
+def next_run(
+    chat: Chat, kind: PostKind | str, now: datetime, last_sent: int | None = None
+) -> datetime:
+    """Return the aware UTC instant of the chat's next slot of that kind, strictly after now.
+
+    ``last_sent`` (unix seconds) is when the latest one went out: a slot on that local day is
+    passed over, as the claim will pass it over (see ``sent_on``).
+    """
     today = local_date(now, chat["timezone"])
     # Today's slot may have passed; a weekly slot is at most a week away.
     for offset in range(9):
-        when = slot_for(chat, kind, today + timedelta(days=offset))
-        if when is not None and when > now:
+        day = today + timedelta(days=offset)
+        when = slot_for(chat, kind, day)
+        if when is not None and when > now and not sent_on(chat, day.isoformat(), last_sent):
             return when
     raise ScheduleError(f"no {kind} slot within a week of {now.isoformat()}")
 
@@ -159,6 +166,20 @@ def due_now(chat: Chat, kind: PostKind | str, now: datetime) -> str | None:
     if when is None or when > now:
         return None
     return today.isoformat()
+
+
+def sent_on(chat: Chat, local_day: str, sent_at: int | None) -> bool:
+    """Return True if a post sent at ``sent_at`` (unix seconds) fell on local_day in the chat's
+    time zone.
+
+    A post belongs to the day it was claimed for; after a change of time zone, yesterday's post
+    can fall on today's date in the new zone (23:40 UTC is 00:40 in Berlin). That day has had
+    its post, so the group never gets two on one day of its calendar.
+    """
+    if sent_at is None:
+        return False
+    sent = datetime.fromtimestamp(sent_at, UTC).astimezone(ZoneInfo(chat["timezone"]))
+    return sent.date().isoformat() == local_day
 
 
 def describe_next(chat: Chat, kind: PostKind | str, now: datetime) -> str:
