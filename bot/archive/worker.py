@@ -201,6 +201,24 @@ class Archive:
     ) -> bool:
         return await self.run(Store.store_authored, message, name=name, username=username)
 
+    async def store_reply_to_copy(
+        self,
+        message: Incoming,
+        *,
+        copy_sent_at: int,
+        corpus: Sequence[Entry],
+        name: str,
+        username: str | None,
+    ) -> bool:
+        return await self.run(
+            ops.store_reply_to_copy,
+            message,
+            copy_sent_at=copy_sent_at,
+            corpus=corpus,
+            name=name,
+            username=username,
+        )
+
     async def store_message(self, message: Incoming) -> bool:
         return await self.run(Store.store_message, message)
 
