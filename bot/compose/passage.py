@@ -41,7 +41,7 @@ def render_header(entry: Entry, local_date: date) -> str:
 
 def is_passage_text(text: str | None) -> bool:
     """Return True if a message's text (as Telegram delivers it) is a morning post's."""
-    return bool(text) and str(text).startswith(HEADER_PREFIX)
+    return text is not None and text.startswith(HEADER_PREFIX)
 
 
 def render_passage_reminder(entry: Entry, local_date: date) -> str:

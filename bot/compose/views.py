@@ -67,9 +67,15 @@ def render_schedule(
     return "\n".join(lines)
 
 
-def render_status(chat: Row, now: datetime, last: Mapping[str, Row | None], sees: bool) -> str:
+def render_status(
+    chat: Row,
+    now: datetime,
+    last: Mapping[str, Row | None],
+    sees: bool,
+    last_sent: Mapping[str, int | None] | None = None,
+) -> str:
     """Return /status: schedule, the outcome of the last of each kind, and visibility."""
-    lines = [render_schedule(chat, now), ""]
+    lines = [render_schedule(chat, now, last_sent), ""]
     for kind in POST_KINDS:
         lines.append(f"Last {KIND_NAMES[kind].lower()}: {_outcome(last.get(kind), chat)}")
     lines.append("")
