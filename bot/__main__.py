@@ -273,7 +273,7 @@ def _load_or_exit(path: Path | None) -> list:
 def _setup_logging(config: Config) -> None:
     from bot.logs import configure_logging
 
-    configure_logging(config.log_level, secrets=[config.token] if config.token else [])
+    configure_logging(config.log_level, secrets=(config.token, config.webhook_secret))
 
 
 def _today(timezone: str) -> date:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import Application
+from telegram.ext import Application, BaseRateLimiter
 
 from bot.config import Config
 from bot.handlers import build_application
@@ -54,6 +54,7 @@ class BotWorld:
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     observer: dict[str, Any] | None = None
     observer_chat: dict[str, Any] | None = None
+    rate_limiter: BaseRateLimiter | None = None  # None: the bot's own, paced as for Telegram
 
     @property
     def config(self) -> Config:
@@ -64,7 +65,7 @@ class BotWorld:
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Application]:
         """Run the bot (post_init included) until the block ends."""
-        app = build_application(self.config, clock=self.clock)
+        app = build_application(self.config, clock=self.clock, rate_limiter=self.rate_limiter)
         async with running(app, poll_timeout=1) as started:
             self.app = started
             try:

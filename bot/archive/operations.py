@@ -10,10 +10,10 @@ is one transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Unpack
 
-from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message
+from bot.archive.rows import Chat, ChatIdentity, Curiosity, Incoming, Message
 from bot.archive.store import Store
 from bot.compose.digest import (
     DayInput,
@@ -26,12 +26,14 @@ from bot.compose.digest import (
     render_plain,
 )
 from bot.compose.passage import Recall
-from bot.core.corpus import Entry
+from bot.core.corpus import Entry, entry_at
 from bot.core.personal import digest_day, reader_calendar
-from bot.core.schedule import Slot, due_day, may_claim
+from bot.core.schedule import Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
 
 WEEK_DAYS = 7
+# How far back a change of time zone re-dates what was sent: today and yesterday, anywhere.
+REDATE_SECONDS = 2 * 24 * 3600
 
 
 def gather_day(
@@ -126,8 +128,10 @@ def due_slots(
     for chat in store.active_chats():
         for kind in (k for k in kinds if k in POST_KINDS):
             day = due_day(chat, kind, now)
-            if day and may_claim(store.get_post(chat["id"], day, kind), now_ts):
-                slots.append(Slot(chat["id"], kind, day))
+            if not day or not may_claim(store.get_post(chat["id"], day, kind), now_ts):
+                continue
+            if not _sent_that_day(store, chat, slot := Slot(chat["id"], kind, day)):
+                slots.append(slot)
     if PERSONAL_KIND in kinds:
         slots += _due_personal(store, now)
     return slots
@@ -146,11 +150,26 @@ def _due_personal(store: Store, now: datetime) -> list[Slot]:
     return slots
 
 
+def _sent_that_day(store: Store, chat: Mapping[str, Any], slot: Slot) -> bool:
+    """True if a post of the slot's kind, claimed for another date, went out on the slot's
+    local day (a change of time zone moved it there)."""
+    last = store.last_sent_at(slot.chat_id, slot.kind, other_than=slot.local_date)
+    return sent_on(chat, slot.local_date, last)
+
+
 def claim_slot(store: Store, slot: Slot, *, now_ts: int, passage_id: str | None = None) -> bool:
-    """Claim a slot for this process; True means send now, False means someone else has it."""
+    """Claim a slot for this process; True means send now, False means someone else has it.
+
+    A group's slot whose local day already had its post (the zone changed since) is marked
+    skipped. A personal digest is claimed under the person's private chat, which needs a row.
+    """
     if slot.kind == PERSONAL_KIND:
-        # A personal digest is claimed under the person's private chat, which needs a row.
         store.ensure_private_chat(slot.chat_id, now=now_ts)
+    chat = store.get_chat(slot.chat_id)
+    group_slot = slot.kind != PERSONAL_KIND
+    if chat is not None and group_slot and _sent_that_day(store, chat, slot):
+        store.skip_slot(slot.chat_id, slot.local_date, slot.kind, now=now_ts)
+        return False
     if store.claim_post(
         slot.chat_id, slot.local_date, slot.kind, now=now_ts, passage_id=passage_id
     ):
@@ -185,6 +204,25 @@ def ensure_chat(store: Store, chat_id: int, *, now: int, **identity: Unpack[Chat
     return stored if stored is not None else store.register_chat(chat_id, now=now, **identity)
 
 
+def change_settings(store: Store, chat_id: int, *, now: int, **settings: Any) -> Chat:
+    """Save a chat's settings; a new time zone also re-dates its latest posts.
+
+    Each post is keyed by the local date it was claimed for. After a change of zone, a post's
+    day is the date it went out in the new zone: the 23:40 UTC passage is Berlin's passage of
+    the next day (so Berlin gets no second one), and a 00:10 UTC passage is New York's of the
+    day before (so New York's next day still gets its own).
+    """
+    with store.db.atomic():
+        chat = store.update_chat(chat_id, **settings)
+        if "timezone" in settings:
+            for post in store.sent_since(chat_id, now - REDATE_SECONDS):
+                sent = datetime.fromtimestamp(post["sent_at"] or 0, UTC)
+                day = local_date(sent, chat["timezone"]).isoformat()
+                if day != post["local_date"]:
+                    store.redate_post(chat_id, post["kind"], post["local_date"], day)
+        return chat
+
+
 def move_chat(store: Store, old_id: int, new_id: int, *, now: int) -> Chat | None:
     """Move a group's archive to its new supergroup id; return the new chat, None if unknown."""
     with store.db.atomic():
@@ -203,6 +241,45 @@ def move_chat(store: Store, old_id: int, new_id: int, *, now: int) -> Chat | Non
             is_forum=moved["is_forum"],
             now=now,
         )
+
+
+# replies
+
+
+def store_reply_to_copy(
+    store: Store,
+    message: Incoming,
+    *,
+    copy_sent_at: int,
+    corpus: Sequence[Entry],
+    name: str,
+    username: str | None,
+) -> bool:
+    """Store a reply to a passage the archive never recorded; True if stored.
+
+    A send whose answer was lost (a dropped connection after Telegram accepted it) leaves a
+    passage in the chat that the archive does not know. The copy went out on its slot's local
+    day, so that day's post is its thread. If the day's post is still unrecorded (the send
+    looked failed and waits for its retry), the reply reveals it: the copy is recorded as the
+    day's post, and the retry that would have repeated it finds the slot done.
+    """
+    chat, copy_id = store.get_chat(message["chat_id"]), message["reply_to_message_id"]
+    if chat is None or copy_id is None:
+        return False
+    day = local_date(datetime.fromtimestamp(copy_sent_at, UTC), chat["timezone"]).isoformat()
+    with store.db.atomic():
+        post = store.get_post(chat["id"], day, "passage")
+        if post is None:
+            return False
+        root = post["message_id"]
+        if root is None:
+            root = copy_id
+            entry = entry_at(corpus, chat["corpus_position"])  # what that send posted
+            store.record_passage_sent(
+                chat["id"], day, message_id=root, sent_at=copy_sent_at, passage_id=entry.id
+            )
+        row: Incoming = {**message, "root_message_id": root, "reply_to_message_id": root}
+        return store.store_authored(row, name=name, username=username)
 
 
 # curiosities

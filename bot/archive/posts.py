@@ -152,6 +152,38 @@ class PostsMixin(ChatsMixin):
     def _post(self, sql: str, params: Row | tuple[object, ...]) -> Post | None:
         return cast(Post | None, self._one(sql, params))
 
+    def last_sent_at(self, chat_id: int, kind: str, *, other_than: str = "") -> int | None:
+        """Return when the chat's latest post of that kind went out (for another local date
+        than ``other_than``, if given); None if none has."""
+        row = self._one(
+            "SELECT MAX(sent_at) AS sent_at FROM posts WHERE chat_id = ? AND kind = ? "
+            "AND status = 'sent' AND local_date != ?",
+            (chat_id, kind, other_than),
+        )
+        return int(row["sent_at"]) if row and row["sent_at"] is not None else None
+
+    def sent_since(self, chat_id: int, since: int) -> list[Post]:
+        """Return the chat's posts sent at or after unix time ``since``, oldest first."""
+        return cast(
+            list[Post],
+            list(
+                self.db.query(
+                    f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = ? AND status = 'sent' "
+                    "AND sent_at >= ? ORDER BY sent_at",
+                    (chat_id, since),
+                )
+            ),
+        )
+
+    def redate_post(self, chat_id: int, kind: str, old_date: str, new_date: str) -> bool:
+        """Move a post to another local date; False (and no change) if that date has one."""
+        cursor = self.db.execute(
+            "UPDATE OR IGNORE posts SET local_date = ? "
+            "WHERE chat_id = ? AND kind = ? AND local_date = ?",
+            (new_date, chat_id, kind, old_date),
+        )
+        return cursor.rowcount == 1
+
     def post_by_message(self, chat_id: int, message_id: int) -> Post | None:
         """Return the passage post sent as that message, or None."""
         return self._post(

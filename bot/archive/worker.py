@@ -123,6 +123,9 @@ class Archive:
     async def update_chat(self, chat_id: int, **settings: Any) -> Chat:
         return await self.run(Store.update_chat, chat_id, **settings)
 
+    async def change_settings(self, chat_id: int, *, now: int, **settings: Any) -> Chat:
+        return await self.run(ops.change_settings, chat_id, now=now, **settings)
+
     async def set_active(self, chat_id: int, active: bool) -> None:
         await self.run(Store.set_active, chat_id, active)
 
@@ -150,6 +153,9 @@ class Archive:
 
     async def last_post(self, chat_id: int, kind: str) -> Post | None:
         return await self.run(Store.last_post, chat_id, kind)
+
+    async def last_sent_at(self, chat_id: int, kind: str) -> int | None:
+        return await self.run(Store.last_sent_at, chat_id, kind)
 
     async def latest_passage_in_topic(self, chat_id: int, thread_id: int) -> Post | None:
         return await self.run(Store.latest_passage_in_topic, chat_id, thread_id)
@@ -248,6 +254,24 @@ class Archive:
         self, message: Incoming, *, name: str, username: str | None = None
     ) -> bool:
         return await self.run(Store.store_authored, message, name=name, username=username)
+
+    async def store_reply_to_copy(
+        self,
+        message: Incoming,
+        *,
+        copy_sent_at: int,
+        corpus: Sequence[Entry],
+        name: str,
+        username: str | None,
+    ) -> bool:
+        return await self.run(
+            ops.store_reply_to_copy,
+            message,
+            copy_sent_at=copy_sent_at,
+            corpus=corpus,
+            name=name,
+            username=username,
+        )
 
     async def store_message(self, message: Incoming) -> bool:
         return await self.run(Store.store_message, message)

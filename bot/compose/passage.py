@@ -24,6 +24,7 @@ EXPANDABLE_FROM = 700
 MAX_CHAPTER_UNITS = 200
 REMINDER_UNITS = 300
 ELLIPSIS = " …"  # spaced: a cut passage reads as trailing off, not as a cut word
+HEADER_PREFIX = "Commons, "  # how every morning post begins, once Telegram has parsed it
 COUNTERPOINT_LABEL = "<b>Counterpoint</b>, written in the margin by a reader:"
 MAX_RECALL_UNITS = 500
 RECALL_LABEL = "<b>Last time on this passage</b>"
@@ -86,7 +87,14 @@ def _names(names: tuple[str, ...], room: int) -> str:
 
 def render_header(entry: Entry, local_date: date) -> str:
     """Return '<b>Commons, Tuesday 24 November</b> · ch1 intro'."""
-    return f"<b>Commons, {long_date(local_date)}</b> · {_fit(entry.chapter, MAX_CHAPTER_UNITS)}"
+    return (
+        f"<b>{HEADER_PREFIX}{long_date(local_date)}</b> · {_fit(entry.chapter, MAX_CHAPTER_UNITS)}"
+    )
+
+
+def is_passage_text(text: str | None) -> bool:
+    """Return True if a message's text (as Telegram delivers it) is a morning post's."""
+    return text is not None and text.startswith(HEADER_PREFIX)
 
 
 def render_passage_reminder(entry: Entry, local_date: date) -> str:

@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo
 
 from bot.core import schedule
 from bot.core.corpus import Entry
-from bot.core.text import POST_KINDS, escape, fit_lines, message_link, short_datetime, trim
+from bot.core.text import (
+    POST_KINDS,
+    escape,
+    excerpt,
+    fit_lines,
+    message_link,
+    short_datetime,
+    trim,
+)
 from bot.core.threads import build_threads, walk
 
 Row = Mapping[str, Any]
@@ -36,8 +44,14 @@ def describe_time(when: datetime, chat: Row) -> str:
     return f"{short_datetime(local)} ({chat['timezone']})"
 
 
-def render_schedule(chat: Row, now: datetime) -> str:
-    """Return the chat's settings and next slots, as confirmed after a change."""
+def render_schedule(
+    chat: Row, now: datetime, last_sent: Mapping[str, int | None] | None = None
+) -> str:
+    """Return the chat's settings and next slots, as confirmed after a change.
+
+    ``last_sent`` gives when each kind last went out, so a day that already had its post in
+    the chat's (new) time zone is not promised another.
+    """
     quiet = "one short line" if chat.get("quiet_day", "line") == "line" else "nothing"
     lines = [
         f"Time zone: <b>{escape(chat['timezone'])}</b>",
@@ -47,14 +61,21 @@ def render_schedule(chat: Row, now: datetime) -> str:
         lines.append("Paused: nothing is posted until an admin sends /resume.")
         return "\n".join(lines)
     for kind in POST_KINDS:
-        when = describe_time(schedule.next_run(chat, kind, now), chat)
+        sent = (last_sent or {}).get(kind)
+        when = describe_time(schedule.next_run(chat, kind, now, sent), chat)
         lines.append(f"{KIND_NAMES[kind]}: next {when}")
     return "\n".join(lines)
 
 
-def render_status(chat: Row, now: datetime, last: Mapping[str, Row | None], sees: bool) -> str:
+def render_status(
+    chat: Row,
+    now: datetime,
+    last: Mapping[str, Row | None],
+    sees: bool,
+    last_sent: Mapping[str, int | None] | None = None,
+) -> str:
     """Return /status: schedule, the outcome of the last of each kind, and visibility."""
-    lines = [render_schedule(chat, now), ""]
+    lines = [render_schedule(chat, now, last_sent), ""]
     for kind in POST_KINDS:
         lines.append(f"Last {KIND_NAMES[kind].lower()}: {_outcome(last.get(kind), chat)}")
     lines.append("")
@@ -80,7 +101,7 @@ def _outcome(post: Row | None, chat: Row) -> str:
 
 def render_setting_error(error: str, usage: str) -> str:
     """Return what was wrong with an admin's setting, then how to use the command."""
-    return f"{escape(error)}\n\n{usage}"
+    return fit_lines(f"{escape(error)}\n\n{usage}")
 
 
 def render_skipped(skipped: Entry, upcoming: Entry) -> str:
@@ -94,8 +115,8 @@ def render_skipped(skipped: Entry, upcoming: Entry) -> str:
 def render_search(chat: Row, query: str, results: Sequence[Row]) -> str:
     """Return /search results, newest context first as the store ranks them."""
     if not results:
-        return f"Nothing found for <i>{escape(query)}</i>."
-    lines = [f"<b>Found for</b> <i>{escape(query)}</i>:"]
+        return f"Nothing found for <i>{escape(excerpt(query))}</i>."
+    lines = [f"<b>Found for</b> <i>{escape(excerpt(query))}</i>:"]
     for row in results:
         when = row.get("local_date") or _date_of(row.get("date"))
         label = "curious" if row["kind"] == "curiosity" else "said"

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.core.text import POST_KINDS, WEEKDAYS, PostKind, short_datetime
+from bot.core.text import POST_KINDS, WEEKDAYS, PostKind, excerpt, short_datetime
 
 Chat = Mapping[str, Any]  # a chat's settings, as the archive keeps them
 
@@ -48,9 +48,10 @@ def parse_timezone(text: str) -> str:
     zones = _zones_by_folded_name()
     if wanted.casefold() in zones:
         return zones[wanted.casefold()]
-    suggestions = _suggest_zones(wanted.casefold(), zones)
+    # Zone names are short; comparing a page of text with every zone would only cost time.
+    suggestions = _suggest_zones(wanted.casefold(), zones) if len(wanted) <= 64 else []
     hint = f"did you mean {' or '.join(suggestions)}? {TZ_HINT[0].upper()}{TZ_HINT[1:]}"
-    raise ScheduleError(f"unknown timezone {text.strip()!r}: {hint if suggestions else TZ_HINT}")
+    raise ScheduleError(f"unknown timezone '{excerpt(text)}': {hint if suggestions else TZ_HINT}")
 
 
 def _suggest_zones(folded: str, zones: dict[str, str]) -> list[str]:
@@ -71,13 +72,13 @@ def parse_hhmm(text: str) -> str:
     """Return a 24-hour time as 'HH:MM' ('9:00' -> '09:00'), or raise ScheduleError."""
     match = _HHMM.fullmatch(text.strip())
     if match is None:
-        raise ScheduleError(f"invalid time {text.strip()!r}: {HHMM_HINT}")
+        raise ScheduleError(f"invalid time '{excerpt(text)}': {HHMM_HINT}")
     hours, minutes = int(match[1]), int(match[2])
     if hours > 23:
-        raise ScheduleError(f"invalid time {text.strip()!r}: hours go from 00 to 23; {HHMM_HINT}")
+        raise ScheduleError(f"invalid time '{excerpt(text)}': hours go from 00 to 23; {HHMM_HINT}")
     if minutes > 59:
         raise ScheduleError(
-            f"invalid time {text.strip()!r}: minutes go from 00 to 59; {HHMM_HINT}"
+            f"invalid time '{excerpt(text)}': minutes go from 00 to 59; {HHMM_HINT}"
         )
     return f"{hours:02d}:{minutes:02d}"
 
@@ -90,7 +91,7 @@ def parse_weekday(text: str) -> int:
     ]
     if len(matches) == 1:
         return matches[0]
-    raise ScheduleError(f"unknown weekday {text.strip()!r}: {WEEKDAY_HINT}")
+    raise ScheduleError(f"unknown weekday '{excerpt(text)}': {WEEKDAY_HINT}")
 
 
 def local_date(now: datetime, tz: str) -> date:
@@ -134,13 +135,20 @@ def slot_for(chat: Chat, kind: PostKind | str, local_day: date) -> datetime | No
     return occurrence(local_day, slot_time(chat, kind), chat["timezone"])
 
 
-def next_run(chat: Chat, kind: PostKind | str, now: datetime) -> datetime:
-    """Return the aware UTC instant of the chat's next slot of that kind, strictly after now."""
+def next_run(
+    chat: Chat, kind: PostKind | str, now: datetime, last_sent: int | None = None
+) -> datetime:
+    """Return the aware UTC instant of the chat's next slot of that kind, strictly after now.
+
+    ``last_sent`` (unix seconds) is when the latest one went out: a slot on that local day is
+    passed over, as the claim will pass it over (see ``sent_on``).
+    """
     today = local_date(now, chat["timezone"])
     # Today's slot may have passed; a weekly slot is at most a week away.
     for offset in range(9):
-        when = slot_for(chat, kind, today + timedelta(days=offset))
-        if when is not None and when > now:
+        day = today + timedelta(days=offset)
+        when = slot_for(chat, kind, day)
+        if when is not None and when > now and not sent_on(chat, day.isoformat(), last_sent):
             return when
     raise ScheduleError(f"no {kind} slot within a week of {now.isoformat()}")
 
@@ -158,6 +166,20 @@ def due_now(chat: Chat, kind: PostKind | str, now: datetime) -> str | None:
     if when is None or when > now:
         return None
     return today.isoformat()
+
+
+def sent_on(chat: Chat, local_day: str, sent_at: int | None) -> bool:
+    """Return True if a post sent at ``sent_at`` (unix seconds) fell on local_day in the chat's
+    time zone.
+
+    A post belongs to the day it was claimed for; after a change of time zone, yesterday's post
+    can fall on today's date in the new zone (23:40 UTC is 00:40 in Berlin). That day has had
+    its post, so the group never gets two on one day of its calendar.
+    """
+    if sent_at is None:
+        return False
+    sent = datetime.fromtimestamp(sent_at, UTC).astimezone(ZoneInfo(chat["timezone"]))
+    return sent.date().isoformat() == local_day
 
 
 def describe_next(chat: Chat, kind: PostKind | str, now: datetime) -> str:

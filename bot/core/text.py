@@ -8,6 +8,8 @@ characters).
 from __future__ import annotations
 
 import html
+import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final, Literal
@@ -21,6 +23,13 @@ CLAIM_KINDS: Final[tuple[PostKind, ...]] = (*POST_KINDS, PERSONAL_KIND)
 
 MAX_MESSAGE_UNITS = 4096  # Telegram's limit for a message's text, in UTF-16 code units
 ELLIPSIS = "…"
+# How much of a person's text the bot repeats back (a wrong argument, a search query).
+EXCERPT_CHARS = 40
+# Right-to-left and isolate controls: an echo of them would turn the bot's own answer around.
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Telegram HTML as the parser sees it: a tag, a character reference, or a run of text.
+_HTML_TOKEN = re.compile(r"<[^>]*>|&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);|[^<&]+|&")
+_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 
 # Our own names, not strftime's %a/%b, so the server's locale cannot change what is posted.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -51,6 +60,74 @@ def trim(text: str, limit: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """Return person-written text as a short one-line excerpt to repeat back (not escaped).
+
+    Line breaks and runs of spaces become one space, control and direction characters go, and
+    the rest is cut to ``limit`` characters with an ellipsis.
+    """
+    line = " ".join(text.split())
+    kept = (c for c in line if c not in BIDI_CONTROLS and unicodedata.category(c) != "Cc")
+    return trim("".join(kept), limit)
+
+
+def visible_units(html_text: str) -> int:
+    """Return the UTF-16 length Telegram counts for HTML: its text once tags are parsed."""
+    return sum(_token_units(token) for token in _HTML_TOKEN.findall(html_text))
+
+
+def _token_units(token: str) -> int:
+    if token.startswith("<"):
+        return 0
+    if token.startswith("&") and len(token) > 1:
+        return units(html.unescape(token))
+    return units(token)
+
+
+def fit_html(html_text: str, limit: int = MAX_MESSAGE_UNITS) -> str:
+    """Return balanced HTML cut to ``limit`` UTF-16 units of text, ending in an ellipsis.
+
+    The cut falls between characters of the text, never inside a tag or a character
+    reference, and every tag still open there is closed, so Telegram accepts the result.
+    """
+    if visible_units(html_text) <= limit:
+        return html_text
+    room = limit - units(ELLIPSIS)
+    kept: list[str] = []
+    open_tags: list[str] = []
+    for token in _HTML_TOKEN.findall(html_text):
+        cost = _token_units(token)
+        if cost > room:
+            kept.append(_prefix(token, room) if token[0] not in "<&" else "")
+            break
+        room -= cost
+        kept.append(token)
+        _track_tag(token, open_tags)
+    return "".join(kept) + ELLIPSIS + "".join(f"</{name}>" for name in reversed(open_tags))
+
+
+def _track_tag(token: str, open_tags: list[str]) -> None:
+    """Push an opening tag's name, pop on a closing one (the input is balanced)."""
+    match = _TAG_NAME.match(token) if token.startswith("<") else None
+    if match is None:
+        return
+    if token.startswith("</"):
+        if open_tags:
+            open_tags.pop()
+    elif not token.endswith("/>"):
+        open_tags.append(match[1].lower())
+
+
+def _prefix(text: str, room: int) -> str:
+    """Return the longest start of plain text that fits room UTF-16 units."""
+    used = 0
+    for index, char in enumerate(text):
+        used += units(char)
+        if used > room:
+            return text[:index]
+    return text
+
+
 def escaped_prefix_length(text: str, room: int) -> int:
     """Return how many characters of text fit in room UTF-16 units once escaped."""
     used = 0
@@ -78,6 +155,8 @@ def fit_lines(text: str, limit: int = MAX_MESSAGE_UNITS, note: str = "") -> str:
             break
         kept.append(line)
         used += cost
+    if not kept:  # not even the first line fits: cut inside it, between its tags
+        return fit_html(text, limit)
     return "\n".join(kept) + note
 
 

@@ -16,6 +16,7 @@ from bot.archive import rows
 from bot.compose import help, views
 from bot.core import schedule
 from bot.core.schedule import ScheduleError
+from bot.core.text import POST_KINDS
 from bot.handlers.chats import ensure_chat
 from bot.handlers.outbox import reply
 from bot.handlers.state import Commons, Context, unschedule_chat
@@ -64,9 +65,12 @@ async def _update_settings(update: Update, context: Context, **settings: Any) ->
     """Save settings, rebuild the chat's jobs at once, and confirm with the new schedule."""
     state = context.commons
     chat = await ensure_chat(state, update)
-    chat = await state.store.update_chat(chat["id"], **settings)
+    chat = await state.store.change_settings(chat["id"], now=state.timestamp(), **settings)
     schedule_chat(context.application, chat)
-    await reply(update, views.render_schedule(chat, state.now()))
+    last_sent: dict[str, int | None] = {
+        kind: await state.store.last_sent_at(chat["id"], kind) for kind in POST_KINDS
+    }
+    await reply(update, views.render_schedule(chat, state.now(), last_sent))
     return chat
 
 

@@ -149,8 +149,11 @@ async def status(update: Update, context: Context) -> None:
     last: dict[str, Post | None] = {
         kind: await state.store.last_post(chat["id"], kind) for kind in POST_KINDS
     }
+    sent: dict[str, int | None] = {
+        kind: await state.store.last_sent_at(chat["id"], kind) for kind in POST_KINDS
+    }
     sees = await can_see_threads(context.application, chat["id"], chat["type"])
-    await reply(update, views.render_status(chat, state.now(), last, sees))
+    await reply(update, views.render_status(chat, state.now(), last, sees, sent))
 
 
 async def privacy(update: Update, _: Context) -> None:

@@ -14,6 +14,7 @@ import re
 from telegram import Message, Update
 
 from bot.archive.rows import Incoming
+from bot.compose.passage import is_passage_text
 from bot.compose.views import render_curiosity_list
 from bot.core import schedule
 from bot.handlers.chats import ensure_chat
@@ -78,6 +79,12 @@ async def topic_or_private_root(state: Commons, message: Message) -> int | None:
     return post["message_id"] if post is not None else None
 
 
+def is_passage_copy(state: Commons, parent: Message) -> bool:
+    """True if the parent is a morning post the bot sent (its id perhaps never recorded)."""
+    sender = parent.from_user
+    return sender is not None and sender.id == state.bot_id and is_passage_text(parent.text)
+
+
 def author_of(message: Message) -> Author:
     """Return (user_id, sender_chat_id, name, username) of whoever wrote the message."""
     if message.sender_chat is not None:
@@ -116,8 +123,14 @@ async def record_reply(update: Update, context: Context) -> None:
     _, _, name, username = author
     if message.reply_to_message is not None and not opens_topic(message):
         # The common case, in one trip to the database: the archive finds the thread.
-        row = message_row(message, 0, message.reply_to_message.message_id, author)
-        await state.store.store_reply(row, name=name, username=username)
+        parent = message.reply_to_message
+        row = message_row(message, 0, parent.message_id, author)
+        stored = await state.store.store_reply(row, name=name, username=username)
+        if not stored and is_passage_copy(state, parent):
+            sent_at = int(parent.date.timestamp())
+            await state.store.store_reply_to_copy(
+                row, copy_sent_at=sent_at, corpus=state.corpus, name=name, username=username
+            )
     elif (root := await topic_or_private_root(state, message)) is not None:
         row = message_row(message, root, root, author)
         await state.store.store_authored(row, name=name, username=username)

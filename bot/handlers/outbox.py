@@ -20,7 +20,7 @@ from bot.compose.passage import render_passage_post
 from bot.compose.personal import render_intro
 from bot.core.corpus import entry_at
 from bot.core.schedule import Slot
-from bot.core.text import PERSONAL_KIND
+from bot.core.text import PERSONAL_KIND, fit_html
 from bot.handlers.state import App, Commons, commons_of, unschedule_chat
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ async def send_to_chat(app: App, chat: Mapping[str, Any], text: str) -> Message 
     """Send HTML to a chat, following a migration once; None if the bot was removed."""
     bot: ExtBot[None] = app.bot
     thread = topic_of(chat)
+    text = fit_html(text)  # composed to fit already; this makes sure, by Telegram's count
     try:
         return await bot.send_message(chat["id"], text, message_thread_id=thread)
     except ChatMigrated as migrated:
@@ -236,10 +237,10 @@ async def _gone(state: Commons, slot: Slot) -> None:
 
 
 async def reply(update: Update, text: str) -> Message:
-    """Answer the update's message with HTML (the default parse mode)."""
+    """Answer the update's message with HTML (the default parse mode), fitted to Telegram."""
     message = update.effective_message
     assert message is not None
-    return await message.reply_text(text)
+    return await message.reply_text(fit_html(text))
 
 
 async def reply_digest(update: Update, plan: Delivery) -> None:

@@ -11,7 +11,9 @@ Control API (async unless noted; chats and users may be given as dicts or ids)::
     create_user(first_name, username=None, *, last_name=None, language_code="en") -> user
     create_group(title, members, *, with_bot=False) -> chat           # first member = creator
     create_supergroup(title, members, *, forum=False, username=None, with_bot=False) -> chat
-    create_channel(title, username=None) -> chat                      # for sender_chat
+    create_channel(title, username=None, *, with_bot=False) -> chat   # for sender_chat
+    post_to_channel(channel, text=None, *, caption=None, **media) -> message  # channel_post
+    forward_message(chat, user, from_chat, message_id) -> message     # with forward_origin
     create_private_chat(user) -> chat
     create_topic(chat, name, *, by=None, icon_color=...) -> ForumTopic  # id = service message id
     add_member(chat, user) -> message ; set_admin(chat, user_or_bot, admin=True)

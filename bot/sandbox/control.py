@@ -103,13 +103,51 @@ class Control:
             await self.add_bot(chat, by=ids[0])
         return copy.deepcopy(chat)
 
-    async def create_channel(self, title: str, username: str | None = None) -> dict[str, Any]:
-        """Create a channel, to post into groups as ``sender_chat``."""
+    async def create_channel(
+        self, title: str, username: str | None = None, *, with_bot: bool = False
+    ) -> dict[str, Any]:
+        """Create a channel, to post into groups as ``sender_chat`` (the bot an admin of it
+        if ``with_bot``: it then gets the channel's posts)."""
         chat = {"id": self.world.new_chat_id("channel"), "type": "channel", "title": title}
         if username:
             chat["username"] = username
-        self.world.add_chat(chat)
+        state = self.world.add_chat(chat)
+        if with_bot:
+            state.members[self.world.bot_id] = "administrator"
         return copy.deepcopy(chat)
+
+    async def post_to_channel(
+        self, channel: Ref, text: str | None = None, *, caption: str | None = None, **media: Any
+    ) -> dict[str, Any]:
+        """Post in a channel; a bot that is its admin gets a ``channel_post`` update."""
+        state = self._chat(channel)
+        if state.type != "channel":
+            raise ValueError(f"chat {state.id} is not a channel")
+        message = {
+            "message_id": state.next_message_id(),
+            "sender_chat": copy.deepcopy(state.chat),
+            "date": self.world.now(),
+            "chat": copy.deepcopy(state.chat),
+            **self._content(text, caption, None, media),
+        }
+        self.world.store(state, message)
+        self.world.publish({"type": "message", "chat_id": state.id, "message": message})
+        if state.members.get(self.world.bot_id) in ACTIVE_STATUSES:
+            self.world.deliver("channel_post", message)
+        return copy.deepcopy(message)
+
+    async def forward_message(
+        self, chat: Ref, user: Ref, from_chat: Ref, message_id: int
+    ) -> dict[str, Any]:
+        """A user forwards a message into a chat: its content, with ``forward_origin``."""
+        source = self._chat(from_chat)
+        original = self._message(source, message_id)
+        keys = ("text", "entities", "caption", "caption_entities", "photo", "video", "sticker")
+        content = {k: copy.deepcopy(original[k]) for k in keys if k in original}
+        content["forward_origin"] = _origin(source, original)
+        state = self._chat(chat)
+        message = self.world.compose(state, self._member(state, user), content)
+        return copy.deepcopy(self.world.post(state, message))
 
     async def create_private_chat(self, user: Ref) -> dict[str, Any]:
         """Open the user's private chat with the bot (its id is the user's id)."""
@@ -337,6 +375,18 @@ class Control:
         elif state.members.get(person["id"]) not in ACTIVE_STATUSES:
             raise ValueError(f"user {person['id']} is not a member of chat {state.id}")
         return person
+
+
+def _origin(source: ChatState, original: dict[str, Any]) -> dict[str, Any]:
+    """Return the MessageOrigin of a forwarded message: its channel, or the person."""
+    if source.type == "channel":
+        return {
+            "type": "channel",
+            "chat": copy.deepcopy(source.chat),
+            "message_id": original["message_id"],
+            "date": original["date"],
+        }
+    return {"type": "user", "sender_user": original["from"], "date": original["date"]}
 
 
 def ref_message_id(ref: Ref) -> int:

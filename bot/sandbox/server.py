@@ -191,6 +191,7 @@ class Sandbox(Control):
             "status": None,
             "description": None,
             "fault": None,
+            "after": False,
         }
         self.calls.append(call)
         try:
@@ -211,6 +212,7 @@ class Sandbox(Control):
         fault = self.faults.next_fault(call["method"])
         if fault is not None:
             call["fault"] = fault.kind
+            call["after"] = fault.after  # the method ran: its effect happened, the answer failed
         if fault is not None and not fault.after:
             early = await self._apply(request, call, fault)
             if early is not None:

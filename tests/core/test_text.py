@@ -1,0 +1,78 @@
+"""Telegram's text rules: short echoes of a person's text, and fitting HTML by Telegram's count."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.core.text import excerpt, fit_html, fit_lines, units, visible_units
+from tests.telegram_html import telegram_problems
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Europe/Berlinn", "Europe/Berlinn"),
+        ("  two\nlines\tand  spaces ", "two lines and spaces"),
+        ("evil\u202eoff\u2066x\u2069", "eviloffx"),
+        ("a" * 5000, "a" * 39 + "…"),
+        ("word " * 20, "word word word word word word word…"),
+    ],
+    ids=["short", "whitespace", "direction-controls", "huge", "words"],
+)
+def test_an_excerpt_is_one_short_line(text, expected):
+    assert excerpt(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "units_expected"),
+    [("<b>a</b> &lt;b&gt;", 5), ('<a href="https://x.y/?a=1&amp;b=2">link</a>', 4), ("😀", 2)],
+)
+def test_visible_units_count_text_after_tags_and_references(html, units_expected):
+    assert visible_units(html) == units_expected
+
+
+def test_fitting_cuts_between_tags_and_closes_what_is_open():
+    html = "<b>Found for</b> <i>" + "&lt;x&gt; " * 1000 + "</i>:"
+    fitted = fit_html(html, limit=100)
+    assert visible_units(fitted) == 100
+    assert fitted.endswith("…</i>")
+    assert telegram_problems(fitted) == []
+
+
+def test_fitting_leaves_a_message_that_fits_alone():
+    html = "<b>short</b> &amp; sweet"
+    assert fit_html(html) == html
+
+
+def test_emoji_are_counted_as_telegram_counts_them():
+    fitted = fit_html("<i>" + "😀" * 3000 + "</i>")
+    assert (visible_units(fitted), units("😀" * 2047 + "…")) == (4095, 4095)
+    assert telegram_problems(fitted) == []
+
+
+def test_a_first_line_too_long_for_fit_lines_is_cut_inside_it():
+    fitted = fit_lines("<b>" + "x" * 5000 + "</b>\nsecond", note="\nmore")
+    assert (visible_units(fitted), telegram_problems(fitted)) == (4096, [])
+
+
+def test_random_balanced_html_always_fits_and_parses():
+    rng = random.Random(7)
+    pieces = ["<b>", "</b>", "<i>", "</i>", "&amp;", "&lt;", "é", "😀", "x", " ", "\n"]
+    for _ in range(200):
+        stack, out = [], []
+        for _ in range(rng.randrange(1, 400)):
+            piece = rng.choice(pieces)
+            if piece in ("<b>", "<i>"):
+                stack.append(piece[1])
+            elif piece.startswith("</"):
+                if not stack or stack[-1] != piece[2]:
+                    continue
+                stack.pop()
+            out.append(piece)
+        html = "".join(out) + "".join(f"</{t}>" for t in reversed(stack))
+        limit = rng.randrange(10, 300)
+        fitted = fit_html(html, limit=limit)
+        assert visible_units(fitted) <= limit
+        assert telegram_problems(fitted) == []
