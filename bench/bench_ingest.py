@@ -166,7 +166,7 @@ async def commons_bot(n: int, db_path: Path) -> Run:
             now["t"] = AFTER_POST
             outcomes = await deliver_due(app)
             passage = (await sandbox.sent(chat))[-1]
-            if outcomes != ["sent"] or "Counterpoint" not in (passage["text"] or ""):
+            if outcomes != ["sent"] or "written in the margin" not in (passage["text"] or ""):
                 raise RuntimeError(f"the morning passage was not posted: {outcomes}")
 
             async def done() -> bool:

@@ -134,7 +134,7 @@ async def setup(sandbox: Sandbox, count: int, first_slot: datetime) -> list[Chat
 def first_passage(sandbox: Sandbox, chat: int) -> int | None:
     """Return the message id of the first passage the bot posted in a chat, if any."""
     for record in sandbox.sent_messages(chat):
-        if "Counterpoint" in (record["message"].get("text") or ""):
+        if "written in the margin" in (record["message"].get("text") or ""):
             return int(record["message_id"])
     return None
 

@@ -89,9 +89,8 @@ class Script:
     def last_post(self) -> int:
         """Return the id of the bot's latest morning post."""
         sent = self.sandbox.sent_messages(self.chat)
-        return next(
-            int(s["message_id"]) for s in reversed(sent) if "Counterpoint" in (s["text"] or "")
-        )
+        posts = [s for s in sent if "written in the margin" in (s["text"] or "")]
+        return int(posts[-1]["message_id"])
 
     def print_new(self) -> None:
         """Print the chat's messages since the last call, as a transcript."""

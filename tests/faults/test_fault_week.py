@@ -63,12 +63,13 @@ def kind_of(sent: dict) -> str | None:
     text = sent["text"] or ""
     if sent["method"] != "sendMessage" or sent["reply_to_message_id"] is not None:
         return None
-    if "Counterpoint" in text:
-        return "passage"
+    # Digests quote the day's counterpoint too, so they are told apart first.
     if "Weekly digest" in text or "a quiet week" in text:
         return "weekly"
     if "Evening digest" in text or "a quiet day" in text:
         return "digest"
+    if "Counterpoint" in text:
+        return "passage"
     return None
 
 

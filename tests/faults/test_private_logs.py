@@ -50,7 +50,7 @@ async def test_a_busy_day_at_debug_logs_ids_only(world, debug_log):
         await world.sandbox.add_bot(group, by=world.members[zeph], admin=True)
         await world.sandbox.wait_for_sent(group, 1)
         await world.deliver_due()
-        post = next(s for s in world.sent(group) if "Counterpoint" in (s["text"] or ""))
+        post = next(s for s in world.sent(group) if "written in the margin" in (s["text"] or ""))
         reply = await world.say(group, octa, WORDS, reply_to=post["message_id"])
         await world.sandbox.edit_message(group, reply["message_id"], WORDS + " again")
         await world.say(group, zeph, f"{WORDS}, yes", reply_to=reply["message_id"])

@@ -29,7 +29,8 @@ async def join_group(world: BotWorld, *, admin_bot: bool = True, **kwargs) -> di
 
 
 def passage_post(world: BotWorld, group: dict) -> dict:
-    return next(s for s in world.sent(group) if "Counterpoint" in (s["message"]["text"] or ""))
+    # The morning post, not a digest (which quotes the day's counterpoint too).
+    return next(s for s in world.sent(group) if "in the margin" in (s["message"]["text"] or ""))
 
 
 async def test_joining_registers_the_chat_welcomes_and_posts_the_first_passage(world):
@@ -378,4 +379,4 @@ async def test_a_send_to_a_group_that_moved_follows_it_and_retries_once(world):
 
 
 def passages_in(world: BotWorld, chat: dict) -> list[dict]:
-    return [s for s in world.sent(chat) if "Counterpoint" in (s["text"] or "")]
+    return [s for s in world.sent(chat) if "written in the margin" in (s["text"] or "")]

@@ -49,7 +49,7 @@ async def test_a_huge_argument_is_echoed_as_a_short_excerpt(world, command, expe
 async def test_search_hits_in_huge_replies_fit_one_valid_message(world):
     async with world.running():
         group = await join(world)
-        post = next(s for s in world.sent(group) if "Counterpoint" in (s["text"] or ""))
+        post = next(s for s in world.sent(group) if "written in the margin" in (s["text"] or ""))
         for n in range(30):
             text = f"commons {n} <b>&amp; " + "😀" * 1500
             await world.sandbox.send_message(

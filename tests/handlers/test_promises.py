@@ -36,7 +36,7 @@ async def join_group(world: BotWorld) -> dict:
 
 
 def passages(world: BotWorld, chat: dict) -> list[dict]:
-    return [s for s in world.sent(chat) if "Counterpoint" in (s["text"] or "")]
+    return [s for s in world.sent(chat) if "written in the margin" in (s["text"] or "")]
 
 
 async def at(world: BotWorld, moment: datetime) -> None:

@@ -30,7 +30,7 @@ async def private_chat(world: BotWorld, name: str, timezone: str, **settings) ->
 
 
 def passages(world: BotWorld, chat: dict) -> list[dict]:
-    return [s for s in world.sent(chat) if "Counterpoint" in (s["text"] or "")]
+    return [s for s in world.sent(chat) if "written in the margin" in (s["text"] or "")]
 
 
 async def run_hourly(world: BotWorld, until: datetime, step=timedelta(minutes=30)) -> None:

@@ -29,7 +29,7 @@ def kind_of(sent: dict) -> str:
     text = sent["text"] or ""
     if sent["reply_to_message_id"] is not None or "/settz" in text:
         return "other"
-    if "Counterpoint" in text:
+    if "written in the margin" in text:  # digests quote the counterpoint too
         return "passage"
     return "digest" if "Evening digest" in text or "a quiet day" in text else "other"
 
