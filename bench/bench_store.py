@@ -337,11 +337,15 @@ async def measure_async(path: Path, layout: Layout) -> None:
         samples = []
         for i in range(ROUNDS.get(name, 1000) // 2):
             method, args, kwargs = make(100_000 + i)
-            samples.append(await timed(probe, name, store.run(getattr(Store, method), *args, **kwargs)))
+            samples.append(
+                await timed(probe, name, store.run(getattr(Store, method), *args, **kwargs))
+            )
         print(f"  {name:30} {percentiles(samples)} | max {max(probe.lateness[name]):6.2f}")
     burst = [calls["store a reply"](200_000 + i) for i in range(BURST)]
     took = await timed(
-        probe, "burst", asyncio.gather(*(store.run(getattr(Store, m), *a, **k) for m, a, k in burst))
+        probe,
+        "burst",
+        asyncio.gather(*(store.run(getattr(Store, m), *a, **k) for m, a, k in burst)),
     )
     hold = max(probe.lateness["burst"])
     print(f"  {BURST} replies at once: {took:.0f} ms for all; loop hold meanwhile max {hold:.2f}")
