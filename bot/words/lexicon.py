@@ -20,12 +20,17 @@ from bot.core.corpus import Entry
 from bot.core.themes import Word
 from bot.words.frequency import detect_language, family_zipf, zipf
 from bot.words.language import stems
-from bot.words.tokens import words
+from bot.words.tokens import word_pairs, words
 
 # A family at Zipf 5.2 or more (about once in 6,000 words, all its forms together) is a
 # generic concept: "decide" (5.3), "feel" (5.9), "people" (6.3), and "decidir" (5.4) alike.
 # Chosen by measurement on tests/data/resonances (bench/bench_resonances.py).
 FAMILY_BELOW = 5.2
+# Two words side by side are a phrase of their own ("keeping score", "land trust", "open
+# source") when neither is among the commonest families ("what", "make", "people", and "time"
+# too), and one is no commoner than "land" or "source" ("entscheiden Menschen" is no phrase).
+PAIR_BELOW = 6.0
+PAIR_RARER_BELOW = 5.4
 # A word in at least this share of the corpus's entries is what the book is about, so it
 # connects everyone and no one: "commons", "peer" and "production" in the bundled manifesto.
 BACKGROUND_SHARE = 0.1
@@ -75,6 +80,25 @@ def prompt_keys() -> frozenset[str]:
     )
 
 
+def phrase_word(
+    key: Keyer, pair: tuple[str, str], language: str, background: frozenset[str] = frozenset()
+) -> Word | None:
+    """Return two words side by side as one, or None if they make no phrase of their own.
+
+    Neither may be background ("based peer" is the book's "peer" again). A phrase is rarer
+    than its rarer word; wordfreq estimates two words together at about a tenth of that.
+    """
+    (first_family, first), (second_family, second) = (key(form, language) for form in pair)
+    families = sorted((first_family, second_family))
+    if families[1] >= PAIR_BELOW or families[0] >= PAIR_RARER_BELOW:
+        return None
+    if background.intersection(w.key for w in (*first, *second)):
+        return None
+    stem = second[0].key.split(":", 1)[1]
+    zipf = min(first[0].zipf, second[0].zipf) - 1
+    return Word(f"{first[0].key} {stem}", " ".join(pair), zipf)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The background keys of one group's reading, and how to key a text against them."""
@@ -84,18 +108,22 @@ class Lexicon:
     family_below: float = FAMILY_BELOW
 
     def curiosity_words(self, text: str) -> tuple[Word, ...]:
-        """Return the specific words of a curiosity, keyed in its own language."""
+        """Return the specific words and phrases of a curiosity, keyed in its own language."""
         found = words(text)
         language = detect_language(found)
         if language is None:
             return ()
         keyed = (self.key(form, language) for form in found)
-        return tuple(
+        single = (
             word
             for family, keys in keyed
             if family < self.family_below and not self.background.intersection(k.key for k in keys)
             for word in keys
         )
+        pairs = (
+            phrase_word(self.key, pair, language, self.background) for pair in word_pairs(text)
+        )
+        return (*single, *(w for w in pairs if w is not None and w.key not in self.background))
 
     def message_words(self, text: str, languages: Collection[str]) -> tuple[Word, ...]:
         """Return a thread message's words keyed in each of languages, unfiltered.
@@ -139,6 +167,8 @@ def frequent_keys(texts: Sequence[str], key: Keyer = keyed_word) -> frozenset[st
         found = words(text)
         language = detect_language(found)
         if language is not None:
+            phrases = (phrase_word(key, pair, language) for pair in word_pairs(text))
             counts.update({word.key for form in found for word in key(form, language)[1]})
+            counts.update({phrase.key for phrase in phrases if phrase is not None})
     least = max(2.0, BACKGROUND_SHARE * len(texts))  # one mention is not a background
     return frozenset(k for k, count in counts.items() if count >= least)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import pairwise
 
 MIN_LETTERS = 3  # shorter tokens ("ai", "ok", the "l" of "l'entraide") are too ambiguous
 
@@ -24,6 +25,8 @@ _MARKUP = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+# Punctuation that ends a phrase: two words either side of it are not a pair.
+_PHRASE_END = re.compile(r"[.!?;:,()\[\]\"«»¿¡…—–\n]+")
 # Letters only: digits split a token and apostrophes and hyphens end one, so "l'entraide" gives
 # "entraide", "peer-to-peer" gives "peer" twice, and "2024" gives nothing.
 _WORD = re.compile(r"[^\W\d_]+")
@@ -39,3 +42,20 @@ def words(text: str) -> list[str]:
     """Return the lowercase words of text, in order, none shorter than MIN_LETTERS."""
     found = _WORD.findall(readable_text(text).lower())
     return [word for word in found if len(word) >= MIN_LETTERS]
+
+
+def word_pairs(text: str) -> list[tuple[str, str]]:
+    """Return each two lowercase words that stand side by side within a phrase of text.
+
+    Both must be at least MIN_LETTERS long, and nothing may stand between them: "land of
+    trust" has no pair, "land trust" has one.
+    """
+    pairs = []
+    for phrase in _PHRASE_END.split(readable_text(text).lower()):
+        found = _WORD.findall(phrase)
+        pairs += [
+            (first, second)
+            for first, second in pairwise(found)
+            if len(first) >= MIN_LETTERS and len(second) >= MIN_LETTERS
+        ]
+    return pairs

@@ -21,7 +21,7 @@ from bot.compose.digest import (
     render_plain,
 )
 from bot.compose.digest.render import Markup, fit_line, render_line, units
-from bot.core.corpus import Entry
+from bot.core.corpus import Entry, load_corpus
 from tests.telegram_html import telegram_problems
 
 DAY = date(2025, 11, 25)  # a Tuesday
@@ -488,3 +488,71 @@ def test_a_member_speaking_as_a_channel_is_named_by_its_title():
     row = make_message(101, ROOT, "Commons Channel", "hello", user_id=None, sender_chat_id=-1007)
     plain = render_plain(daily([row], chat=make_chat(type="group")))
     assert plain.split("The threads\n", 1)[1] == "Commons Channel: hello"
+
+
+def resonances(curiosities: list[dict], corpus: list[Entry] | None = None) -> list[str]:
+    """Return the lines of the day's Resonances section, or [] if it has none."""
+    digest = build_daily_digest(
+        make_chat(),
+        DAY,
+        entry=ENTRY,
+        post={"message_id": ROOT},
+        messages=[],
+        curiosities=curiosities,
+        corpus=corpus or [],
+    )
+    plain = render_plain(digest)
+    return plain.split("Resonances\n", 1)[1].splitlines() if "Resonances\n" in plain else []
+
+
+def test_eleven_curiosities_give_whole_themes_and_name_nobody_who_shares_nothing():
+    said = [
+        ("Ana", "How do open source maintainers avoid burnout?"),
+        ("Bo", "Is sortition fairer than an election?"),
+        ("Cy", "Why do so many maintainers quit?"),
+        ("Di", "Are patents a new enclosure of knowledge?"),
+        ("Eve", "How do people decide what feels fair?"),
+        ("Fay", "Could a lottery, sortition style, pick our committee?"),
+        ("Gil", "Is the history of the enclosures repeating online?"),
+        ("Hal", "Should the people who maintain our libraries be paid?"),
+        ("Ida", "Why isn't sortition used in cooperatives?"),
+        ("Jo", 'What makes a group feel safe? <img src="x.png"> https://example.org/sortition'),
+        ("Kai", "Enclosure of the digital commons: who decides?"),
+    ]
+    curiosities = [make_curiosity(n, name, text) for n, (name, text) in enumerate(said)]
+    assert resonances(curiosities, load_corpus()) == [
+        "Ana, Cy and Hal are all wondering about maintainers.",
+        "Bo, Fay and Ida are all wondering about sortition.",
+        "Di, Gil and Kai are all wondering about enclosure.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("What do the commons need from peer production?", "Peer production and the commons?"),
+        ("How do people decide what they feel?", "What makes people feel they decide?"),
+        ('<img src="a.png"> <a href="https://e.org/seeds">here</a>', '<img src="b.png"> hi'),
+        ("/curious@commons_bot @maintainers 2024", "/curious @maintainers 2024"),
+        ("I am curious about my curiosity", "Curious: I wonder about curiosity"),
+    ],
+    ids=["corpus-words", "generic-words", "markup", "commands-mentions-numbers", "prompt"],
+)
+def test_words_that_mean_nothing_shared_make_no_resonance(texts):
+    curiosities = [
+        make_curiosity(n, name, t) for n, (name, t) in enumerate(zip("AB", texts, strict=True))
+    ]
+    assert resonances(curiosities, load_corpus()) == []
+
+
+def test_curiosities_resonate_in_their_own_language_and_across_through_one_word():
+    curiosities = [
+        make_curiosity(1, "Ana", "¿Cómo funciona la reciprocidad entre vecinos?"),
+        make_curiosity(2, "Bo", "¿La reciprocidad necesita confianza?"),
+        make_curiosity(3, "Cy", "Why does Wikipedia still work?"),
+        make_curiosity(4, "Di", "¿Quién decide qué se publica en Wikipedia?"),
+    ]
+    assert resonances(curiosities, load_corpus()) == [
+        "Ana and Bo are both wondering about reciprocidad.",
+        "Cy and Di are both wondering about wikipedia.",
+    ]

@@ -75,3 +75,16 @@ def test_a_word_spelled_alike_in_two_languages_meets_across_them():
 def test_a_thread_message_is_keyed_in_the_curiosities_languages():
     message = {w.key for w in LEXICON.message_words("La reciprocidad, sí.", ["es", "en"])}
     assert {"es:reciproc", "en:reciprocidad"} <= message
+
+
+def test_two_uncommon_words_side_by_side_are_a_phrase_of_their_own():
+    first = {
+        w.key for w in LEXICON.curiosity_words("How does a group share without keeping score?")
+    }
+    second = {w.key for w in LEXICON.curiosity_words("Is keeping score the opposite of sharing?")}
+    assert first & second == {"en:keep score"}
+
+
+@pytest.mark.parametrize("text", ["What makes people happy?", "What do people think?"])
+def test_the_commonest_words_make_no_phrase(text):
+    assert keys(text) == set()

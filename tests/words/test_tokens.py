@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.words.tokens import words
+from bot.words.tokens import word_pairs, words
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,19 @@ from bot.words.tokens import words
 )
 def test_words_are_lowercase_letters_only_with_markup_gone(text, expected):
     assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How does a group share without keeping score?", [
+            ("how", "does"), ("group", "share"), ("share", "without"), ("without", "keeping"),
+            ("keeping", "score"),
+        ]),
+        ("land of trust", []),
+        ("a land trust. Trust, land", [("land", "trust")]),
+        ('<a href="https://e.org">land</a> trust', [("land", "trust")]),
+    ],
+)  # fmt: skip
+def test_word_pairs_stand_side_by_side_within_a_phrase(text, expected):
+    assert word_pairs(text) == expected
