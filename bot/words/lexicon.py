@@ -125,19 +125,23 @@ class Lexicon:
         )
         return (*single, *(w for w in pairs if w is not None and w.key not in self.background))
 
-    def message_words(self, text: str, languages: Collection[str]) -> tuple[Word, ...]:
-        """Return a thread message's words keyed in each of languages, unfiltered.
+    def message_words(
+        self, text: str, keys: Collection[str], languages: Collection[str]
+    ) -> tuple[Word, ...]:
+        """Return a thread message's words that match keys, keyed in each of languages.
 
-        A message only joins themes that curiosities started, whose keys are already specific,
-        so it needs no language of its own, no filter, and no cost beyond a cached lookup.
+        A message only joins themes that curiosities started (whose keys and languages these
+        are), so it needs no language or filter of its own: a cached lookup per word.
         """
         forms = set(words(text))
-        return tuple(w for f in forms for lang in languages for w in self.key(f, lang)[1])
+        return tuple(
+            w for f in forms for lang in languages for w in self.key(f, lang)[1] if w.key in keys
+        )
 
 
-def languages_of(found: Iterable[Word]) -> set[str]:
-    """Return the languages of keyed words (a key in any language names none)."""
-    return {word.key.split(":", 1)[0] for word in found} - {ANY_LANGUAGE}
+def languages_of(keys: Iterable[str]) -> set[str]:
+    """Return the languages of keys (a key in any language names none)."""
+    return {key.split(":", 1)[0] for key in keys} - {ANY_LANGUAGE}
 
 
 def _unaccented(word: str) -> str:

@@ -72,9 +72,11 @@ def test_a_word_spelled_alike_in_two_languages_meets_across_them():
     assert english & spanish == {"*:wikipedia"}
 
 
-def test_a_thread_message_is_keyed_in_the_curiosities_languages():
-    message = {w.key for w in LEXICON.message_words("La reciprocidad, sí.", ["es", "en"])}
-    assert {"es:reciproc", "en:reciprocidad"} <= message
+def test_a_thread_message_keeps_only_the_words_of_the_curiosities_in_their_languages():
+    wanted = {"es:reciproc", "en:reciproc", "en:burnout"}
+    said = "Reciprocity, la reciprocidad: sí. Burnout? Stewardship."
+    message = {w.key for w in LEXICON.message_words(said, wanted, ["es", "en"])}
+    assert message == wanted
 
 
 def test_two_uncommon_words_side_by_side_are_a_phrase_of_their_own():

@@ -142,9 +142,10 @@ def resonance_voices(
 ) -> list[Voice]:
     """Return a voice per curiosity, then per message, keyed in the curiosities' languages."""
     voices = [Voice(person(r), lexicon.curiosity_words(r["text"])) for r in curiosities]
-    languages = languages_of(word for voice in voices for word in voice.words)
+    keys = {word.key for voice in voices for word in voice.words}
+    languages = languages_of(keys)
     return voices + [
-        Voice(person(r), lexicon.message_words(r["text"] or "", languages), wondering=False)
+        Voice(person(r), lexicon.message_words(r["text"] or "", keys, languages), False)
         for r in messages
     ]
 
