@@ -25,8 +25,8 @@ SHARED_BELOW = 4.4
 class Word:
     """A specific word of a voice: the key it matches on, the form written, how common it is.
 
-    zipf is the written form's frequency in its language on the Zipf scale (about 1 for rare
-    words, 7 for "the"); lower is more specific.
+    zipf is the written form's frequency in its language on the Zipf scale (7 for "the", 3 for
+    a word met once in a million, 0 for rarer still); lower is more specific.
     """
 
     key: str

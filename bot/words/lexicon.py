@@ -85,8 +85,9 @@ def phrase_word(
 ) -> Word | None:
     """Return two words side by side as one, or None if they make no phrase of their own.
 
-    Neither may be background ("based peer" is the book's "peer" again). A phrase is rarer
-    than its rarer word; wordfreq estimates two words together at about a tenth of that.
+    Neither may be background ("based peer" is the book's "peer" again). wordfreq counts no
+    phrases, so a phrase is taken as ten times rarer than its rarer word (Zipf one less): a
+    rough estimate, and a cautious one: most pairs of words are rarer still together.
     """
     (first_family, first), (second_family, second) = (key(form, language) for form in pair)
     families = sorted((first_family, second_family))
