@@ -10,8 +10,8 @@ and judging words:
 
 The bot's own way is the first line; the others are what it was chosen against: one stem per
 word instead of two, other thresholds of commonness, no background. Run:
-python bench/bench_resonances.py (about ten seconds: each language's word families are
-counted once).
+python bench/bench_resonances.py (a few seconds: each language's word families are counted
+once).
 """
 
 from __future__ import annotations
