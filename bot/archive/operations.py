@@ -64,10 +64,11 @@ def build_digest(
             post=one.post,
             messages=one.messages,
             curiosities=one.curiosities,
+            corpus=corpus,
         )
     first = day - timedelta(days=WEEK_DAYS - 1)
     days = [gather_day(store, chat, first + timedelta(days=n), corpus) for n in range(WEEK_DAYS)]
-    return build_weekly_digest(chat, first, day, days=days)
+    return build_weekly_digest(chat, first, day, days=days, corpus=corpus)
 
 
 def plan_digest(

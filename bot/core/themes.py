@@ -1,67 +1,51 @@
-"""Resonances: people in a chat who wonder about the same thing, found by shared words.
+"""Resonances: people in a chat who wonder about the same thing, found by the keys they share.
 
-Pure and deterministic: tokenise, lowercase, drop stop words, stem lightly, then group the
-people who share a stem. No ranking: themes come out in the order they first appeared.
+Pure and deterministic. Each voice arrives with its specific words already keyed (``bot.words``
+turns text into keys); here people are grouped by shared keys, groups of the same people become
+one theme, a smaller group that repeats a larger one's words folds into it, and only the
+strongest few are kept. No ranking of people: themes come out in the order they first appeared.
 """
 
 from __future__ import annotations
 
-import re
+import math
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-MIN_WORD = 3  # shorter tokens ("ai", "ok") are too ambiguous to carry a theme
 MAX_THEME_WORDS = 2
-DERIVATIONAL = ("ly", "ity", "al")  # checked in turn, each stripped at most once
+CURIOSITIES_PER_LINE = 3  # at most one theme per three curiosities keeps a digest readable
+# A key connects people when the words they wrote for it are, on average, rarer than this on
+# the Zipf scale (4.4: about once in 40,000 words). Everyday forms of a fairly common word
+# ("survive", "library") do not; rarer forms of its family do ("maintainers", "measured").
+SHARED_BELOW = 4.4
 
-# English function words, plus the words people use to *say* they are curious, which would
-# otherwise make everyone resonate with everyone ("I wonder how...").
-_STOP_TEXT = """
-    a about above across after again against all almost along already also although always am
-    among an and another any anybody anyone anything anyway anywhere are aren't around as at
-    away back be became because become becomes been before behind being below beside besides
-    between beyond both but by can can't cannot could couldn't did didn't do does doesn't doing
-    don't done down during each either else enough even ever every everybody everyone
-    everything everywhere few for from further get gets getting give given go goes going gone
-    got had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
-    herself him himself his how how's however i i'd i'll i'm i've if in instead into is isn't
-    it it's its itself just keep kind least less let let's like likely lot lots made make makes
-    making many may maybe me might mine more most much must mustn't my myself near need needs
-    neither never nevertheless next no nobody none nor not nothing now nowhere of off often on
-    once one only onto or other others otherwise ought our ours ourselves out over own per
-    perhaps please put quite rather really said same say says see seem seemed seems shall
-    shan't she she'd she'll she's should shouldn't since so some somebody someone something
-    sometimes somewhat somewhere still such sure take than that that's the their theirs them
-    themselves then there there's these they they'd they'll they're they've thing things this
-    those though through thus to today together too toward towards under until up upon us use
-    used using very via was wasn't way ways we we'd we'll we're we've well were weren't what
-    what's whatever when when's whenever where where's whereas wherever whether which while who
-    who's whoever whole whom whose why why's will with within without won't would wouldn't yes
-    yet you you'd you'll you're you've your yours yourself yourselves
-    curious curiosity wonder wondered wondering wonders question questions ask asking asked
-    think thinking thought know knowing learn learning understand want wanted try trying
-    interested interesting idea ideas bit actually especially day week tonight tomorrow
-    yesterday people person anyone something stuff
+
+@dataclass(frozen=True)
+class Word:
+    """A specific word of a voice: the key it matches on, the form written, how common it is.
+
+    zipf is the written form's frequency in its language on the Zipf scale (7 for "the", 3 for
+    a word met once in a million, 0 for rarer still); lower is more specific.
     """
-STOP_WORDS = frozenset(_STOP_TEXT.split())
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+    key: str
+    form: str
+    zipf: float
 
 
 @dataclass(frozen=True)
 class Voice:
-    """One thing someone said: a curiosity (wondering=True) or a thread message."""
+    """One thing someone said, as its specific words: a curiosity or a thread message."""
 
     person: Hashable
-    text: str
+    words: tuple[Word, ...]
     wondering: bool = True
 
 
 @dataclass(frozen=True)
 class Theme:
-    """People who share a word: its readable forms, the people, and which voices carry it."""
+    """People who share words: the words' readable forms, the people, the voices carrying it."""
 
     words: tuple[str, ...]
     people: tuple[Hashable, ...]
@@ -69,135 +53,132 @@ class Theme:
 
 
 @dataclass
-class _Stem:
-    """What one stem gathered while scanning: people in order, voices, surface forms."""
+class _Key:
+    """What one key gathered while scanning: people in order, voices, forms, commonness."""
 
     first: int
-    seen: int  # when this stem was first met, so ties keep reading order
+    seen: int  # when this key was first met, so ties keep reading order
     people: dict[Hashable, None] = field(default_factory=dict)
-    wonderers: dict[Hashable, None] = field(default_factory=dict)
+    wonderers: dict[Hashable, float] = field(default_factory=dict)  # -> the form's Zipf
     voices: list[int] = field(default_factory=list)
     forms: Counter[str] = field(default_factory=Counter)
 
 
-def tokens(text: str) -> list[str]:
-    """Return the lowercase content words of text: no stop words, none shorter than 3."""
-    found = _TOKEN.findall(text.lower().replace("’", "'"))
-    return [t for t in found if len(t) >= MIN_WORD and t not in STOP_WORDS]
+@dataclass
+class _Group:
+    """Keys wondered about by exactly the same people: one candidate theme."""
+
+    wonderers: frozenset[Hashable]
+    keys: list[_Key]
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return min(k.first for k in self.keys), min(k.seen for k in self.keys)
+
+    @property
+    def forms(self) -> set[str]:
+        return {form for k in self.keys for form in k.forms}
+
+    @property
+    def strength(self) -> tuple[int, float]:
+        """More people first, then the rarer words: which themes a full digest keeps."""
+        return len(self.wonderers), -min(_commonness(k) for k in self.keys)
 
 
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Return a light stem of a lowercase word: plurals, -ing, -ed, -ly, -ity, -al, final e go."""
-    word = _strip_possessive(word)
-    word = _strip_plural(word)
-    word, cut = _strip_verb_ending(word)
-    # "reciprocally" -> "reciprocal" -> "reciproc", like "reciprocity" -> "reciproc".
-    for suffix in DERIVATIONAL:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word, cut = word[: -len(suffix)], True
-    if word.endswith("e") and len(word) >= 4:
-        word = word[:-1]
-    # "running" -> "runn" -> "run", but "falling" keeps its "ll" (as Porter does).
-    if cut and len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
-        word = word[:-1]
-    return word
+def find_themes(
+    voices: Sequence[Voice], *, min_people: int = 2, shared_below: float = SHARED_BELOW
+) -> list[Theme]:
+    """Return groups of at least min_people sharing a key that someone wondered about.
 
-
-def _strip_possessive(word: str) -> str:
-    if word.endswith("'s"):
-        return word[:-2]
-    return word.rstrip("'")
-
-
-def _strip_plural(word: str) -> str:
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
-        return word[:-2]
-    if word.endswith("s"):
-        return word[:-1]
-    return word
-
-
-def _strip_verb_ending(word: str) -> tuple[str, bool]:
-    """Return word without -ing/-ed (-ied becomes -y), and whether anything was cut."""
-    if word.endswith("ied") and len(word) > 4:
-        return word[:-3] + "y", True
-    for ending in ("ing", "ed"):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[: -len(ending)], True
-    return word, False
-
-
-def find_themes(voices: Sequence[Voice], *, min_people: int = 2) -> list[Theme]:
-    """Return groups of at least min_people sharing a stem that someone wondered about.
-
-    Stems that only thread messages share are not themes: a resonance starts from a
-    curiosity. Stems wondered about by the same people form one theme, named by its most
-    used words; whoever wrote about any of them in a thread joins it.
+    Keys that only thread messages share are not themes: a resonance starts from a
+    curiosity, and only a key whose written forms are rare enough (shared_below) connects.
+    Keys wondered about by the same people form one theme, named by its most used words;
+    whoever wrote about any of them in a thread joins it. At most one theme per three
+    curiosities is kept, the widest and most specific first.
     """
-    stems = _scan(voices)
-    groups: dict[frozenset[Hashable], list[_Stem]] = {}
-    for found in stems.values():
-        if len(found.people) >= min_people:
-            groups.setdefault(frozenset(found.wonderers), []).append(found)
-    # In order of first appearance: by voice, then by where in the text the word came.
-    themes = [
-        ((min(s.first for s in members), min(s.seen for s in members)), _theme(members, voices))
-        for members in groups.values()
-    ]
-    return [theme for _, theme in sorted(themes, key=lambda pair: pair[0])]
+    keys = _scan(voices)
+    groups: dict[frozenset[Hashable], _Group] = {}
+    for found in keys.values():
+        if len(found.people) >= min_people and _commonness(found) < shared_below:
+            wonderers = frozenset(found.wonderers)
+            groups.setdefault(wonderers, _Group(wonderers, [])).keys.append(found)
+    merged = _merge_repeats(list(groups.values()))
+    wondering = sum(1 for v in voices if v.wondering)
+    kept = sorted(merged, key=lambda g: g.strength, reverse=True)
+    kept = kept[: math.ceil(wondering / CURIOSITIES_PER_LINE)]
+    return [_theme(group.keys, voices) for group in sorted(kept, key=lambda g: g.order)]
 
 
-def _scan(voices: Sequence[Voice]) -> dict[str, _Stem]:
-    """Return every stem a wondering voice used, with everyone (wondering or not) who used it."""
-    stems: dict[str, _Stem] = {}
-    # Curiosities first, so thread messages only ever extend stems somebody wondered about.
+def _merge_repeats(groups: list[_Group]) -> list[_Group]:
+    """Return groups with each one folded into a wider group of its people sharing a word.
+
+    "Ana and Bo: wikipedia" says nothing that "Ana, Bo and Cy: wikipedia" does not.
+    """
+    widest_first = sorted(groups, key=lambda g: (-len(g.wonderers), g.order))
+    kept: list[_Group] = []
+    for group in widest_first:
+        home = next(
+            (k for k in kept if group.wonderers <= k.wonderers and group.forms & k.forms), None
+        )
+        if home is None:
+            kept.append(group)
+        else:
+            home.keys.extend(group.keys)
+    return kept
+
+
+def _scan(voices: Sequence[Voice]) -> dict[str, _Key]:
+    """Return every key a wondering voice used, with everyone (wondering or not) who used it."""
+    keys: dict[str, _Key] = {}
+    # Curiosities first, so thread messages only ever extend keys somebody wondered about.
     for index, voice in enumerate(voices):
         if voice.wondering:
-            _add_wondering(stems, index, voice)
+            _add_wondering(keys, index, voice)
     for index, voice in enumerate(voices):
         if not voice.wondering:
-            _add_writing(stems, index, voice)
-    return stems
+            _add_writing(keys, index, voice)
+    return keys
 
 
-def _add_wondering(stems: dict[str, _Stem], index: int, voice: Voice) -> None:
-    """Record a curiosity's stems and the words it used for them."""
+def _add_wondering(keys: dict[str, _Key], index: int, voice: Voice) -> None:
+    """Record a curiosity's keys and the words it used for them."""
     carried: set[str] = set()
-    for word in tokens(voice.text):
-        key = stem(word)
-        found = stems.get(key)
+    for word in voice.words:
+        found = keys.get(word.key)
         if found is None:
-            found = stems[key] = _Stem(first=index, seen=len(stems))
-        found.forms[word] += 1
-        if key not in carried:
-            carried.add(key)
-            found.wonderers.setdefault(voice.person, None)
+            found = keys[word.key] = _Key(first=index, seen=len(keys))
+        found.forms[word.form] += 1
+        # A person's rarest form counts for them: "maintainers", not a later "maintain".
+        zipf = min(found.wonderers.get(voice.person, word.zipf), word.zipf)
+        found.wonderers[voice.person] = zipf
+        if word.key not in carried:
+            carried.add(word.key)
             _join(found, index, voice)
 
 
-def _add_writing(stems: dict[str, _Stem], index: int, voice: Voice) -> None:
-    """Add a thread message to the stems someone wondered about (their words name themes)."""
+def _add_writing(keys: dict[str, _Key], index: int, voice: Voice) -> None:
+    """Add a thread message to the keys someone wondered about (their words name themes)."""
     # Set operations keep this cheap: a busy day has far more messages than curiosities.
-    for key in {stem(word) for word in set(tokens(voice.text))} & stems.keys():
-        _join(stems[key], index, voice)
+    for key in {word.key for word in voice.words} & keys.keys():
+        _join(keys[key], index, voice)
 
 
-def _join(found: _Stem, index: int, voice: Voice) -> None:
+def _commonness(found: _Key) -> float:
+    """Return how common the forms people wondered with are, on average over the people."""
+    return sum(found.wonderers.values()) / len(found.wonderers)
+
+
+def _join(found: _Key, index: int, voice: Voice) -> None:
     found.people.setdefault(voice.person, None)
     found.voices.append(index)
     found.first = min(found.first, index)
 
 
-def _theme(members: list[_Stem], voices: Sequence[Voice]) -> Theme:
-    """Return one theme from stems the same people wondered about, its most used words first."""
-    members.sort(key=lambda s: (-len(s.voices), s.first, s.seen))
-    words = tuple(_readable(s.forms) for s in members[:MAX_THEME_WORDS])
-    carried = sorted({v for s in members for v in s.voices})
+def _theme(members: list[_Key], voices: Sequence[Voice]) -> Theme:
+    """Return one theme from keys the same people wondered about, its most used words first."""
+    members.sort(key=lambda k: (-len(k.voices), k.first, k.seen))
+    words = tuple(dict.fromkeys(_readable(k.forms) for k in members))[:MAX_THEME_WORDS]
+    carried = sorted({v for k in members for v in k.voices})
     # People in the order they first spoke, not by how much they said.
     people = tuple(dict.fromkeys(voices[v].person for v in carried))
     return Theme(words=words, people=people, voices=tuple(carried))

@@ -22,7 +22,7 @@ from bot.compose.digest import (
 )
 from bot.compose.digest.lines import TRIM_OPENING
 from bot.compose.digest.render import Markup, fit_line, render_line, units
-from bot.core.corpus import Entry
+from bot.core.corpus import Entry, load_corpus
 from bot.core.text import trim
 from tests.telegram_html import telegram_problems
 
@@ -123,8 +123,7 @@ def test_busy_day_reads_as_a_member_would_read_it():
         "• a member: I opted out but was curious ↗\n"
         "\n"
         "Resonances\n"
-        "Ana and Eve are both wondering about reciprocity; Bo wrote about it in the threads.\n"
-        "Eve and Fay are both wondering about gift."
+        "Ana and Eve are both wondering about reciprocity; Bo wrote about it in the threads."
     )
 
 
@@ -379,9 +378,9 @@ def test_resonance_of_three_names_all_of_them():
         make_curiosity(3, "Cy", "Is reciprocity the same as a gift?"),
     ]
     plain = render_plain(daily([], curiosities))
+    # "care" is shared by Ana and Bo too, but it is too common a word to mean a shared concern.
     assert plain.split("Resonances\n", 1)[1] == (
-        "Ana, Bo and Cy are all wondering about reciprocity.\n"
-        "Ana and Bo are both wondering about care."
+        "Ana, Bo and Cy are all wondering about reciprocity."
     )
 
 
@@ -394,13 +393,13 @@ def week_days() -> list[DayInput]:
         make_message(204, 200, "Cy", "A quiet thought.", date=4),
     ]
     tuesday_curiosities = [
-        make_curiosity(1, "Ana", "How do gift economies start?", local_date="2025-11-25"),
-        make_curiosity(2, "Bo", "Do gifts create obligations?", local_date="2025-11-25"),
+        make_curiosity(1, "Ana", "How does reciprocity start?", local_date="2025-11-25"),
+        make_curiosity(2, "Bo", "Does reciprocity create obligations?", local_date="2025-11-25"),
         make_curiosity(3, "Cy", "Ostrom's design principles", local_date="2025-11-25"),
     ]
     thursday_curiosities = [
         make_curiosity(
-            4, "Di", "Can a gift be refused?", local_date="2025-11-27", message_id=None
+            4, "Di", "Can reciprocity be refused?", local_date="2025-11-27", message_id=None
         ),
         make_curiosity(5, "Zed", "secret", local_date="2025-11-27", opted_out=True),
     ]
@@ -434,10 +433,10 @@ def test_weekly_digest_reads_as_expected():
         "• Cy: A quiet thought. · no replies yet\n"
         "\n"
         "The week's curiosities\n"
-        "Ana, Bo and Di are all wondering about gift:\n"
-        "• Ana (Tue): How do gift economies start?\n"
-        "• Bo (Tue): Do gifts create obligations?\n"
-        "• Di (Thu): Can a gift be refused?\n"
+        "Ana, Bo and Di are all wondering about reciprocity:\n"
+        "• Ana (Tue): How does reciprocity start?\n"
+        "• Bo (Tue): Does reciprocity create obligations?\n"
+        "• Di (Thu): Can reciprocity be refused?\n"
         "\n"
         "More curiosities\n"
         "• Cy (Tue): Ostrom's design principles\n"
@@ -445,9 +444,9 @@ def test_weekly_digest_reads_as_expected():
         "\n"
         "Still open\n"
         "Nobody has replied to these yet. Know something? Reply to them.\n"
-        "• Ana (Tue): How do gift economies start?\n"
+        "• Ana (Tue): How does reciprocity start?\n"
         "• Cy (Tue): Ostrom's design principles\n"
-        "• Di (Thu): Can a gift be refused?\n"
+        "• Di (Thu): Can reciprocity be refused?\n"
         "• a member (Thu): secret"
     )
     assert render_chunks(digest)[0].startswith("<b>Weekly digest · 24–30 November</b>\n")
@@ -460,8 +459,8 @@ def test_weekly_counts_a_curiosity_answered_when_a_stored_message_replies_to_it(
     days[1] = DayInput(days[1].local_date, days[1].entry, days[1].post, [reply])
     digest = build_weekly_digest(make_chat(), date(2025, 11, 24), date(2025, 11, 30), days=days)
     still_open = render_plain(digest).split("Still open\n", 1)[1]
-    assert "How do gift economies start?" not in still_open
-    assert "Can a gift be refused?" in still_open
+    assert "How does reciprocity start?" not in still_open
+    assert "Can reciprocity be refused?" in still_open
 
 
 def test_escaping_is_html_escape_applied_once():
@@ -507,3 +506,71 @@ def test_an_entry_without_a_counterpoint_shows_the_passage_alone():
     bare = Entry(id="x", chapter="C", passage="Only the passage.", counterpoint="", line=1)
     lines = render_plain(daily(BUSY_MESSAGES[:1], entry=bare)).split("\n")
     assert lines[2:4] == ["│ Only the passage.", ""]
+
+
+def resonances(curiosities: list[dict], corpus: list[Entry] | None = None) -> list[str]:
+    """Return the lines of the day's Resonances section, or [] if it has none."""
+    digest = build_daily_digest(
+        make_chat(),
+        DAY,
+        entry=ENTRY,
+        post={"message_id": ROOT},
+        messages=[],
+        curiosities=curiosities,
+        corpus=corpus or [],
+    )
+    plain = render_plain(digest)
+    return plain.split("Resonances\n", 1)[1].splitlines() if "Resonances\n" in plain else []
+
+
+def test_eleven_curiosities_give_whole_themes_and_name_nobody_who_shares_nothing():
+    said = [
+        ("Ana", "How do open source maintainers avoid burnout?"),
+        ("Bo", "Is sortition fairer than an election?"),
+        ("Cy", "Why do so many maintainers quit?"),
+        ("Di", "Are patents a new enclosure of knowledge?"),
+        ("Eve", "How do people decide what feels fair?"),
+        ("Fay", "Could a lottery, sortition style, pick our committee?"),
+        ("Gil", "Is the history of the enclosures repeating online?"),
+        ("Hal", "Should the people who maintain our libraries be paid?"),
+        ("Ida", "Why isn't sortition used in cooperatives?"),
+        ("Jo", 'What makes a group feel safe? <img src="x.png"> https://example.org/sortition'),
+        ("Kai", "Enclosure of the digital commons: who decides?"),
+    ]
+    curiosities = [make_curiosity(n, name, text) for n, (name, text) in enumerate(said)]
+    assert resonances(curiosities, load_corpus()) == [
+        "Ana, Cy and Hal are all wondering about maintainers.",
+        "Bo, Fay and Ida are all wondering about sortition.",
+        "Di, Gil and Kai are all wondering about enclosure.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("What do the commons need from peer production?", "Peer production and the commons?"),
+        ("How do people decide what they feel?", "What makes people feel they decide?"),
+        ('<img src="a.png"> <a href="https://e.org/seeds">here</a>', '<img src="b.png"> hi'),
+        ("/curious@commons_bot @maintainers 2024", "/curious @maintainers 2024"),
+        ("I am curious about my curiosity", "Curious: I wonder about curiosity"),
+    ],
+    ids=["corpus-words", "generic-words", "markup", "commands-mentions-numbers", "prompt"],
+)
+def test_words_that_mean_nothing_shared_make_no_resonance(texts):
+    curiosities = [
+        make_curiosity(n, name, t) for n, (name, t) in enumerate(zip("AB", texts, strict=True))
+    ]
+    assert resonances(curiosities, load_corpus()) == []
+
+
+def test_curiosities_resonate_in_their_own_language_and_across_through_one_word():
+    curiosities = [
+        make_curiosity(1, "Ana", "¿Cómo funciona la reciprocidad entre vecinos?"),
+        make_curiosity(2, "Bo", "¿La reciprocidad necesita confianza?"),
+        make_curiosity(3, "Cy", "Why does Wikipedia still work?"),
+        make_curiosity(4, "Di", "¿Quién decide qué se publica en Wikipedia?"),
+    ]
+    assert resonances(curiosities, load_corpus()) == [
+        "Ana and Bo are both wondering about reciprocidad.",
+        "Cy and Di are both wondering about wikipedia.",
+    ]

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.compose.digest import lines
-from bot.compose.digest.lines import Row, person
+from bot.compose.digest.lines import Row
 from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
 from bot.core.text import long_date, trim
-from bot.core.themes import Voice, find_themes
+from bot.core.themes import find_themes
 from bot.core.threads import build_threads, walk
+from bot.words import Lexicon, lexicon_for
 
 COLLAPSE_FROM = 4  # a thread with this many replies folds them into an expandable quote
 QUIET_DAY = "a quiet day, no replies and no curiosities. A new passage comes tomorrow."
@@ -31,11 +32,13 @@ def build_daily_digest(
     post: Row | None,
     messages: Sequence[Row],
     curiosities: Sequence[Row],
+    corpus: Sequence[Entry] = (),
 ) -> Digest:
     """Return the evening digest: passage, every thread, every curiosity, resonances.
 
     messages are the day's thread rows (any order of roots; by date within), curiosities
-    the day's curiosities by created_at, both as the store returns them.
+    the day's curiosities by created_at, both as the store returns them. The corpus is the
+    group's reading: its frequent words never make a resonance.
     """
     day = long_date(local_date)
     title = lines.document_title(chat, f"Evening digest, {day} {local_date.year}")
@@ -47,7 +50,7 @@ def build_daily_digest(
     if curiosities:
         body = tuple(lines.curiosity_line(chat, row) for row in curiosities)
         blocks.append(Block(head=(lines.bold("Curious today"),), body=body))
-    blocks += _resonance_blocks(curiosities, messages)
+    blocks += _resonance_blocks(lexicon_for(tuple(corpus)), curiosities, messages)
     return Digest(title=title, filename=filename, blocks=tuple(blocks))
 
 
@@ -78,15 +81,17 @@ def _thread_blocks(chat: Row, messages: Sequence[Row]) -> list[Block]:
     return blocks
 
 
-def _resonance_blocks(curiosities: Sequence[Row], messages: Sequence[Row]) -> list[Block]:
+def _resonance_blocks(
+    lexicon: Lexicon, curiosities: Sequence[Row], messages: Sequence[Row]
+) -> list[Block]:
     """Return the day's resonances: named people whose curiosities share a theme.
 
     Thread messages can join a theme a curiosity started, never start one: people already
     talking in a thread have found each other.
     """
-    rows = [r for r in curiosities if not r["opted_out"]]
-    wondering = len(rows)
-    rows += [r for r in messages if not r["opted_out"]]
-    voices = [Voice(person(r), r["text"], i < wondering) for i, r in enumerate(rows)]
+    wondering = [r for r in curiosities if not r["opted_out"]]
+    writing = [r for r in messages if not r["opted_out"]]
+    voices = lines.resonance_voices(lexicon, wondering, writing)
+    rows = [*wondering, *writing]
     body = tuple(lines.resonance_line(theme, voices, rows) for theme in find_themes(voices))
     return [Block(head=(lines.bold("Resonances"),), body=body)] if body else []

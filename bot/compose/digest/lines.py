@@ -15,6 +15,7 @@ from typing import Any
 from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.text import message_link, trim, weekday_name
 from bot.core.themes import Theme, Voice, join_names
+from bot.words import Lexicon, languages_of
 
 Row = Mapping[str, Any]
 
@@ -134,6 +135,19 @@ def resonance_line(
         writers_text = _some_names(writers, MAX_WRITERS)
         line += (Markup("; "), writers_text, Markup(" wrote about it in the threads"))
     return (*line, Markup(end))
+
+
+def resonance_voices(
+    lexicon: Lexicon, curiosities: Sequence[Row], messages: Sequence[Row] = ()
+) -> list[Voice]:
+    """Return a voice per curiosity, then per message, keyed in the curiosities' languages."""
+    voices = [Voice(person(r), lexicon.curiosity_words(r["text"])) for r in curiosities]
+    keys = {word.key for voice in voices for word in voice.words}
+    languages = languages_of(keys)
+    return voices + [
+        Voice(person(r), lexicon.message_words(r["text"] or "", keys, languages), False)
+        for r in messages
+    ]
 
 
 def _some_names(names: list[str], most: int) -> str:

@@ -13,8 +13,9 @@ from bot.compose.digest.lines import Row, person
 from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
 from bot.core.text import long_date, short_date, span, trim
-from bot.core.themes import Voice, find_themes, join_names
+from bot.core.themes import find_themes, join_names
 from bot.core.threads import ThreadNode, build_threads, walk
+from bot.words import Lexicon, lexicon_for
 
 MAX_WITH_NAMES = 8  # names listed beside a thread, in the order they joined; then "others"
 STILL_OPEN = "Nobody has replied to these yet. Know something? Reply to them."
@@ -38,11 +39,13 @@ def build_weekly_digest(
     *,
     days: Sequence[DayInput],
     replied_to: Collection[int] = frozenset(),
+    corpus: Sequence[Entry] = (),
 ) -> Digest:
     """Return the weekly digest: passages, threads in brief, curiosities by theme, open ones.
 
     A curiosity is still open unless its message_id is in replied_to (message ids that some
-    archived message replies to) or a message of the week replies to it.
+    archived message replies to) or a message of the week replies to it. The corpus's frequent
+    words never make a theme.
     """
     period = span(first_date, last_date)
     title = lines.document_title(chat, f"Weekly digest, {period} {last_date.year}")
@@ -54,7 +57,8 @@ def build_weekly_digest(
         return lines.quiet_digest(chat, title, filename, f"Week of {period}", quiet)
     blocks = [_passages_block(chat, f"Weekly digest · {period}", days)]
     blocks += lines.with_heading("The week's threads", _thread_blocks(chat, days))
-    blocks += lines.with_heading("The week's curiosities", _themed_blocks(chat, curiosities))
+    themed = _themed_blocks(chat, lexicon_for(tuple(corpus)), curiosities)
+    blocks += lines.with_heading("The week's curiosities", themed)
     answered = (set(replied_to) | {m["reply_to_message_id"] for m in messages}) - {None}
     still_open = [c for c in curiosities if c.get("message_id") not in answered]
     blocks += _still_open_blocks(chat, still_open)
@@ -118,10 +122,10 @@ def _joined_names(rows: Sequence[Row]) -> str:
     return join_names(listed) if listed else ("others" if anonymous else "")
 
 
-def _themed_blocks(chat: Row, curiosities: Sequence[Row]) -> list[Block]:
+def _themed_blocks(chat: Row, lexicon: Lexicon, curiosities: Sequence[Row]) -> list[Block]:
     """Return every curiosity once: under the first theme it shares, then all the rest."""
     named = [c for c in curiosities if not c["opted_out"]]
-    voices = [Voice(person(c), c["text"]) for c in named]
+    voices = lines.resonance_voices(lexicon, named)
     placed: set[int] = set()
     blocks = []
     for theme in find_themes(voices):

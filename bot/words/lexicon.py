@@ -1,0 +1,179 @@
+"""Specific words: each word keyed by its Snowball stems, and kept only if it is specific.
+
+A word is specific when its family (every word with its stem, so "measure", "measured" and
+"measurement" together) is uncommon in its language (wordfreq) and it is not part of the
+group's background: the words that fill its own reading, and the words people use to say
+they are curious at all. Keys carry their language, so words match within one language; a
+word that reads the same in two languages ("Wikipedia", "Ostrom") also gets a key of its own,
+through which curiosities in different languages may meet.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.core.corpus import Entry
+from bot.core.themes import Word
+from bot.words.frequency import detect_language, family_zipf, zipf
+from bot.words.language import stems
+from bot.words.tokens import word_pairs, words
+
+# A family at Zipf 5.2 or more (about once in 6,000 words, all its forms together) is a
+# generic concept: "decide" (5.3), "feel" (5.9), "people" (6.3), and "decidir" (5.4) alike.
+# Chosen by measurement on tests/data/resonances (bench/bench_resonances.py).
+FAMILY_BELOW = 5.2
+# Two words side by side are a phrase of their own ("keeping score", "land trust", "open
+# source") when neither is among the commonest families ("what", "make", "people", and "time"
+# too), and one is no commoner than "land" or "source" ("entscheiden Menschen" is no phrase).
+PAIR_BELOW = 6.0
+PAIR_RARER_BELOW = 5.4
+# A word in at least this share of the corpus's entries is what the book is about, so it
+# connects everyone and no one: "commons", "peer" and "production" in the bundled manifesto.
+BACKGROUND_SHARE = 0.1
+ANY_LANGUAGE = "*"
+# How people say they are curious, in each language: every curiosity could share these.
+PROMPT_WORDS = {
+    "en": "curious curiosity wonder question",
+    "es": "curioso curiosidad preguntar pregunta",
+    "de": "neugierig neugier fragen frage",
+    "fr": "curieux curiosité demander question",
+    "pt": "curioso curiosidade perguntar pergunta",
+    "it": "curioso curiosità chiedere domanda",
+    "ru": "любопытный любопытство интересно вопрос",
+}
+
+Keyed = tuple[float, tuple[Word, ...]]
+Keyer = Callable[[str, str], Keyed]
+
+
+@lru_cache(maxsize=1 << 17)
+def keyed_word(form: str, language: str) -> Keyed:
+    """Return how common a word's family is, and the word keyed in its language and in any.
+
+    Each key carries how common the written form itself is. A second stem whose family is
+    common has cut into another word ("monnaie" to "monnai" to "mon"), and is left out.
+    """
+    stem, *again = stems(form, language)
+    found = [stem, *(s for s in again if family_zipf(s, language) < FAMILY_BELOW)]
+    frequency = zipf(form, language)
+    keys = [Word(f"{language}:{_unaccented(s)}", form, frequency) for s in found]
+    keys.append(Word(f"{ANY_LANGUAGE}:{_unaccented(form)}", form, frequency))
+    return family_zipf(stem, language), tuple(keys)
+
+
+@lru_cache(maxsize=1)
+def prompt_keys() -> frozenset[str]:
+    """Return the stems of the words people use to say they are curious, in every language.
+
+    Their own stems are enough (they are written as dictionary forms), and cheap: no word list
+    needs reading for them.
+    """
+    return frozenset(
+        f"{language}:{_unaccented(stem)}"
+        for language, text in PROMPT_WORDS.items()
+        for form in text.split()
+        for stem in stems(form, language)
+    )
+
+
+def phrase_word(
+    key: Keyer, pair: tuple[str, str], language: str, background: frozenset[str] = frozenset()
+) -> Word | None:
+    """Return two words side by side as one, or None if they make no phrase of their own.
+
+    Neither may be background ("based peer" is the book's "peer" again). wordfreq counts no
+    phrases, so a phrase is taken as ten times rarer than its rarer word (Zipf one less): a
+    rough estimate, and a cautious one: most pairs of words are rarer still together.
+    """
+    (first_family, first), (second_family, second) = (key(form, language) for form in pair)
+    families = sorted((first_family, second_family))
+    if families[1] >= PAIR_BELOW or families[0] >= PAIR_RARER_BELOW:
+        return None
+    if background.intersection(w.key for w in (*first, *second)):
+        return None
+    stem = second[0].key.split(":", 1)[1]
+    zipf = min(first[0].zipf, second[0].zipf) - 1
+    return Word(f"{first[0].key} {stem}", " ".join(pair), zipf)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The background keys of one group's reading, and how to key a text against them."""
+
+    background: frozenset[str] = field(default_factory=prompt_keys)
+    key: Keyer = keyed_word
+    family_below: float = FAMILY_BELOW
+
+    def curiosity_words(self, text: str) -> tuple[Word, ...]:
+        """Return the specific words and phrases of a curiosity, keyed in its own language."""
+        found = words(text)
+        language = detect_language(found)
+        if language is None:
+            return ()
+        keyed = (self.key(form, language) for form in found)
+        single = (
+            word
+            for family, keys in keyed
+            if family < self.family_below and not self.background.intersection(k.key for k in keys)
+            for word in keys
+        )
+        pairs = (
+            phrase_word(self.key, pair, language, self.background) for pair in word_pairs(text)
+        )
+        return (*single, *(w for w in pairs if w is not None and w.key not in self.background))
+
+    def message_words(
+        self, text: str, keys: Collection[str], languages: Collection[str]
+    ) -> tuple[Word, ...]:
+        """Return a thread message's words that match keys, keyed in each of languages.
+
+        A message only joins themes that curiosities started (whose keys and languages these
+        are), so it needs no language or filter of its own: a cached lookup per word.
+        """
+        forms = set(words(text))
+        return tuple(
+            w for f in forms for lang in languages for w in self.key(f, lang)[1] if w.key in keys
+        )
+
+
+def languages_of(keys: Iterable[str]) -> set[str]:
+    """Return the languages of keys (a key in any language names none)."""
+    return {key.split(":", 1)[0] for key in keys} - {ANY_LANGUAGE}
+
+
+def _unaccented(word: str) -> str:
+    """Return word without accents, so "recíproco" and "reciproco" share a key."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=8)
+def lexicon_for(corpus: tuple[Entry, ...]) -> Lexicon:
+    """Return the lexicon of a group reading corpus: its frequent words and the prompt words."""
+    return build_lexicon([f"{entry.passage}\n{entry.counterpoint}" for entry in corpus])
+
+
+def build_lexicon(
+    texts: Sequence[str], key: Keyer = keyed_word, family_below: float = FAMILY_BELOW
+) -> Lexicon:
+    """Return a lexicon whose background is the keys frequent in texts, and the prompt words."""
+    background = frequent_keys(texts, key) | prompt_keys()
+    return Lexicon(background, key, family_below)
+
+
+def frequent_keys(texts: Sequence[str], key: Keyer = keyed_word) -> frozenset[str]:
+    """Return the keys found in at least BACKGROUND_SHARE of texts, and in two at least."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        found = words(text)
+        language = detect_language(found)
+        if language is not None:
+            phrases = (phrase_word(key, pair, language) for pair in word_pairs(text))
+            counts.update({word.key for form in found for word in key(form, language)[1]})
+            counts.update({phrase.key for phrase in phrases if phrase is not None})
+    least = max(2.0, BACKGROUND_SHARE * len(texts))  # one mention is not a background
+    return frozenset(k for k, count in counts.items() if count >= least)

@@ -1,0 +1,92 @@
+"""Specific words: forms of one word meet, generic words and the group's background never do."""
+
+import pytest
+
+from bot.core.corpus import Entry, load_corpus
+from bot.words import Lexicon, lexicon_for
+
+LEXICON = Lexicon()  # no corpus: only the words of being curious are background
+
+
+def keys(text: str, lexicon: Lexicon = LEXICON) -> set[str]:
+    """Return the keys in the curiosity's own language (not the any-language ones)."""
+    return {w.key for w in lexicon.curiosity_words(text) if not w.key.startswith("*:")}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("measuring contributions", "what gets measured"),
+        ("a measurement of work", "what gets measured"),
+        ("reciprocity between strangers", "reciprocal help"),
+        ("open source maintainers", "who maintain our libraries"),
+        ("¿Cómo se organiza una asamblea vecinal?", "¿Quién modera las asambleas?"),
+        ("¿Cómo funciona la reciprocidad?", "¿Un intercambio recíproco?"),
+        (
+            "Wie treffen Genossenschaften Entscheidungen?",
+            "Sind genossenschaftliche Banken anders?",
+        ),
+        ("Как устроены жилищные кооперативы?", "Можно ли вступить в кооператив?"),
+    ],
+)
+def test_forms_of_one_word_share_a_key(first, second):
+    assert keys(first) & keys(second)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do people decide what they feel, make and think?",
+        "Who decides? I think people make it.",
+        "¿Cómo decide la gente qué siente?",
+        "Wie entscheiden Menschen, was sie denken?",
+        "Que faire ? Penser, sentir, décider : les gens",
+        "Что люди думают?",
+        "I am curious, I wonder, a question of curiosity",
+        "¿Tengo curiosidad, me pregunto?",
+    ],
+)
+def test_generic_words_and_the_words_of_being_curious_are_not_specific(text):
+    assert keys(text) == set()
+
+
+def test_words_in_many_of_the_corpus_entries_are_background():
+    often = [Entry(f"e{n}", "ch", f"The commons and sortition, {n}.", "so", n) for n in range(9)]
+    lexicon = lexicon_for((*often, Entry("e9", "ch", "Once: reciprocity.", "yes", 9)))
+    assert keys("Is sortition the answer?") == {"en:sortit"}
+    assert keys("Is sortition the answer?", lexicon) == set()
+    assert keys("Is reciprocity the answer?", lexicon) == {"en:reciproc"}
+
+
+def test_the_bundled_corpus_makes_commons_peer_and_production_background():
+    lexicon = lexicon_for(tuple(load_corpus()))
+    found = keys("Commons-based peer production on platforms?", lexicon)
+    assert found == {"en:platform"}
+
+
+def test_a_word_spelled_alike_in_two_languages_meets_across_them():
+    english = {w.key for w in LEXICON.curiosity_words("Why does Wikipedia still work?")}
+    spanish = {
+        w.key for w in LEXICON.curiosity_words("¿Quién decide qué se publica en Wikipedia?")
+    }
+    assert english & spanish == {"*:wikipedia"}
+
+
+def test_a_thread_message_keeps_only_the_words_of_the_curiosities_in_their_languages():
+    wanted = {"es:reciproc", "en:reciproc", "en:burnout"}
+    said = "Reciprocity, la reciprocidad: sí. Burnout? Stewardship."
+    message = {w.key for w in LEXICON.message_words(said, wanted, ["es", "en"])}
+    assert message == wanted
+
+
+def test_two_uncommon_words_side_by_side_are_a_phrase_of_their_own():
+    first = {
+        w.key for w in LEXICON.curiosity_words("How does a group share without keeping score?")
+    }
+    second = {w.key for w in LEXICON.curiosity_words("Is keeping score the opposite of sharing?")}
+    assert first & second == {"en:keep score"}
+
+
+@pytest.mark.parametrize("text", ["What makes people happy?", "What do people think?"])
+def test_the_commonest_words_make_no_phrase(text):
+    assert keys(text) == set()
