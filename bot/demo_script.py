@@ -36,10 +36,10 @@ TALKS: dict[str, Talk] = {
             ("Dee", "I like 'social relations in human networks' more than 'platforms'.", None),
         ),
         curiosities=(
-            ("Ana", "what would it take to free people's time?"),
+            ("Ana", "who does the unpaid housework while people are free to connect?"),
             ("Eli", "can strangers have social relations without a platform?"),
             ("Bo", "what does freedom to connect look like offline?"),
-            ("Dee", "how do we free people from work they never chose?"),
+            ("Dee", "how do we free people from unpaid housework they never chose?"),
         ),
         edit=(3, "I like 'social relations in human networks' far more than 'platforms'."),
     ),
