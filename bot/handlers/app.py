@@ -114,6 +114,7 @@ def build_application(
         # Patient with a slow Telegram: a send given up on may still have gone through, and
         # its retry would then post twice. A morning's burst also waits for a free connection
         # rather than failing after PTB's 1 s default.
+        .connect_timeout(SEND_TIMEOUT_SECONDS)
         .read_timeout(SEND_TIMEOUT_SECONDS)
         .write_timeout(SEND_TIMEOUT_SECONDS)
         .pool_timeout(SEND_TIMEOUT_SECONDS)
