@@ -41,9 +41,12 @@ def run(**options: object) -> None:
     config = _config(**options)
     _setup_logging(config)
     _check_corpus(config)
-    from bot.runner import run_bot
+    from bot.runner import TokenRejected, run_bot
 
-    run_bot(config)
+    try:
+        run_bot(config)
+    except TokenRejected as error:
+        raise click.ClickException(f"{error}: check TELEGRAM_BOT_TOKEN.") from None
 
 
 @cli.command()

@@ -10,10 +10,13 @@ from pathlib import Path
 from bot.archive import Store
 from bot.config import Config
 from bot.handlers import build_application
-from bot.handlers.app import run_on_telegram, running
+from bot.handlers.app import running
 from bot.handlers.outbox import post_digest_now
+from bot.handlers.startup import TokenRejected
 from bot.sandbox import Sandbox
 from bot.webchat import start_webchat
+
+__all__ = ["TokenRejected", "run_bot"]
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +27,15 @@ def run_bot(config: Config) -> None:
     if config.sandboxed:
         asyncio.run(run_embedded(config))
         return
-    run_on_telegram(build_application(config), config)
+    asyncio.run(run_on_telegram(config))
+
+
+async def run_on_telegram(config: Config) -> None:
+    """Run against Telegram until a signal: a webhook if configured, else long polling."""
+    stop = stop_on_signals()
+    app = build_application(config)
+    async with running(app, webhook=config):
+        await stop.wait()
 
 
 async def run_embedded(config: Config) -> None:

@@ -153,13 +153,22 @@ class PeopleMixin(ChatsMixin):
         )
         return None if row is None else cast(Curiosity, as_authored(row))
 
+    def curiosity_holding(self, chat_id: int, text: str) -> Curiosity | None:
+        """Return the chat's newest curiosity whose text contains ``text``, or None."""
+        row = self._one(
+            f"{CURIOSITY_SELECT} WHERE c.chat_id = ? AND instr(c.text, ?) > 0 "
+            "ORDER BY c.id DESC LIMIT 1",
+            (chat_id, text),
+        )
+        return None if row is None else cast(Curiosity, as_authored(row))
+
     # privacy, export
 
     def purge_chat(self, chat_id: int) -> None:
         """Delete the chat and everything stored from it."""
         with self.db.atomic():
             deleted = 0
-            for table in ("messages", "curiosities", "posts"):
+            for table in ("messages", "curiosities", "post_messages", "posts"):
                 deleted += self.db.execute(
                     f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,)
                 ).rowcount

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, Unpack
 
 from bot.archive import operations as ops
+from bot.archive.attribution import BotMessage, join_bot_reply
 from bot.archive.rows import Chat, ChatIdentity, Curiosity, Export, Hit, Incoming, Message, Post
 from bot.archive.store import Store
 from bot.compose.digest import Delivery
@@ -195,6 +196,29 @@ class Archive:
     ) -> bool:
         return await self.run(Store.store_authored, message, name=name, username=username)
 
+    async def join_bot_reply(
+        self,
+        message: Incoming,
+        parent: BotMessage,
+        corpus: Sequence[Entry],
+        *,
+        name: str,
+        username: str | None = None,
+    ) -> str:
+        return await self.run(
+            join_bot_reply, message, parent, corpus, name=name, username=username
+        )
+
+    async def record_post_copy(
+        self, chat_id: int, message_id: int, *, root_message_id: int, how: str
+    ) -> bool:
+        return await self.run(
+            Store.record_post_copy, chat_id, message_id, root_message_id=root_message_id, how=how
+        )
+
+    async def post_copies(self, chat_id: int) -> dict[str, int]:
+        return await self.run(Store.post_copies, chat_id)
+
     async def store_message(self, message: Incoming) -> bool:
         return await self.run(Store.store_message, message)
 
@@ -259,3 +283,17 @@ class Archive:
 
     async def export_chat(self, chat_id: int) -> Export:
         return await self.run(Store.export_chat, chat_id)
+
+    # the inbox
+
+    async def record_updates(self, updates: Sequence[tuple[int, str]], *, now: int) -> list[int]:
+        return await self.run(Store.record_updates, updates, now=now)
+
+    async def mark_handled(self, update_id: int, *, now: int) -> None:
+        await self.run(Store.mark_handled, update_id, now=now)
+
+    async def unhandled_updates(self) -> list[str]:
+        return await self.run(Store.unhandled_updates)
+
+    async def inbox_counts(self) -> dict[str, int]:
+        return await self.run(Store.inbox_counts)

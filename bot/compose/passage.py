@@ -8,7 +8,14 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.corpus import Entry
-from bot.core.text import MAX_MESSAGE_UNITS, escape, escaped_prefix_length, long_date, units
+from bot.core.text import (
+    MAX_MESSAGE_UNITS,
+    escape,
+    escaped_prefix_length,
+    long_date,
+    plain_text,
+    units,
+)
 
 # Passages longer than this fold into an expandable quote, so the counterpoint stays in view.
 EXPANDABLE_FROM = 700
@@ -34,6 +41,11 @@ def render_passage_post(entry: Entry, *, local_date: date) -> str:
 def render_header(entry: Entry, local_date: date) -> str:
     """Return '<b>Commons, Tuesday 24 November</b> · ch1 intro'."""
     return f"<b>Commons, {long_date(local_date)}</b> · {_fit(entry.chapter, MAX_CHAPTER_UNITS)}"
+
+
+def passage_heading(entry: Entry, local_date: date) -> str:
+    """Return the first line of the day's post as a member's app shows it (no markup)."""
+    return plain_text(render_header(entry, local_date))
 
 
 def render_passage_reminder(entry: Entry, local_date: date) -> str:

@@ -8,6 +8,7 @@ characters).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final, Literal
@@ -17,6 +18,7 @@ POST_KINDS: Final[tuple[PostKind, ...]] = ("passage", "digest", "weekly")
 
 MAX_MESSAGE_UNITS = 4096  # Telegram's limit for a message's text, in UTF-16 code units
 ELLIPSIS = "…"
+TAG = re.compile(r"<[^>]*>")  # our own HTML only: attribute values never hold a '>'
 
 # Our own names, not strftime's %a/%b, so the server's locale cannot change what is posted.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -29,6 +31,11 @@ MONTHS = (
 def escape(text: str) -> str:
     """Return person-written text safe inside Telegram HTML."""
     return html.escape(text, quote=False)
+
+
+def plain_text(html_text: str) -> str:
+    """Return the text Telegram shows for an HTML message: tags dropped, entities decoded."""
+    return html.unescape(TAG.sub("", html_text))
 
 
 def units(text: str) -> int:

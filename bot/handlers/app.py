@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +18,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.archive import Archive
 from bot.compose.help import COMMANDS
@@ -26,6 +26,15 @@ from bot.config import Config
 from bot.core.corpus import Entry, load_corpus
 from bot.handlers import admin, chats, commands, incoming
 from bot.handlers.errors import log_error
+from bot.handlers.inbox import (
+    Inbox,
+    InboxBot,
+    InboxProcessor,
+    InboxQueue,
+    Processes,
+    replay_unhandled,
+)
+from bot.handlers.startup import patiently
 from bot.handlers.state import (
     COMMONS_KEY,
     CONTEXT_TYPES,
@@ -40,6 +49,7 @@ from bot.handlers.sweep import reschedule_with, start_schedules
 logger = logging.getLogger(__name__)
 
 UPDATE_QUEUE_SIZE = 100
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 
 # What answers each command of the table in bot.compose.help (which also gives /help and the
 # menu their order and wording).
@@ -98,32 +108,42 @@ def build_application(
     rate_limiter: BaseRateLimiter | None = None,
 ) -> App:
     """Return the bot's Application with every handler registered, not yet started."""
+    archive = Archive(config.db_path)
+    inbox = Inbox(archive, clock)
     builder = (
         ApplicationBuilder()
-        .token(config.token or "")
+        .bot(build_bot(config, inbox, rate_limiter))
         .context_types(CONTEXT_TYPES)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .rate_limiter(rate_limiter or polite_rate_limiter())
-        # Bounded, so polling waits for the handlers: fewer fetched-but-unhandled updates to
-        # lose in a crash, and less held in memory for the garbage collector to sweep.
-        .update_queue(asyncio.Queue(maxsize=UPDATE_QUEUE_SIZE))
+        # Bounded, so polling waits for the handlers and less is held in memory; what waits in
+        # it is in the inbox already, so a crash loses none of it.
+        .update_queue(InboxQueue(inbox, UPDATE_QUEUE_SIZE))
+        .concurrent_updates(InboxProcessor(inbox))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if config.base_url:
-        builder = builder.base_url(config.base_url)
     app: App = builder.build()
     corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
-    state = Commons(config, Archive(config.db_path), corpus, clock)
+    state = Commons(config, archive, corpus, clock, inbox)
     state.reschedule = reschedule_with(app)
     app.bot_data[COMMONS_KEY] = state
     register_handlers(app)
     return app
+
+
+def build_bot(config: Config, inbox: Inbox, rate_limiter: BaseRateLimiter | None) -> InboxBot:
+    """Return the bot with the settings ApplicationBuilder would give it, and the inbox."""
+    return InboxBot(
+        inbox,
+        config.token or "",
+        base_url=config.base_url or DEFAULT_BASE_URL,
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        rate_limiter=rate_limiter or polite_rate_limiter(),
+    )
 
 
 def register_handlers(app: App) -> None:
@@ -143,16 +163,26 @@ def register_handlers(app: App) -> None:
 
 
 async def post_init(app: App) -> None:
-    """Open the archive, learn who we are, publish the commands, rebuild the schedule."""
+    """Open the archive, handle what a crash left, learn who we are, rebuild the schedule."""
     state = commons_of(app)
     await state.store.start()
-    me = await app.bot.get_me()
+    await replay_unhandled(state.inbox, app.bot, process_with(app))
+    me = app.bot.bot  # asked by initialize(), which retried until Telegram answered
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
     menu = [BotCommand(c.name, c.menu_text) for c in COMMANDS if c.name != "start"]
-    await app.bot.set_my_commands(menu)
+    await patiently(lambda: app.bot.set_my_commands(menu), "publishing the commands")
     await start_schedules(app)
     logger.info("ready as @%s with %d passages", me.username, len(state.corpus))
+
+
+def process_with(app: App) -> Processes:
+    """Return a function handling one update as the running bot would, inbox marks included."""
+
+    async def process(update: Update) -> None:
+        await app.update_processor.process_update(update, app.process_update(update))
+
+    return process
 
 
 async def post_shutdown(app: App) -> None:
@@ -161,32 +191,41 @@ async def post_shutdown(app: App) -> None:
 
 
 @asynccontextmanager
-async def running(app: App, *, poll_timeout: float = 10) -> AsyncIterator[App]:
-    """Run the application with long polling inside an already running event loop."""
-    async with app:
+async def running(
+    app: App, *, poll_timeout: float = 10, webhook: Config | None = None
+) -> AsyncIterator[App]:
+    """Run the application inside an already running event loop: long polling, or a webhook.
+
+    Start-up waits out a network that is down; a rejected token raises TokenRejected.
+    """
+    await patiently(app.initialize, "starting")
+    try:
         await post_init(app)
         await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
-        )
+        await patiently(lambda: start_updates(app, poll_timeout, webhook), "fetching updates")
         try:
             yield app
         finally:
+            assert app.updater is not None
             await app.updater.stop()
             await app.stop()
             await post_shutdown(app)
+    finally:
+        await app.shutdown()
 
 
-def run_on_telegram(app: App, config: Config) -> None:
-    """Run until SIGINT or SIGTERM: a webhook if configured, else long polling."""
-    if config.webhook_url:
-        app.run_webhook(
-            listen=config.listen,
-            port=config.port,
-            webhook_url=config.webhook_url,
-            secret_token=config.webhook_secret,
+async def start_updates(app: App, poll_timeout: float, webhook: Config | None) -> None:
+    """Start long polling, or the webhook server if a webhook is configured."""
+    assert app.updater is not None
+    if webhook is not None and webhook.webhook_url:
+        await app.updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            webhook_url=webhook.webhook_url,
+            secret_token=webhook.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
         )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    await app.updater.start_polling(
+        poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+    )

@@ -36,7 +36,11 @@ async def today(update: Update, context: Context) -> None:
     entry = next((e for e in state.corpus if e.id == post["passage_id"]), None)
     entry = entry or entry_at(state.corpus, chat["corpus_position"] - 1)
     text = render_passage_post(entry, local_date=day)
-    await reply(update, views.with_post_link(text, chat, post["message_id"]))
+    copy = await reply(update, views.with_post_link(text, chat, post["message_id"]))
+    # A reply to this copy joins the morning post's thread.
+    await state.store.record_post_copy(
+        chat["id"], copy.message_id, root_message_id=post["message_id"], how="today"
+    )
 
 
 async def thread(update: Update, context: Context) -> None:

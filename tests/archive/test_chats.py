@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.archive import Store, UnknownChatError
+from bot.archive.schema import SCHEMA_VERSION
 from tests.archive.support import (
     CHAT,
     NOW,
@@ -34,7 +35,7 @@ def test_open_sets_wal_foreign_keys_busy_timeout_and_schema_version(store: Store
         "secure_delete",
     ]
     values = [raw_count(store, f"PRAGMA {name}") for name in pragmas]
-    assert values == ["wal", 1, 5000, 1, 3, 1]
+    assert values == ["wal", 1, 5000, 1, SCHEMA_VERSION, 1]
 
 
 def test_open_creates_missing_directories(tmp_path: Path) -> None:

@@ -30,7 +30,12 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
     shutil.copy(FIXTURE, path)
     before = counts(path)
     store = Store.open(path)
-    assert applied(store) == ["m001_core", "m002_sender_chats", "m003_search"]
+    assert applied(store) == [
+        "m001_core",
+        "m002_sender_chats",
+        "m003_search",
+        "m004_inbox_and_copies",
+    ]
     assert (
         counts(path)
         == before
@@ -49,6 +54,14 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         (m["message_id"], m["author"], m["sender_chat_id"]) for m in store.thread_of(-100, 12)
     ]
     assert thread == [(11, "Ana", None), (12, "Bo", None), (13, "Ana", None)]
+    # Each passage already sent is its own first copy, so replies to it keep finding it.
+    copies = store.db.execute(
+        "SELECT COUNT(*) FROM post_messages WHERE message_id = root_message_id AND how = 'post'"
+    ).fetchone()[0]
+    passages = store.db.execute(
+        "SELECT COUNT(*) FROM posts WHERE kind = 'passage' AND message_id IS NOT NULL"
+    ).fetchone()[0]
+    assert (copies, passages) == (2, 2)
     # Old rows are searchable, and the new columns and tables take new rows.
     assert [r["text"] for r in store.search(-100, "caretakers")] == [
         "and caretakers need time",
@@ -119,5 +132,6 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(tmp_path: Path) 
     for thread in threads:
         thread.join(timeout=30)
     store = Store.open(path)
-    assert (errors, applied(store)) == ([], ["m001_core", "m002_sender_chats", "m003_search"])
+    steps = ["m001_core", "m002_sender_chats", "m003_search", "m004_inbox_and_copies"]
+    assert (errors, applied(store)) == ([], steps)
     store.close()
