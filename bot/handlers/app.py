@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,7 +35,7 @@ from bot.handlers.inbox import (
     Processes,
     replay_unhandled,
 )
-from bot.handlers.startup import patiently
+from bot.handlers.startup import Pause, patiently
 from bot.handlers.state import (
     COMMONS_KEY,
     CONTEXT_TYPES,
@@ -162,7 +163,7 @@ def register_handlers(app: App) -> None:
     app.add_error_handler(log_error)
 
 
-async def post_init(app: App) -> None:
+async def post_init(app: App, pause: Pause = asyncio.sleep) -> None:
     """Open the archive, handle what a crash left, learn who we are, rebuild the schedule."""
     state = commons_of(app)
     await state.store.start()
@@ -171,7 +172,7 @@ async def post_init(app: App) -> None:
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
     menu = [BotCommand(c.name, c.menu_text) for c in COMMANDS if c.name != "start"]
-    await patiently(lambda: app.bot.set_my_commands(menu), "publishing the commands")
+    await patiently(lambda: app.bot.set_my_commands(menu), "publishing the commands", sleep=pause)
     await start_schedules(app)
     logger.info("ready as @%s with %d passages", me.username, len(state.corpus))
 
@@ -192,17 +193,24 @@ async def post_shutdown(app: App) -> None:
 
 @asynccontextmanager
 async def running(
-    app: App, *, poll_timeout: float = 10, webhook: Config | None = None
+    app: App,
+    *,
+    poll_timeout: float = 10,
+    webhook: Config | None = None,
+    pause: Pause = asyncio.sleep,
 ) -> AsyncIterator[App]:
     """Run the application inside an already running event loop: long polling, or a webhook.
 
-    Start-up waits out a network that is down; a rejected token raises TokenRejected.
+    Start-up waits out a network that is down (``pause`` waits between tries); a rejected
+    token raises TokenRejected.
     """
-    await patiently(app.initialize, "starting")
+    await patiently(app.initialize, "starting", sleep=pause)
     try:
-        await post_init(app)
+        await post_init(app, pause)
         await app.start()
-        await patiently(lambda: start_updates(app, poll_timeout, webhook), "fetching updates")
+        await patiently(
+            lambda: start_updates(app, poll_timeout, webhook), "fetching updates", sleep=pause
+        )
         try:
             yield app
         finally:

@@ -16,6 +16,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Pause = Callable[[float], Awaitable[None]]
 
 FIRST_DELAY = 1.0
 MAX_DELAY = 60.0
@@ -34,7 +35,7 @@ async def patiently(
     call: Callable[[], Awaitable[T]],
     what: str,
     *,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    sleep: Pause = asyncio.sleep,
 ) -> T:
     """Return call()'s result, retrying network failures forever with a growing pause."""
     delay, attempt = FIRST_DELAY, 1

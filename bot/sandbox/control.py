@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.sandbox.chatinfo import member_change, open_topic
-from bot.sandbox.markup import auto_entities
+from bot.sandbox.markup import auto_entities, utf16_len
 from bot.sandbox.messages import (
     ACTIVE_STATUSES,
     CHANNEL_BOT,
@@ -205,9 +205,13 @@ class Control:
         caption: str | None = None,
         entities: list[dict[str, Any]] | None = None,
         sender_chat: Ref | None = None,
+        quote: str | None = None,
         **media: Any,
     ) -> dict[str, Any]:
-        """Post a user's message (text, or media via photo=True, sticker="🙂", ...)."""
+        """Post a user's message (text, or media via photo=True, sticker="🙂", ...).
+
+        ``quote`` is a part of the replied-to message's text that the reply quotes.
+        """
         state = self._chat(chat)
         sender, extra = self._sender(state, user, sender_chat)
         content = {**extra, **self._content(text, caption, entities, media)}
@@ -219,7 +223,18 @@ class Control:
         message = self.world.compose(
             state, sender, content, reply_to=parent_id, thread_id=thread_id
         )
+        if quote is not None:
+            message["quote"] = self._quote(state, parent_id, quote)
         return copy.deepcopy(self.world.post(state, message))
+
+    def _quote(self, state: ChatState, parent_id: int | None, quote: str) -> dict[str, Any]:
+        """Return Telegram's TextQuote for a part of the replied-to message's text."""
+        parent = self._message(state, parent_id) if parent_id is not None else {}
+        text = parent.get("text") or parent.get("caption") or ""
+        where = text.find(quote)
+        if not quote or where < 0:
+            raise ValueError("a quote must be a part of the replied-to message's text")
+        return {"text": quote, "position": utf16_len(text[:where]), "is_manual": True}
 
     def _content(
         self,
