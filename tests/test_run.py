@@ -77,3 +77,17 @@ async def test_the_token_never_reaches_the_log(sandbox, tmp_path):
     assert "getUpdates" in output or "Application started" in output
     assert box.token not in output
     assert process.returncode == 0
+
+
+async def test_a_rejected_token_stops_at_once_with_one_line(sandbox, tmp_path):
+    box = await sandbox()
+    wrong = box.token.split(":")[0] + ":" + "x" * 35
+    process = await start_bot(tmp_path, TELEGRAM_BOT_TOKEN=wrong, TELEGRAM_BASE_URL=box.base_url)
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=20)
+    lines = output.decode().strip().splitlines()
+    assert (process.returncode, lines[-1]) == (
+        1,
+        "Error: Telegram rejected the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN.",
+    )
+    assert "Traceback" not in output.decode()
+    assert wrong not in output.decode()
