@@ -204,7 +204,11 @@ async def running(
     Start-up waits out a network that is down (``pause`` waits between tries); a rejected
     token raises TokenRejected.
     """
-    await patiently(app.initialize, "starting", sleep=pause)
+    try:
+        await patiently(app.initialize, "starting", sleep=pause)
+    except BaseException:
+        await app.bot.shutdown()  # its connections were opened for the first try
+        raise
     try:
         await post_init(app, pause)
         await app.start()
