@@ -167,10 +167,10 @@ async def post_init(app: App, pause: Pause = asyncio.sleep) -> None:
     """Open the archive, handle what a crash left, learn who we are, rebuild the schedule."""
     state = commons_of(app)
     await state.store.start()
-    await replay_unhandled(state.inbox, app.bot, process_with(app))
     me = app.bot.bot  # asked by initialize(), which retried until Telegram answered
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
+    await replay_unhandled(state.inbox, app.bot, process_with(app))
     menu = [BotCommand(c.name, c.menu_text) for c in COMMANDS if c.name != "start"]
     await patiently(lambda: app.bot.set_my_commands(menu), "publishing the commands", sleep=pause)
     await start_schedules(app)
