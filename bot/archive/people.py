@@ -6,6 +6,7 @@ out act on a person and retention on age, in every chat at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from bot.archive.base import MESSAGE_SELECT, POST_COLUMNS, as_authored, as_bools
@@ -152,6 +153,18 @@ class PeopleMixin(ChatsMixin):
             f"{CURIOSITY_SELECT} WHERE c.chat_id = ? AND c.message_id = ?", (chat_id, message_id)
         )
         return None if row is None else cast(Curiosity, as_authored(row))
+
+    def curiosities_answered(self, chat_id: int, message_ids: Sequence[int]) -> list[Curiosity]:
+        """Return the chat's curiosities sent as any of those messages (what replies answer)."""
+        if not message_ids:
+            return []
+        marks = ", ".join("?" for _ in message_ids)
+        rows = self.db.query(
+            f"{CURIOSITY_SELECT} WHERE c.chat_id = ? AND c.message_id IN ({marks}) "
+            "ORDER BY c.created_at",
+            (chat_id, *message_ids),
+        )
+        return [cast(Curiosity, as_authored(row)) for row in rows]
 
     def curiosity_holding(self, chat_id: int, text: str) -> Curiosity | None:
         """Return the chat's newest curiosity whose text contains ``text``, or None."""

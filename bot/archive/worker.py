@@ -266,6 +266,11 @@ class Archive:
     async def curiosities_of_day(self, chat_id: int, local_date: str) -> list[Curiosity]:
         return await self.run(ops.curiosities_of_day, chat_id, local_date)
 
+    async def curiosities_answered(
+        self, chat_id: int, message_ids: Sequence[int]
+    ) -> list[Curiosity]:
+        return await self.run(Store.curiosities_answered, chat_id, message_ids)
+
     async def opt_out(self, user_id: int) -> None:
         await self.run(Store.opt_out, user_id)
 

@@ -53,7 +53,9 @@ async def thread(update: Update, context: Context) -> None:
     state = context.commons
     chat = await ensure_chat(state, update)
     rows = await state.store.thread_of(chat["id"], message.reply_to_message.message_id)
-    await reply(update, views.render_thread(chat, rows))
+    parents = sorted({r["reply_to_message_id"] for r in rows if r["reply_to_message_id"]})
+    asked = await state.store.curiosities_answered(chat["id"], parents)
+    await reply(update, views.render_thread(chat, rows, asked))
 
 
 async def search(update: Update, context: Context) -> None:

@@ -149,3 +149,31 @@ async def test_a_reply_to_the_welcome_is_kept_or_answered_once_with_how_to_join(
         (later["message_id"], root),
         (on_help["message_id"], root),
     ]
+
+
+async def test_an_answer_to_a_curiosity_nests_under_it_in_the_digest_and_the_thread(world):
+    async with world.running():
+        group = await join_group(world)
+        root = passage_post(world, group)["message"]["message_id"]
+        await world.say(group, "Ana", "a plain reply", reply_to=root)
+        ask = await world.sandbox.send_message(
+            group, world.members["Bo"], "/curious who feeds the cat?"
+        )
+        await world.settle()
+        answer = await world.say(group, "Cy", "whoever notices first", reply_to=ask)
+        more = await world.say(group, "Dee", "or a rota", reply_to=answer)
+        digest = await world.command(group, "Eli", "/digest")
+        shown = await world.command(group, "Ana", "/thread", reply_to=more["message_id"])
+    threads, curious = digest.split("Curious today")
+    assert "whoever notices first" not in threads and "a plain reply" in threads
+    assert [line.rstrip() for line in curious.strip().splitlines()[:3]] == [
+        "• Bo: who feeds the cat? ↗",
+        "↳ Cy: whoever notices first ↗",
+        "   ↳ Dee: or a rota ↗",
+    ]
+    assert shown.splitlines()[1:] == [
+        "↳ Ana: a plain reply",
+        "↳ Bo is curious: who feeds the cat?",
+        "    ↳ Cy: whoever notices first",
+        "        ↳ Dee: or a rota",
+    ]
