@@ -7,7 +7,8 @@ bare id stays a while longer, so that Telegram delivering it again is recognised
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 
 from bot.archive.base import StoreBase
 
@@ -17,6 +18,19 @@ HANDLED_KEPT_SECONDS = 2 * 24 * 3600
 
 class InboxMixin(StoreBase):
     """Raw updates on their way in: recorded, handled, pruned."""
+
+    def record_answer(
+        self, answer: bytes, *, now: int, handled: Iterable[int] = ()
+    ) -> tuple[list[int], list[int]]:
+        """Record the updates of a raw getUpdates answer, and mark ``handled`` ones, at once.
+
+        Return the ids recorded and those among them already handled (delivered again).
+        """
+        updates = json.loads(answer).get("result") or []
+        rows = [(int(u["update_id"]), json.dumps(u, ensure_ascii=False)) for u in updates]
+        with self.db.atomic():
+            self.mark_all_handled(handled, now=now)
+            return [update_id for update_id, _ in rows], self.record_updates(rows, now=now)
 
     def record_updates(self, updates: Sequence[tuple[int, str]], *, now: int) -> list[int]:
         """Record (update_id, JSON) pairs in one transaction; return the ids already handled."""
@@ -48,6 +62,14 @@ class InboxMixin(StoreBase):
             "UPDATE inbox SET payload = NULL, handled_at = ? WHERE update_id = ?",
             (now, update_id),
         )
+
+    def mark_all_handled(self, update_ids: Iterable[int], *, now: int) -> None:
+        """Mark many updates handled in one statement batch (see mark_handled)."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "UPDATE inbox SET payload = NULL, handled_at = ? WHERE update_id = ?",
+                [(now, update_id) for update_id in update_ids],
+            )
 
     def unhandled_updates(self) -> list[str]:
         """Return the JSON of every recorded update not handled yet, oldest first."""

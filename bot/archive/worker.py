@@ -294,8 +294,13 @@ class Archive:
     async def record_updates(self, updates: Sequence[tuple[int, str]], *, now: int) -> list[int]:
         return await self.run(Store.record_updates, updates, now=now)
 
-    async def mark_handled(self, update_id: int, *, now: int) -> None:
-        await self.run(Store.mark_handled, update_id, now=now)
+    async def record_answer(
+        self, answer: bytes, *, now: int, handled: Sequence[int] = ()
+    ) -> tuple[list[int], list[int]]:
+        return await self.run(Store.record_answer, answer, now=now, handled=handled)
+
+    async def mark_all_handled(self, update_ids: Sequence[int], *, now: int) -> None:
+        await self.run(Store.mark_all_handled, update_ids, now=now)
 
     async def unhandled_updates(self) -> list[str]:
         return await self.run(Store.unhandled_updates)

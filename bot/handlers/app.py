@@ -19,7 +19,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.archive import Archive
 from bot.compose.help import COMMANDS
@@ -29,9 +28,9 @@ from bot.handlers import admin, chats, commands, incoming
 from bot.handlers.errors import log_error
 from bot.handlers.inbox import (
     Inbox,
-    InboxBot,
     InboxProcessor,
     InboxQueue,
+    InboxRequest,
     Processes,
     replay_unhandled,
 )
@@ -50,7 +49,6 @@ from bot.handlers.sweep import reschedule_with, start_schedules
 logger = logging.getLogger(__name__)
 
 UPDATE_QUEUE_SIZE = 100
-DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 
 # What answers each command of the table in bot.compose.help (which also gives /help and the
 # menu their order and wording).
@@ -111,17 +109,29 @@ def build_application(
     """Return the bot's Application with every handler registered, not yet started."""
     archive = Archive(config.db_path)
     inbox = Inbox(archive, clock)
+    # Bounded, so polling waits for the handlers and less is held in memory; what waits in it
+    # is in the inbox already, so a crash loses none of it.
+    queue = InboxQueue(inbox, UPDATE_QUEUE_SIZE)
     builder = (
         ApplicationBuilder()
-        .bot(build_bot(config, inbox, rate_limiter))
+        .token(config.token or "")
+        .request(InboxRequest(inbox, connection_pool_size=256))
+        .get_updates_request(InboxRequest(inbox, connection_pool_size=1))
         .context_types(CONTEXT_TYPES)
-        # Bounded, so polling waits for the handlers and less is held in memory; what waits in
-        # it is in the inbox already, so a crash loses none of it.
-        .update_queue(InboxQueue(inbox, UPDATE_QUEUE_SIZE))
-        .concurrent_updates(InboxProcessor(inbox))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(rate_limiter or polite_rate_limiter())
+        .update_queue(queue)
+        .concurrent_updates(InboxProcessor(inbox, queue))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    if config.base_url:
+        builder = builder.base_url(config.base_url)
     app: App = builder.build()
     corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
     state = Commons(config, archive, corpus, clock, inbox)
@@ -129,22 +139,6 @@ def build_application(
     app.bot_data[COMMONS_KEY] = state
     register_handlers(app)
     return app
-
-
-def build_bot(config: Config, inbox: Inbox, rate_limiter: BaseRateLimiter | None) -> InboxBot:
-    """Return the bot with the settings ApplicationBuilder would give it, and the inbox."""
-    return InboxBot(
-        inbox,
-        config.token or "",
-        base_url=config.base_url or DEFAULT_BASE_URL,
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(),
-        defaults=Defaults(
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        ),
-        rate_limiter=rate_limiter or polite_rate_limiter(),
-    )
 
 
 def register_handlers(app: App) -> None:
@@ -187,8 +181,10 @@ def process_with(app: App) -> Processes:
 
 
 async def post_shutdown(app: App) -> None:
-    """Close the archive."""
-    await commons_of(app).store.close()
+    """Write the handled marks still waiting, and close the archive."""
+    state = commons_of(app)
+    await state.inbox.flush()
+    await state.store.close()
 
 
 @asynccontextmanager

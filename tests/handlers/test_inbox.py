@@ -60,20 +60,24 @@ class Doom:
     def then_die(self, write: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def write_and_die(*args: Any, **kwargs: Any) -> Any:
             result = await write(*args, **kwargs)
-            if args and not args[0]:
-                return result  # an empty batch: nothing to die over
-            await self.point()
+            if carries_updates(args[0]):
+                await self.point()
             return result
 
         return write_and_die
 
     def before(self, write: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def die_first(*args: Any, **kwargs: Any) -> Any:
-            if args and args[0]:
+            if carries_updates(args[0]):
                 await self.point()
             return await write(*args, **kwargs)
 
         return die_first
+
+
+def carries_updates(answer: Any) -> bool:
+    """True for a curiosity being noted, or a getUpdates answer that carries updates."""
+    return not isinstance(answer, bytes) or bool(json.loads(answer)["result"])
 
 
 async def start_doomed(world: BotWorld) -> Any:
@@ -107,15 +111,15 @@ async def bury(app: Any) -> None:
 def arm(app: Any, doom: Doom, where: str) -> None:
     """Make the bot die at ``where``; every inbox write after the death raises Killed."""
     archive = app.bot_data["commons"].store
-    record, noted = archive.record_updates, archive.note_curiosity
+    record, noted = archive.record_answer, archive.note_curiosity
     if where == "after fetch":
         record = doom.before(record)
     elif where == "after record":
         record = doom.then_die(record)
     elif where == "mid-handle":
         archive.note_curiosity = doom.then_die(noted)
-    archive.record_updates = doom.dead_after(record)
-    archive.mark_handled = doom.dead_after(archive.mark_handled)
+    archive.record_answer = doom.dead_after(record)
+    archive.mark_all_handled = doom.dead_after(archive.mark_all_handled)
 
 
 @pytest.mark.parametrize("where", ["after fetch", "after record", "mid-handle"])
@@ -191,7 +195,7 @@ async def test_a_webhook_update_is_in_the_archive_before_the_200(world):
     at_confirmation = await app.bot_data["commons"].store.inbox_counts()
     await asyncio.wait_for(doom.reached.wait(), timeout=10)
     archive = app.bot_data["commons"].store
-    archive.mark_handled = doom.dead_after(archive.mark_handled)
+    archive.mark_all_handled = doom.dead_after(archive.mark_all_handled)
     await kill(app, doom)
     try:
         async with world.running():
