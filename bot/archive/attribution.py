@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from bot.archive.rows import Incoming
 from bot.archive.store import Store
 from bot.compose.passage import passage_heading
-from bot.core.corpus import Entry
+from bot.core.corpus import Entry, entry_at
 from bot.core.text import ELLIPSIS
 
 RECENT_DAYS = 8  # how far back an unrecorded copy of a passage is looked for
@@ -81,7 +81,32 @@ def _recognised_copy(
             root = post["message_id"]
             store.record_post_copy(chat_id, parent_id, root_message_id=root, how="recognised")
             return "recognised", root, parent_id
-    return None
+    return _adopted_copy(store, chat_id, parent_id, parent, corpus)
+
+
+def _adopted_copy(
+    store: Store, chat_id: int, parent_id: int, parent: BotMessage, corpus: Sequence[Entry]
+) -> Place | None:
+    """The latest passage went out but its id was never recorded, and no copy since: this is it.
+
+    Recording it now also means the claim is not taken again, so the passage is not repeated.
+    """
+    post, chat = store.last_post(chat_id, "passage"), store.get_chat(chat_id)
+    if post is None or chat is None or post["message_id"] is not None or not corpus:
+        return None
+    entries = {entry.id: entry for entry in corpus}
+    entry = entries.get(post["passage_id"] or "") or entry_at(corpus, chat["corpus_position"])
+    if not parent.text.startswith(passage_heading(entry, date.fromisoformat(post["local_date"]))):
+        return None
+    store.record_post_copy(chat_id, parent_id, root_message_id=parent_id, how="recognised")
+    store.record_passage_sent(
+        chat_id,
+        post["local_date"],
+        message_id=parent_id,
+        sent_at=post["claimed_at"],
+        passage_id=entry.id,
+    )
+    return "recognised", parent_id, parent_id
 
 
 def quote_pieces(quote: str) -> list[str]:

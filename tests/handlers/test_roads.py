@@ -71,6 +71,27 @@ async def test_a_copy_sent_again_after_a_lost_answer_keeps_one_thread(world):
     assert copies == {"post": 1, "recognised": 1}
 
 
+async def test_a_reply_to_a_lost_copy_before_it_is_sent_again_keeps_it_the_only_one(world):
+    members = [world.members[n] for n in NAMES]
+    async with world.running():
+        group = await world.sandbox.create_supergroup("Readers", members)
+        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
+        await world.sandbox.wait_for_sent(group, 1)
+        world.sandbox.faults.script("sendMessage", [Fault.server_error(after=True)])
+        assert await world.deliver_due() == ["failed"]
+        lost = world.sent(group)[1]["message"]
+        reply = await world.say(group, "Bo", "answering at once", reply_to=lost)
+        world.clock.advance(minutes=10)
+        again = await world.deliver_due()
+        rows = await world.store.thread_messages(group["id"], lost["message_id"])
+        copies = await world.store.post_copies(group["id"])
+    passages = [t for t in world.sent_texts(group) if "Counterpoint" in t]
+    assert (again, len(passages), copies) == ([], 1, {"recognised": 1})
+    assert [(r["message_id"], r["text"]) for r in rows] == [
+        (reply["message_id"], "answering at once")
+    ]
+
+
 async def evening_digest(world: BotWorld, group: dict) -> dict:
     """Move to 21:00 and return the first message of the evening digest."""
     world.clock.set(world.clock.current.replace(hour=21, minute=1))
