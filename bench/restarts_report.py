@@ -122,12 +122,41 @@ def lost_replies(result: dict[str, Any]) -> dict[str, int]:
     return {
         "injected": len(replies),
         "stored": len(replies) - len(lost),
+        "misplaced": len(misplaced_replies(db_path, replies)),
         "lost": len(lost),
         "unrecorded_root": len(unrecorded),
         "fetched_then_killed": len(killed),
         "orphaned": len(orphaned),
         "unexplained": len(rest) - len(orphaned),
     }
+
+
+def misplaced_replies(db_path: Any, replies: list[Reply]) -> list[Reply]:
+    """Return the stored replies kept in another thread than the passage copy they answer."""
+    roots = {
+        (r["chat_id"], r["message_id"]): r["root_message_id"]
+        for r in query(db_path, "SELECT chat_id, message_id, root_message_id FROM messages")
+    }
+    copies = {
+        (r["chat_id"], r["message_id"]): r["root_message_id"]
+        for r in query(db_path, "SELECT chat_id, message_id, root_message_id FROM post_messages")
+    }
+    return [
+        r
+        for r in replies
+        if (r.chat, r.message_id) in roots
+        and roots[(r.chat, r.message_id)] != copies.get((r.chat, r.root), r.root)
+    ]
+
+
+def inbox_state(db_path: Any) -> dict[str, int]:
+    """Return the inbox's rows left unhandled, rows still holding text, and recognised copies."""
+    [inbox] = query(
+        db_path,
+        "SELECT COUNT(*) - COUNT(handled_at) AS unhandled, COUNT(payload) AS with_text FROM inbox",
+    )
+    [copies] = query(db_path, "SELECT COUNT(*) AS n FROM post_messages WHERE how = 'recognised'")
+    return {**inbox, "recognised": copies["n"]}
 
 
 def crash_window(result: dict[str, Any], doubled: set[tuple[int, str]]) -> dict[str, int]:
@@ -193,7 +222,12 @@ def report(result: dict[str, Any]) -> None:
         f"{replies['lost']}: {replies['unrecorded_root']} under a passage copy whose id was not "
         f"recorded, {replies['fetched_then_killed']} fetched by a process killed before it "
         f"stored them, {replies['orphaned']} replying to lost ones, {replies['unexplained']} "
-        "unexplained"
+        f"unexplained; {replies['misplaced']} stored outside the thread of the copy they answer"
+    )
+    inbox = inbox_state(result["db_path"])
+    print(
+        f"inbox at the end: {inbox['unhandled']} updates unhandled, {inbox['with_text']} holding "
+        f"text; passage copies found from a reply (the crash window) {inbox['recognised']}"
     )
     doubled = {(c, k) for k in ("passage", "digest") for c in sends[k]["doubled"]}
     print_crash_window(result, doubled)

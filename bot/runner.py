@@ -9,14 +9,16 @@ import signal
 from pathlib import Path
 
 from bot.archive import Store
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.handlers import build_application
 from bot.handlers.app import running
 from bot.handlers.clock import MovableClock, TimeTravel
-from bot.handlers.launch import run_until_stopped
+from bot.handlers.startup import TokenRejected
 from bot.sandbox import Sandbox
 from bot.startup import PRIVATE_UMASK, check_start
 from bot.webchat import start_webchat
+
+__all__ = ["TokenRejected", "run_bot"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,21 @@ def run_bot(config: Config) -> None:
     if config.sandboxed:
         asyncio.run(run_embedded(config))
         return
-    run_until_stopped(build_application(config), config)
+    try:
+        asyncio.run(run_on_telegram(config))
+    except TokenRejected as error:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN was refused by Telegram (401 Unauthorized): the bot may have "
+            "been deleted or its token revoked; copy the current token from @BotFather"
+        ) from error
+
+
+async def run_on_telegram(config: Config) -> None:
+    """Run against Telegram until a signal: a webhook if configured, else long polling."""
+    stop = stop_on_signals()
+    app = build_application(config)
+    async with running(app, webhook=config):
+        await stop.wait()
 
 
 async def run_embedded(config: Config) -> None:

@@ -141,12 +141,23 @@ class MessagesMixin(StoreBase):
             """SELECT root_message_id AS root FROM messages
             WHERE chat_id = :chat AND message_id = :id
             UNION ALL
+            SELECT root_message_id FROM post_messages WHERE chat_id = :chat AND message_id = :id
+            UNION ALL
             SELECT message_id FROM posts
             WHERE chat_id = :chat AND message_id = :id AND kind = 'passage'
             LIMIT 1""",
             {"chat": chat_id, "id": message_id},
         )
         return None if row is None else int(row["root"])
+
+    def message_holding(self, chat_id: int, text: str) -> Message | None:
+        """Return the chat's newest stored message whose text contains ``text``, or None."""
+        row = self._one(
+            f"{MESSAGE_SELECT} WHERE m.chat_id = ? AND instr(m.text, ?) > 0 "
+            "ORDER BY m.id DESC LIMIT 1",
+            (chat_id, text),
+        )
+        return cast(Message, as_authored(row)) if row else None
 
     def thread_messages(self, chat_id: int, root_message_id: int) -> list[Message]:
         """Return every stored message under that root, by (date, message_id)."""

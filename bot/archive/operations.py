@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Unpack
 
-from bot.archive.rows import Chat, ChatIdentity, Curiosity, Incoming, Message
+from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message
 from bot.archive.store import Store
 from bot.compose.digest import (
     DayInput,
@@ -26,7 +26,7 @@ from bot.compose.digest import (
     render_plain,
 )
 from bot.compose.passage import Recall
-from bot.core.corpus import Entry, entry_at
+from bot.core.corpus import Entry
 from bot.core.personal import digest_day, reader_calendar
 from bot.core.schedule import Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
@@ -242,45 +242,6 @@ def move_chat(store: Store, old_id: int, new_id: int, *, now: int) -> Chat | Non
             is_forum=moved["is_forum"],
             now=now,
         )
-
-
-# replies
-
-
-def store_reply_to_copy(
-    store: Store,
-    message: Incoming,
-    *,
-    copy_sent_at: int,
-    corpus: Sequence[Entry],
-    name: str,
-    username: str | None,
-) -> bool:
-    """Store a reply to a passage the archive never recorded; True if stored.
-
-    A send whose answer was lost (a dropped connection after Telegram accepted it) leaves a
-    passage in the chat that the archive does not know. The copy went out on its slot's local
-    day, so that day's post is its thread. If the day's post is still unrecorded (the send
-    looked failed and waits for its retry), the reply reveals it: the copy is recorded as the
-    day's post, and the retry that would have repeated it finds the slot done.
-    """
-    chat, copy_id = store.get_chat(message["chat_id"]), message["reply_to_message_id"]
-    if chat is None or copy_id is None:
-        return False
-    day = local_date(datetime.fromtimestamp(copy_sent_at, UTC), chat["timezone"]).isoformat()
-    with store.db.atomic():
-        post = store.get_post(chat["id"], day, "passage")
-        if post is None:
-            return False
-        root = post["message_id"]
-        if root is None:
-            root = copy_id
-            entry = entry_at(corpus, chat["corpus_position"])  # what that send posted
-            store.record_passage_sent(
-                chat["id"], day, message_id=root, sent_at=copy_sent_at, passage_id=entry.id
-            )
-        row: Incoming = {**message, "root_message_id": root, "reply_to_message_id": root}
-        return store.store_authored(row, name=name, username=username)
 
 
 # curiosities

@@ -6,6 +6,7 @@ out act on a person and retention on age, in every chat at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from bot.archive.base import MESSAGE_SELECT, POST_COLUMNS, as_authored, as_bools
@@ -154,13 +155,34 @@ class PeopleMixin(ChatsMixin):
         )
         return None if row is None else cast(Curiosity, as_authored(row))
 
+    def curiosities_answered(self, chat_id: int, message_ids: Sequence[int]) -> list[Curiosity]:
+        """Return the chat's curiosities sent as any of those messages (what replies answer)."""
+        if not message_ids:
+            return []
+        marks = ", ".join("?" for _ in message_ids)
+        rows = self.db.query(
+            f"{CURIOSITY_SELECT} WHERE c.chat_id = ? AND c.message_id IN ({marks}) "
+            "ORDER BY c.created_at",
+            (chat_id, *message_ids),
+        )
+        return [cast(Curiosity, as_authored(row)) for row in rows]
+
+    def curiosity_holding(self, chat_id: int, text: str) -> Curiosity | None:
+        """Return the chat's newest curiosity whose text contains ``text``, or None."""
+        row = self._one(
+            f"{CURIOSITY_SELECT} WHERE c.chat_id = ? AND instr(c.text, ?) > 0 "
+            "ORDER BY c.id DESC LIMIT 1",
+            (chat_id, text),
+        )
+        return None if row is None else cast(Curiosity, as_authored(row))
+
     # privacy, export
 
     def purge_chat(self, chat_id: int) -> None:
         """Delete the chat and everything stored from it."""
         with self.db.atomic():
             deleted = 0
-            for table in ("messages", "curiosities", "posts"):
+            for table in ("messages", "curiosities", "post_messages", "posts"):
                 deleted += self.db.execute(
                     f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,)
                 ).rowcount

@@ -108,6 +108,34 @@ class PostsMixin(ChatsMixin):
         with self.db.atomic():
             if self._record_sent(key, {**sent, "passage_id": passage_id}):
                 self.advance_corpus(chat_id)
+            # Sent again after a crash, the passage has a second copy: both lead to one thread.
+            post = self.get_post(chat_id, local_date, "passage")
+            root = post["message_id"] if post and post["message_id"] else message_id
+            how = "post" if root == message_id else "resend"
+            self.record_post_copy(chat_id, message_id, root_message_id=root, how=how)
+
+    def record_post_copy(
+        self, chat_id: int, message_id: int, *, root_message_id: int, how: str
+    ) -> bool:
+        """Record that a passage also went out as ``message_id``; True if that is news.
+
+        ``how`` says which road: 'post', 'resend', 'today' (a /today copy), or 'recognised'
+        (a copy whose id was never recorded, found from a reply to it).
+        """
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO post_messages (chat_id, message_id, root_message_id, how) "
+            "VALUES (?, ?, ?, ?)",
+            (chat_id, message_id, root_message_id, how),
+        )
+        return cursor.rowcount == 1
+
+    def post_copies(self, chat_id: int) -> dict[str, int]:
+        """Return how many passage copies the chat has, by road."""
+        rows = self.db.query(
+            "SELECT how, COUNT(*) AS n FROM post_messages WHERE chat_id = ? GROUP BY how",
+            (chat_id,),
+        )
+        return {str(row["how"]): int(row["n"]) for row in rows}
 
     def _set_status(self, key: Row, status: str, error: str | None = None) -> bool:
         # A sent post stays sent: marking it otherwise would let it be claimed and sent again.
@@ -189,6 +217,14 @@ class PostsMixin(ChatsMixin):
         return self._post(
             f"SELECT {POST_COLUMNS} FROM posts "
             "WHERE chat_id = ? AND message_id = ? AND kind = 'passage'",
+            (chat_id, message_id),
+        )
+
+    def digest_by_message(self, chat_id: int, message_id: int) -> Post | None:
+        """Return the daily or weekly digest whose first part was that message, or None."""
+        return self._post(
+            f"SELECT {POST_COLUMNS} FROM posts "
+            "WHERE chat_id = ? AND message_id = ? AND kind IN ('digest', 'weekly')",
             (chat_id, message_id),
         )
 

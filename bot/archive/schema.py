@@ -205,7 +205,33 @@ def m005_personal_digests(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 5
+@MIGRATIONS()
+def m006_inbox_and_copies(db: Database) -> None:
+    """The inbox of raw updates, and every message id a passage went out as."""
+    db.executescript(
+        """
+        CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            payload TEXT,
+            received_at INTEGER NOT NULL,
+            handled_at INTEGER
+        );
+        CREATE INDEX inbox_by_handled ON inbox (handled_at);
+        CREATE TABLE post_messages (
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            message_id INTEGER NOT NULL,
+            root_message_id INTEGER NOT NULL,
+            how TEXT NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        INSERT OR IGNORE INTO post_messages (chat_id, message_id, root_message_id, how)
+        SELECT chat_id, message_id, message_id, 'post' FROM posts
+        WHERE kind = 'passage' AND message_id IS NOT NULL;
+        """
+    )
+
+
+SCHEMA_VERSION = 6
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.archive.chats import CHAT_IDENTITY, UnknownChatError
+from bot.archive.inbox import InboxMixin
 from bot.archive.messages import MessagesMixin, fts_query
 from bot.archive.people import PeopleMixin
 from bot.archive.personal import PersonalMixin
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 
 
-class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin):
+class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
     """The archive behind one sqlite-utils Database; every method is one short transaction."""
 
     def __init__(self, db: Database) -> None:
@@ -115,7 +116,7 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin):
                 {", ".join(f"{c} = excluded.{c}" for c in carried)}""",
                 (new_id, old_id),
             )
-            for table in ("posts", "messages", "curiosities"):
+            for table in ("posts", "post_messages", "messages", "curiosities"):
                 self.db.execute(
                     f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
                 )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, Unpack
 
 from bot.archive import operations as ops
+from bot.archive.attribution import BotMessage, join_bot_reply
 from bot.archive.rows import (
     Chat,
     ChatIdentity,
@@ -255,23 +256,28 @@ class Archive:
     ) -> bool:
         return await self.run(Store.store_authored, message, name=name, username=username)
 
-    async def store_reply_to_copy(
+    async def join_bot_reply(
         self,
         message: Incoming,
-        *,
-        copy_sent_at: int,
+        parent: BotMessage,
         corpus: Sequence[Entry],
+        *,
         name: str,
-        username: str | None,
+        username: str | None = None,
+    ) -> str:
+        return await self.run(
+            join_bot_reply, message, parent, corpus, name=name, username=username
+        )
+
+    async def record_post_copy(
+        self, chat_id: int, message_id: int, *, root_message_id: int, how: str
     ) -> bool:
         return await self.run(
-            ops.store_reply_to_copy,
-            message,
-            copy_sent_at=copy_sent_at,
-            corpus=corpus,
-            name=name,
-            username=username,
+            Store.record_post_copy, chat_id, message_id, root_message_id=root_message_id, how=how
         )
+
+    async def post_copies(self, chat_id: int) -> dict[str, int]:
+        return await self.run(Store.post_copies, chat_id)
 
     async def store_message(self, message: Incoming) -> bool:
         return await self.run(Store.store_message, message)
@@ -320,6 +326,11 @@ class Archive:
     async def curiosities_of_day(self, chat_id: int, local_date: str) -> list[Curiosity]:
         return await self.run(ops.curiosities_of_day, chat_id, local_date)
 
+    async def curiosities_answered(
+        self, chat_id: int, message_ids: Sequence[int]
+    ) -> list[Curiosity]:
+        return await self.run(Store.curiosities_answered, chat_id, message_ids)
+
     async def opt_out(self, user_id: int) -> None:
         await self.run(Store.opt_out, user_id)
 
@@ -337,3 +348,22 @@ class Archive:
 
     async def export_chat(self, chat_id: int) -> Export:
         return await self.run(Store.export_chat, chat_id)
+
+    # the inbox
+
+    async def record_updates(self, updates: Sequence[tuple[int, str]], *, now: int) -> list[int]:
+        return await self.run(Store.record_updates, updates, now=now)
+
+    async def record_answer(
+        self, answer: bytes, *, now: int, handled: Sequence[int] = ()
+    ) -> tuple[list[int], list[int]]:
+        return await self.run(Store.record_answer, answer, now=now, handled=handled)
+
+    async def mark_all_handled(self, update_ids: Sequence[int], *, now: int) -> None:
+        await self.run(Store.mark_all_handled, update_ids, now=now)
+
+    async def unhandled_updates(self) -> list[str]:
+        return await self.run(Store.unhandled_updates)
+
+    async def inbox_counts(self) -> dict[str, int]:
+        return await self.run(Store.inbox_counts)

@@ -16,6 +16,7 @@ from bot.core.text import (
     escape,
     escaped_prefix_length,
     long_date,
+    plain_text,
     units,
 )
 
@@ -95,6 +96,11 @@ def render_header(entry: Entry, local_date: date) -> str:
 def is_passage_text(text: str | None) -> bool:
     """Return True if a message's text (as Telegram delivers it) is a morning post's."""
     return text is not None and text.startswith(HEADER_PREFIX)
+
+
+def passage_heading(entry: Entry, local_date: date) -> str:
+    """Return the first line of the day's post as a member's app shows it (no markup)."""
+    return plain_text(render_header(entry, local_date))
 
 
 def render_passage_reminder(entry: Entry, local_date: date) -> str:

@@ -129,15 +129,19 @@ def _date_of(timestamp: int | None) -> str:
     return datetime.fromtimestamp(timestamp or 0).strftime("%Y-%m-%d")
 
 
-def render_thread(chat: Row, rows: Sequence[Row]) -> str:
-    """Return one thread as an indented tree of first names and texts."""
+def render_thread(chat: Row, rows: Sequence[Row], curiosities: Sequence[Row] = ()) -> str:
+    """Return one thread as an indented tree of first names and texts.
+
+    ``curiosities`` are those some of the thread's messages answer: the answers hang under them.
+    """
     if not rows:
         return "That message is not part of a thread I keep (replies to my posts)."
     root = rows[0]["root_message_id"]
+    asked = [_as_message(c, root) for c in curiosities if c["message_id"] is not None]
     lines = ["<b>The thread</b>"]
-    for node, depth in walk(build_threads(rows, root)):
+    for node, depth in walk(build_threads([*rows, *asked], root)):
         message = node.message
-        line = f"{'    ' * depth}↳ <b>{escape(message['author'])}</b>: " + _text_of(message)
+        line = f"{'    ' * depth}↳ <b>{escape(message['author'])}</b>" + _text_of(message)
         lines.append(_with_link(line, chat, message["message_id"]))
     return fit_lines("\n".join(lines), note=MORE)
 
@@ -148,9 +152,21 @@ def _with_link(line: str, chat: Row, message_id: int | None) -> str:
     return f'{line} <a href="{link}">↗</a>' if link else line
 
 
+def _as_message(curiosity: Row, root: int) -> Row:
+    """Return a curiosity shaped as a thread message at the top of the thread."""
+    return {
+        **curiosity,
+        "reply_to_message_id": root,
+        "date": curiosity["created_at"],
+        "kind": "curiosity",
+    }
+
+
 def _text_of(message: Row) -> str:
     text = escape(trim(message["text"] or "", TRIM_CHARS))
-    return text if message["kind"] == "text" else f"[{message['kind']}] {text}".rstrip()
+    if message["kind"] == "curiosity":
+        return f" is curious: {text}"
+    return ": " + (text if message["kind"] == "text" else f"[{message['kind']}] {text}".rstrip())
 
 
 def render_curiosity_list(rows: Sequence[Row]) -> str:

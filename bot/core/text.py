@@ -30,6 +30,7 @@ BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u206
 # Telegram HTML as the parser sees it: a tag, a character reference, or a run of text.
 _HTML_TOKEN = re.compile(r"<[^>]*>|&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);|[^<&]+|&")
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+TAG = re.compile(r"<[^>]*>")  # our own HTML only: attribute values never hold a '>'
 
 # Our own names, not strftime's %a/%b, so the server's locale cannot change what is posted.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -42,6 +43,11 @@ MONTHS = (
 def escape(text: str) -> str:
     """Return person-written text safe inside Telegram HTML."""
     return html.escape(text, quote=False)
+
+
+def plain_text(html_text: str) -> str:
+    """Return the text Telegram shows for an HTML message: tags dropped, entities decoded."""
+    return html.unescape(TAG.sub("", html_text))
 
 
 def units(text: str) -> int:

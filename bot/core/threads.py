@@ -7,7 +7,7 @@ known, which, without its parent's row, is the post at the root.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,3 +73,30 @@ def walk(forest: Iterable[ThreadNode]) -> Iterator[tuple[ThreadNode, int]]:
         node, depth = stack.pop()
         yield node, depth
         stack.extend((child, depth + 1) for child in reversed(node.children))
+
+
+def hanging_from(messages: Iterable[Row], anchors: Collection[int]) -> dict[int, list[Row]]:
+    """Return, per anchor id, the messages answering it directly or through other replies.
+
+    An anchor is a message that is not itself a thread message, such as a member's curiosity:
+    its answers belong under it rather than at the top of the thread.
+    """
+    by_id = {message["message_id"]: message for message in messages}
+    found: dict[int, list[Row]] = {}
+    for message in sorted(by_id.values(), key=_order):
+        anchor = _anchor_of(message, by_id, anchors)
+        if anchor is not None:
+            found.setdefault(anchor, []).append(message)
+    return found
+
+
+def _anchor_of(message: Row, by_id: Mapping[int, Row], anchors: Collection[int]) -> int | None:
+    seen: set[int] = set()
+    current = message.get("reply_to_message_id")
+    while current is not None and current not in seen:
+        if current in anchors:
+            return int(current)
+        seen.add(current)
+        parent = by_id.get(current)
+        current = parent.get("reply_to_message_id") if parent is not None else None
+    return None

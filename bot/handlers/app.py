@@ -26,6 +26,15 @@ from bot.config import Config
 from bot.core.corpus import Entry, load_corpus
 from bot.handlers import admin, chats, commands, incoming
 from bot.handlers.errors import log_error
+from bot.handlers.inbox import (
+    Inbox,
+    InboxProcessor,
+    InboxQueue,
+    InboxRequest,
+    Processes,
+    replay_unhandled,
+)
+from bot.handlers.startup import Pause, patiently
 from bot.handlers.state import (
     COMMONS_KEY,
     CONTEXT_TYPES,
@@ -100,9 +109,28 @@ def build_application(
     rate_limiter: BaseRateLimiter | None = None,
 ) -> App:
     """Return the bot's Application with every handler registered, not yet started."""
+    archive = Archive(config.db_path)
+    inbox = Inbox(archive, clock)
+    # Bounded, so polling waits for the handlers and less is held in memory; what waits in it
+    # is in the inbox already, so a crash loses none of it.
+    queue = InboxQueue(inbox, UPDATE_QUEUE_SIZE)
     builder = (
         ApplicationBuilder()
         .token(config.token or "")
+        # Patient with a slow Telegram: a send given up on may still have gone through, and
+        # its retry would then post twice. A morning's burst also waits for a free connection
+        # rather than failing after PTB's 1 s default.
+        .request(
+            InboxRequest(
+                inbox,
+                connection_pool_size=256,
+                connect_timeout=SEND_TIMEOUT_SECONDS,
+                read_timeout=SEND_TIMEOUT_SECONDS,
+                write_timeout=SEND_TIMEOUT_SECONDS,
+                pool_timeout=SEND_TIMEOUT_SECONDS,
+            )
+        )
+        .get_updates_request(InboxRequest(inbox, connection_pool_size=1))
         .context_types(CONTEXT_TYPES)
         .defaults(
             Defaults(
@@ -111,16 +139,8 @@ def build_application(
             )
         )
         .rate_limiter(rate_limiter or polite_rate_limiter())
-        # Patient with a slow Telegram: a send given up on may still have gone through, and
-        # its retry would then post twice. A morning's burst also waits for a free connection
-        # rather than failing after PTB's 1 s default.
-        .connect_timeout(SEND_TIMEOUT_SECONDS)
-        .read_timeout(SEND_TIMEOUT_SECONDS)
-        .write_timeout(SEND_TIMEOUT_SECONDS)
-        .pool_timeout(SEND_TIMEOUT_SECONDS)
-        # Bounded, so polling waits for the handlers: fewer fetched-but-unhandled updates to
-        # lose in a crash, and less held in memory for the garbage collector to sweep.
-        .update_queue(asyncio.Queue(maxsize=UPDATE_QUEUE_SIZE))
+        .update_queue(queue)
+        .concurrent_updates(InboxProcessor(inbox, queue))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -128,7 +148,7 @@ def build_application(
         builder = builder.base_url(config.base_url)
     app: App = builder.build()
     corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
-    state = Commons(config, Archive(config.db_path), corpus, clock)
+    state = Commons(config, archive, corpus, clock, inbox)
     state.reschedule = reschedule_with(app)
     app.bot_data[COMMONS_KEY] = state
     register_handlers(app)
@@ -151,51 +171,83 @@ def register_handlers(app: App) -> None:
     app.add_error_handler(log_error)
 
 
-async def post_init(app: App) -> None:
-    """Open the archive, learn who we are, publish the commands, rebuild the schedule."""
+async def post_init(app: App, pause: Pause = asyncio.sleep) -> None:
+    """Open the archive, handle what a crash left, learn who we are, rebuild the schedule."""
     state = commons_of(app)
     await state.store.start()
-    me = await app.bot.get_me()
+    me = app.bot.bot  # asked by initialize(), which retried until Telegram answered
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
+    await replay_unhandled(state.inbox, app.bot, process_with(app))
     menu = [BotCommand(c.name, c.menu_text) for c in COMMANDS if c.name != "start"]
-    await app.bot.set_my_commands(menu)
+    await patiently(lambda: app.bot.set_my_commands(menu), "publishing the commands", sleep=pause)
     await start_schedules(app)
     logger.info("ready as @%s with %d passages", me.username, len(state.corpus))
 
 
+def process_with(app: App) -> Processes:
+    """Return a function handling one update as the running bot would, inbox marks included."""
+
+    async def process(update: Update) -> None:
+        await app.update_processor.process_update(update, app.process_update(update))
+
+    return process
+
+
 async def post_shutdown(app: App) -> None:
-    """Close the archive."""
-    await commons_of(app).store.close()
+    """Write the handled marks still waiting, and close the archive."""
+    state = commons_of(app)
+    await state.inbox.flush()
+    await state.store.close()
 
 
 @asynccontextmanager
-async def running(app: App, *, poll_timeout: float = 10) -> AsyncIterator[App]:
-    """Run the application with long polling inside an already running event loop."""
-    async with app:
-        await post_init(app)
+async def running(
+    app: App,
+    *,
+    poll_timeout: float = 10,
+    webhook: Config | None = None,
+    pause: Pause = asyncio.sleep,
+) -> AsyncIterator[App]:
+    """Run the application inside an already running event loop: long polling, or a webhook.
+
+    Start-up waits out a network that is down (``pause`` waits between tries); a rejected
+    token raises TokenRejected.
+    """
+    try:
+        await patiently(app.initialize, "starting", sleep=pause)
+    except BaseException:
+        await app.bot.shutdown()  # its connections were opened for the first try
+        raise
+    try:
+        await post_init(app, pause)
         await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+        await patiently(
+            lambda: start_updates(app, poll_timeout, webhook), "fetching updates", sleep=pause
         )
         try:
             yield app
         finally:
+            assert app.updater is not None
             await app.updater.stop()
             await app.stop()
             await post_shutdown(app)
+    finally:
+        await app.shutdown()
 
 
-def run_on_telegram(app: App, config: Config) -> None:
-    """Run until SIGINT or SIGTERM: a webhook if configured, else long polling."""
-    if config.webhook_url:
-        app.run_webhook(
-            listen=config.listen,
-            port=config.port,
-            webhook_url=config.webhook_url,
-            secret_token=config.webhook_secret,
+async def start_updates(app: App, poll_timeout: float, webhook: Config | None) -> None:
+    """Start long polling, or the webhook server if a webhook is configured."""
+    assert app.updater is not None
+    if webhook is not None and webhook.webhook_url:
+        await app.updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            webhook_url=webhook.webhook_url,
+            secret_token=webhook.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
         )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    await app.updater.start_polling(
+        poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+    )

@@ -114,7 +114,11 @@ async def today(update: Update, context: Context) -> None:
     entry = next((e for e in state.corpus if e.id == post["passage_id"]), None)
     entry = entry or entry_at(state.corpus, chat["corpus_position"] - 1)
     text = render_passage_post(entry, local_date=day)
-    await reply(update, views.with_post_link(text, chat, post["message_id"]))
+    copy = await reply(update, views.with_post_link(text, chat, post["message_id"]))
+    # A reply to this copy joins the morning post's thread.
+    await state.store.record_post_copy(
+        chat["id"], copy.message_id, root_message_id=post["message_id"], how="today"
+    )
 
 
 async def thread(update: Update, context: Context) -> None:
@@ -127,7 +131,9 @@ async def thread(update: Update, context: Context) -> None:
     state = context.commons
     chat = await ensure_chat(state, update)
     rows = await state.store.thread_of(chat["id"], message.reply_to_message.message_id)
-    await reply(update, views.render_thread(chat, rows))
+    parents = sorted({r["reply_to_message_id"] for r in rows if r["reply_to_message_id"]})
+    asked = await state.store.curiosities_answered(chat["id"], parents)
+    await reply(update, views.render_thread(chat, rows, asked))
 
 
 async def search(update: Update, context: Context) -> None:

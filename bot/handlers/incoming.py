@@ -13,8 +13,9 @@ import re
 
 from telegram import Message, Update
 
+from bot.archive.attribution import BotMessage
 from bot.archive.rows import Incoming
-from bot.compose.passage import is_passage_text
+from bot.compose import views
 from bot.compose.views import render_curiosity_list
 from bot.core import schedule
 from bot.handlers.chats import ensure_chat
@@ -30,6 +31,10 @@ CURIOUS_USAGE = (
     "<code>/curious how do commons govern themselves without money?</code>"
 )
 
+NO_THREAD_YET = (
+    "I keep the conversation about each day's passage, and there is none yet today. "
+    "The next one comes {when}: reply to it to join in."
+)
 OPTED_OUT = "You have opted out, so nothing you say is kept. Send /optin to take part again."
 
 # Message attribute -> the kind we store; the first one present wins.
@@ -79,12 +84,6 @@ async def topic_or_private_root(state: Commons, message: Message) -> int | None:
     return post["message_id"] if post is not None else None
 
 
-def is_passage_copy(state: Commons, parent: Message) -> bool:
-    """True if the parent is a morning post the bot sent (its id perhaps never recorded)."""
-    sender = parent.from_user
-    return sender is not None and sender.id == state.bot_id and is_passage_text(parent.text)
-
-
 def author_of(message: Message) -> Author:
     """Return (user_id, sender_chat_id, name, username) of whoever wrote the message."""
     if message.sender_chat is not None:
@@ -121,19 +120,39 @@ async def record_reply(update: Update, context: Context) -> None:
     state = context.commons
     author = author_of(message)
     _, _, name, username = author
-    if message.reply_to_message is not None and not opens_topic(message):
+    parent = message.reply_to_message
+    if parent is not None and not opens_topic(message):
         # The common case, in one trip to the database: the archive finds the thread.
-        parent = message.reply_to_message
         row = message_row(message, 0, parent.message_id, author)
         stored = await state.store.store_reply(row, name=name, username=username)
-        if not stored and is_passage_copy(state, parent):
-            sent_at = int(parent.date.timestamp())
-            await state.store.store_reply_to_copy(
-                row, copy_sent_at=sent_at, corpus=state.corpus, name=name, username=username
-            )
+        if not stored and parent.from_user is not None and parent.from_user.id == state.bot_id:
+            await join_bot_thread(update, state, row, author)
     elif (root := await topic_or_private_root(state, message)) is not None:
         row = message_row(message, root, root, author)
         await state.store.store_authored(row, name=name, username=username)
+
+
+async def join_bot_thread(update: Update, state: Commons, row: Incoming, author: Author) -> None:
+    """A reply to a bot message not known as a passage copy: find its thread by any road."""
+    message = update.message
+    assert message is not None and message.reply_to_message is not None
+    chat = await ensure_chat(state, update)
+    parent = message.reply_to_message
+    about = BotMessage(
+        text=parent.text or parent.caption or "",
+        quote=message.quote.text if message.quote is not None else None,
+        today=schedule.local_date(state.now(), chat["timezone"]).isoformat(),
+    )
+    road = await state.store.join_bot_reply(
+        row, about, state.corpus, name=author[2], username=author[3]
+    )
+    if road == "recognised":
+        # The crash window: Telegram took a passage whose id was never recorded.
+        logger.info("chat %s: a reply found an unrecorded copy of a passage", chat["id"])
+    if road == "nowhere" and (chat["id"], author[0]) not in state.told_how_to_join:
+        state.told_how_to_join.add((chat["id"], author[0]))
+        when = views.describe_time(schedule.next_run(chat, "passage", state.now()), chat)
+        await reply(update, NO_THREAD_YET.format(when=when))
 
 
 async def record_edit(update: Update, context: Context) -> None:

@@ -20,6 +20,7 @@ from bot.archive.rows import Chat
 from bot.config import Config
 from bot.core.corpus import Entry
 from bot.core.text import POST_KINDS
+from bot.handlers.inbox import Inbox
 
 Clock = Callable[[], datetime]
 
@@ -43,7 +44,8 @@ class Commons:
     config: Config
     store: Archive
     corpus: list[Entry]
-    clock: Clock = system_clock
+    clock: Clock
+    inbox: Inbox
     bot_id: int = 0
     can_read_all_group_messages: bool = False
     # Rebuilds a chat's jobs. The schedule (``sweep``) sits above the outbox, which needs this
@@ -54,6 +56,8 @@ class Commons:
     admin_cache: dict[tuple[int, int], tuple[bool, float]] = field(default_factory=dict)
     # chat_id -> monotonic time of a /purge request awaiting its confirmation.
     purge_requests: dict[int, float] = field(default_factory=dict)
+    # (chat_id, user_id) already told how to join after answering a bot message off-thread.
+    told_how_to_join: set[tuple[int, int | None]] = field(default_factory=set)
 
     def now(self) -> datetime:
         """Return the bot's idea of now (a frozen clock in tests)."""

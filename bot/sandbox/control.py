@@ -244,13 +244,14 @@ class Control:
         caption: str | None = None,
         entities: list[dict[str, Any]] | None = None,
         sender_chat: Ref | None = None,
-        quote: dict[str, Any] | None = None,
+        quote: str | dict[str, Any] | None = None,
         **media: Any,
     ) -> dict[str, Any]:
         """Post a user's message (text, or media via photo=True, sticker="🙂", ...).
 
-        ``quote={"text": ..., "position": ...}`` (position optional, in UTF-16 units) makes a
-        reply quote part of the message it answers, as Telegram's ``quote`` field.
+        ``quote="part of the text"`` or ``quote={"text": ..., "position": ...}`` (position
+        optional, in UTF-16 units) makes a reply quote part of the message it answers, as
+        Telegram's ``quote`` field.
         """
         state = self._chat(chat)
         sender, extra = self._sender(state, user, sender_chat)
@@ -262,7 +263,10 @@ class Control:
             parent = self._message(state, ref_message_id(reply_to))
             parent_id = parent["message_id"]
             if quote is not None:
-                content["quote"] = text_quote(parent, quote["text"], quote.get("position"))
+                if isinstance(quote, str):
+                    content["quote"] = text_quote(parent, quote)
+                else:
+                    content["quote"] = text_quote(parent, quote["text"], quote.get("position"))
         elif quote is not None:
             raise ValueError("only a reply can quote: give reply_to as well")
         message = self.world.compose(

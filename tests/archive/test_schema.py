@@ -36,6 +36,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m003_search",
         "m004_search_chat_token",
         "m005_personal_digests",
+        "m006_inbox_and_copies",
     ]
     assert (
         counts(path)
@@ -55,6 +56,14 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         (m["message_id"], m["author"], m["sender_chat_id"]) for m in store.thread_of(-100, 12)
     ]
     assert thread == [(11, "Ana", None), (12, "Bo", None), (13, "Ana", None)]
+    # Each passage already sent is its own first copy, so replies to it keep finding it.
+    copies = store.db.execute(
+        "SELECT COUNT(*) FROM post_messages WHERE message_id = root_message_id AND how = 'post'"
+    ).fetchone()[0]
+    passages = store.db.execute(
+        "SELECT COUNT(*) FROM posts WHERE kind = 'passage' AND message_id IS NOT NULL"
+    ).fetchone()[0]
+    assert (copies, passages) == (2, 2)
     # Old rows are searchable, and the new columns and tables take new rows.
     assert [r["text"] for r in store.search(-100, "caretakers")] == [
         "and caretakers need time",
@@ -133,6 +142,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(tmp_path: Path) 
             "m003_search",
             "m004_search_chat_token",
             "m005_personal_digests",
+            "m006_inbox_and_copies",
         ],
     )
     store.close()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.archive.store import Store
-from bot.core.threads import ThreadNode, build_threads, walk
+from bot.core.threads import ThreadNode, build_threads, hanging_from, walk
 
 ROOT = 1000
 NOW = 1_710_000_000
@@ -125,3 +125,19 @@ def test_a_chain_thousands_deep_is_built_and_walked() -> None:
 
 def test_no_messages_make_an_empty_forest() -> None:
     assert build_threads([], ROOT) == []
+
+
+def test_answers_hang_from_their_anchor_directly_or_through_other_replies():
+    rows = [
+        {"message_id": 2, "reply_to_message_id": 1, "date": 1},  # a reply to the post
+        {"message_id": 4, "reply_to_message_id": 3, "date": 2},  # answers curiosity 3
+        {"message_id": 5, "reply_to_message_id": 4, "date": 3},  # ... through 4
+        {"message_id": 6, "reply_to_message_id": 9, "date": 4},  # answers curiosity 9
+        {"message_id": 7, "reply_to_message_id": 8, "date": 5},  # a loop, no anchor
+        {"message_id": 8, "reply_to_message_id": 7, "date": 6},
+    ]
+    found = hanging_from(rows, {3, 9, 10})
+    assert {anchor: [r["message_id"] for r in answers] for anchor, answers in found.items()} == {
+        3: [4, 5],
+        9: [6],
+    }

@@ -16,7 +16,7 @@ from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
 from bot.core.text import long_date, trim
 from bot.core.themes import find_themes
-from bot.core.threads import build_threads, walk
+from bot.core.threads import build_threads, hanging_from, walk
 from bot.words import Lexicon, lexicon_for
 
 COLLAPSE_FROM = 4  # a thread with this many replies folds them into an expandable quote
@@ -45,10 +45,18 @@ def build_daily_digest(
     filename = f"digest-{local_date.isoformat()}.html"
     if not messages and not curiosities:
         return lines.quiet_digest(chat, title, filename, day, QUIET_DAY)
+    # Answers to a curiosity are shown under it, not as a thread of their own.
+    answers = hanging_from(messages, {c["message_id"] for c in curiosities if c["message_id"]})
+    answered = {m["message_id"] for rows in answers.values() for m in rows}
+    threads = [m for m in messages if m["message_id"] not in answered]
     blocks = [_passage_block(chat, f"Evening digest · {day}", entry, post)]
-    blocks += lines.with_heading("The threads", _thread_blocks(chat, messages))
+    blocks += lines.with_heading("The threads", _thread_blocks(chat, threads))
     if curiosities:
-        body = tuple(lines.curiosity_line(chat, row) for row in curiosities)
+        body = tuple(
+            line
+            for row in curiosities
+            for line in _curiosity_lines(chat, row, answers.get(row["message_id"], []))
+        )
         blocks.append(Block(head=(lines.bold("Curious today"),), body=body))
     blocks += _resonance_blocks(lexicon_for(tuple(corpus)), curiosities, messages)
     return Digest(title=title, filename=filename, blocks=tuple(blocks))
@@ -79,6 +87,15 @@ def _thread_blocks(chat: Row, messages: Sequence[Row]) -> list[Block]:
             quote = "blockquote expandable" if len(replies) >= COLLAPSE_FROM else "blockquote"
             blocks.append(Block(head=(tree[0],), body=replies, quote=quote if replies else ""))
     return blocks
+
+
+def _curiosity_lines(chat: Row, curiosity: Row, answers: Sequence[Row]) -> list[Line]:
+    """Return a curiosity's line, then its answers as an indented tree."""
+    tree = walk(build_threads(answers, curiosity["message_id"]))
+    return [
+        lines.curiosity_line(chat, curiosity),
+        *(lines.message_line(chat, node.message, depth + 1) for node, depth in tree),
+    ]
 
 
 def _resonance_blocks(

@@ -1,0 +1,45 @@
+"""The inbox table: batches recorded once, handled updates keep no text, old ids pruned."""
+
+from __future__ import annotations
+
+from bot.archive import Store
+from bot.archive.inbox import HANDLED_KEPT_SECONDS
+
+
+def test_a_batch_is_recorded_once_and_comes_back_unhandled_in_order(store: Store) -> None:
+    assert store.record_updates([(7, '{"update_id": 7}'), (5, '{"update_id": 5}')], now=100) == []
+    # Telegram sends the same batch again: nothing doubles, nothing is handled yet.
+    assert store.record_updates([(5, '{"again": 1}'), (7, "{}")], now=101) == []
+    assert store.unhandled_updates() == ['{"update_id": 5}', '{"update_id": 7}']
+
+
+def test_a_handled_update_keeps_no_text_and_is_reported_when_sent_again(store: Store) -> None:
+    store.record_updates([(1, '{"text": "a private thought"}'), (2, "{}")], now=100)
+    store.mark_handled(1, now=101)
+    assert store.inbox_counts() == {"handled": 1, "unhandled": 1, "with_text": 1}
+    assert store.db.execute("SELECT payload FROM inbox WHERE update_id = 1").fetchone() == (None,)
+    assert store.record_updates([(1, '{"text": "a private thought"}')], now=102) == [1]
+    assert store.unhandled_updates() == ["{}"]
+
+
+def test_handled_ids_are_pruned_after_two_days_unhandled_ones_never(store: Store) -> None:
+    store.record_updates([(1, "{}"), (2, "{}")], now=0)
+    store.mark_handled(1, now=10)
+    store.record_updates([(3, "{}")], now=10 + HANDLED_KEPT_SECONDS - 1)
+    kept_a_while = store.inbox_counts()
+    store.record_updates([(4, "{}")], now=11 + HANDLED_KEPT_SECONDS)
+    assert kept_a_while == {"handled": 1, "unhandled": 2, "with_text": 2}
+    assert store.inbox_counts() == {"handled": 0, "unhandled": 3, "with_text": 3}
+
+
+def test_a_passage_copy_maps_to_its_thread(store: Store) -> None:
+    store.register_chat(-1, type="group", now=0)
+    store.claim_post(-1, "2030-03-05", "passage", now=0)
+    store.record_passage_sent(-1, "2030-03-05", message_id=10, sent_at=1, passage_id="a")
+    store.record_post_copy(-1, 14, root_message_id=10, how="today")
+    assert (store.thread_root(-1, 10), store.thread_root(-1, 14), store.thread_root(-1, 15)) == (
+        10,
+        10,
+        None,
+    )
+    assert store.post_copies(-1) == {"post": 1, "today": 1}

@@ -1,0 +1,56 @@
+"""Start-up against a flaky network: retries with backoff, a log line each; a bad token stops."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.handlers import build_application
+from bot.handlers.app import running
+from bot.handlers.startup import MAX_DELAY, TokenRejected, next_delay
+from bot.sandbox import Fault
+from tests.harness import make_world
+
+
+async def test_telegram_unreachable_at_start_is_waited_out(sandbox, tmp_path, caplog):
+    world = await make_world(sandbox, tmp_path, ("Ana",))
+    world.sandbox.faults.script("getMe", [Fault.drop(), Fault.server_error(502), None])
+    world.sandbox.faults.script("setMyCommands", [Fault.drop(), None])
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        pauses.append(seconds)
+
+    app = build_application(world.config, clock=world.clock)
+    with caplog.at_level(logging.WARNING, logger="bot.handlers.startup"):
+        async with running(app, poll_timeout=1, pause=pause):
+            ready = app.bot.bot.id
+    tries = [r.getMessage() for r in caplog.records if r.name == "bot.handlers.startup"]
+    assert ready == world.sandbox.bot_user["id"]
+    assert pauses == [1.0, 2.0, 1.0]
+    assert [t.split(":")[0] for t in tries] == ["starting", "starting", "publishing the commands"]
+    assert all("Telegram unreachable" in t and world.sandbox.token not in t for t in tries)
+
+
+async def test_a_rejected_token_stops_at_once(sandbox, tmp_path):
+    world = await make_world(sandbox, tmp_path, ())
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        pauses.append(seconds)
+
+    wrong = world.config.with_(token="123456:" + "x" * 35)
+    app = build_application(wrong, clock=world.clock)
+    with pytest.raises(TokenRejected) as raised:
+        async with running(app, pause=pause):
+            pass
+    assert (str(raised.value), pauses) == (
+        "Telegram rejected the bot token (401 Unauthorized)",
+        [],
+    )
+
+
+@pytest.mark.parametrize(("delay", "after"), [(1, 2), (16, 32), (40, MAX_DELAY), (60, MAX_DELAY)])
+def test_the_pause_doubles_up_to_a_minute(delay, after):
+    assert next_delay(delay) == after
