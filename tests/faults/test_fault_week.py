@@ -241,6 +241,7 @@ async def test_a_reply_to_a_passage_sent_twice_joins_the_recorded_ones_thread(wo
         rows = await world.store.thread_messages(group["id"], post["message_id"])
     copies = [s for s in world.sent(group) if kind_of(s) == "passage"]
     assert (len(copies), post["message_id"] != hidden["message_id"]) == (2, True)
+    # In the recorded post's thread, still answering the copy it was written under.
     assert [(r["message_id"], r["reply_to_message_id"]) for r in rows] == [
-        (late["message_id"], post["message_id"])
+        (late["message_id"], hidden["message_id"])
     ]

@@ -193,8 +193,8 @@ async def test_an_answer_to_a_curiosity_nests_under_it_in_the_digest_and_the_thr
         "   ↳ Dee: or a rota ↗",
     ]
     assert shown.splitlines()[1:] == [
-        "↳ Ana: a plain reply",
-        "↳ Bo is curious: who feeds the cat?",
-        "    ↳ Cy: whoever notices first",
-        "        ↳ Dee: or a rota",
+        "↳ Ana: a plain reply ↗",
+        "↳ Bo is curious: who feeds the cat? ↗",
+        "    ↳ Cy: whoever notices first ↗",
+        "        ↳ Dee: or a rota ↗",
     ]

@@ -220,6 +220,8 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     await expect(weekly).to_have_count(1, timeout=WAIT_MS)
     await expect(tab.locator("#now")).to_have_text("Sun 9 Jun 18:00 (UTC)")
     await expect(weekly).to_contain_text("Cy: A commons needs caretakers more than rules.")
+    # Eli's reply quoting Dee's line in the digest joined Dee's thread.
+    await expect(weekly).to_contain_text("2 replies, with Dee and Eli")
     assert week.sent_count(POST) == 7
     await weekly.scroll_into_view_if_needed()
     await week.snap("06-end-of-week")
