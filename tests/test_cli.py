@@ -127,3 +127,18 @@ async def test_check_with_a_refused_token_says_so_and_exits_1(sandbox, tmp_path)
     assert code == 1
     assert "ACTION  token: refused by Telegram (401); copy it again from @BotFather" in lines
     assert not (tmp_path / "commons.db").exists()
+
+
+def test_health_answers_from_the_sweeps_heartbeat(tmp_path) -> None:
+    db = tmp_path / "commons.db"
+    beat = tmp_path / "commons.db.heartbeat"
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["health", "--db", str(db)])
+    beat.touch()
+    fresh = runner.invoke(cli, ["health", "--db", str(db)])
+    os.utime(beat, (beat.stat().st_atime - 600, beat.stat().st_mtime - 600))
+    stale = runner.invoke(cli, ["health", "--db", str(db), "--max-age", "180"])
+    assert (missing.exit_code, fresh.exit_code, stale.exit_code) == (1, 0, 1)
+    assert "no heartbeat" in missing.output and "is the bot running?" in missing.output
+    assert fresh.output.startswith("ok: heartbeat")
+    assert "heartbeat is 600 s old (limit 180 s)" in stale.output
