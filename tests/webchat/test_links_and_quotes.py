@@ -3,17 +3,15 @@ reply (Telegram's ``quote`` field), and a member's private chat with the bot is 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest
 from telegram import TextQuote, Update
 
 from bot.core.text import message_link
 from bot.sandbox import Sandbox
-from bot.webchat import WebChat, start_webchat
+from tests.webchat.site import Site
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
 DIGEST = (
@@ -21,44 +19,6 @@ DIGEST = (
     "<b>Ana</b>: Free people first 🌱 then the network. ↗\n"
     "<b>Bo</b>: Conversation as   infrastructure. ↗"
 )
-
-
-@dataclass
-class Site:
-    sandbox: Sandbox
-    web: WebChat
-    client: httpx.AsyncClient
-
-    @property
-    def chat_id(self) -> int:
-        return self.web.chat_id
-
-    def member(self, name: str) -> int:
-        state = self.sandbox.world.find_chat(self.chat_id)
-        return next(u for u in state.members if self.sandbox.world.users[u]["first_name"] == name)
-
-    async def bot_says(self, chat_id: int, text: str) -> dict[str, Any]:
-        """Send HTML as the bot, over the Bot API; return the message."""
-        url = f"{self.sandbox.base_url}{self.sandbox.token}/sendMessage"
-        async with httpx.AsyncClient() as bot:
-            response = await bot.post(
-                url, json={"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
-            )
-        result: dict[str, Any] = response.json()["result"]
-        return result
-
-    async def view_of(self, message_id: int, chat_id: int | None = None) -> dict[str, Any]:
-        state = await self.client.get("/api/state", params={"chat_id": chat_id or self.chat_id})
-        return next(m for m in state.json()["messages"] if m["message_id"] == message_id)
-
-
-@pytest.fixture
-async def site(sandbox: SandboxFactory) -> AsyncIterator[Site]:
-    sb = await sandbox()
-    web = await start_webchat(sb, port=0)
-    async with httpx.AsyncClient(base_url=web.url, timeout=5) as client:
-        yield Site(sb, web, client)
-    await web.stop()
 
 
 def local_anchor(chat_id: int, message_id: int) -> str:

@@ -5,60 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.sandbox import Sandbox
-from bot.webchat import DEMO_MEMBERS, DEMO_TITLE, WebChat, sanitize_telegram_html, start_webchat
+from bot.webchat import DEMO_MEMBERS, DEMO_TITLE, sanitize_telegram_html, start_webchat
+from tests.webchat.site import Site
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
 HOSTILE = "<script>alert(1)</script>"
-
-
-@dataclass
-class Site:
-    """A sandbox, the web chat over it, and an HTTP client pointed at the web chat."""
-
-    sandbox: Sandbox
-    web: WebChat
-    client: httpx.AsyncClient
-
-    @property
-    def chat_id(self) -> int:
-        return self.web.chat_id
-
-    def member(self, name: str) -> int:
-        """Return the user id of a demo member by name."""
-        state = self.sandbox.world.find_chat(self.chat_id)
-        return next(u for u in state.members if self.sandbox.world.users[u]["first_name"] == name)
-
-    async def state(self) -> dict[str, Any]:
-        response = await self.client.get("/api/state")
-        assert response.status_code == 200
-        return response.json()
-
-    async def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
-        return await self.client.post(path, json=body)
-
-    async def bot_api(self, method: str, **kwargs: Any) -> dict[str, Any]:
-        """Call the Bot API as the bot would, over HTTP; return the result."""
-        url = f"{self.sandbox.base_url}{self.sandbox.token}/{method}"
-        async with httpx.AsyncClient() as bot:
-            response = await bot.post(url, **kwargs)
-        assert response.json()["ok"] is True, response.text
-        return response.json()["result"]
-
-
-@pytest.fixture
-async def site(sandbox: SandboxFactory) -> AsyncIterator[Site]:
-    sb = await sandbox()
-    web = await start_webchat(sb, port=0)
-    async with httpx.AsyncClient(base_url=web.url, timeout=5) as client:
-        yield Site(sb, web, client)
-    await web.stop()
 
 
 async def test_the_page_and_its_script_are_served(site: Site) -> None:

@@ -1,0 +1,61 @@
+"""The web chat under test: a sandbox, the web chat over it, and an HTTP client for the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bot.sandbox import Sandbox
+from bot.webchat import WebChat
+
+
+@dataclass
+class Site:
+    """A sandbox, the web chat over it, and an HTTP client pointed at the web chat."""
+
+    sandbox: Sandbox
+    web: WebChat
+    client: httpx.AsyncClient
+
+    @property
+    def chat_id(self) -> int:
+        return self.web.chat_id
+
+    def member(self, name: str) -> int:
+        """Return the user id of a demo member by name."""
+        state = self.sandbox.world.find_chat(self.chat_id)
+        return next(u for u in state.members if self.sandbox.world.users[u]["first_name"] == name)
+
+    async def state(self) -> dict[str, Any]:
+        response = await self.client.get("/api/state")
+        assert response.status_code == 200
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return await self.client.post(path, json=body)
+
+    async def bot_api(self, method: str, **kwargs: Any) -> dict[str, Any]:
+        """Call the Bot API as the bot would, over HTTP; return the result."""
+        url = f"{self.sandbox.base_url}{self.sandbox.token}/{method}"
+        async with httpx.AsyncClient() as bot:
+            response = await bot.post(url, **kwargs)
+        assert response.json()["ok"] is True, response.text
+        result: dict[str, Any] = response.json()["result"]
+        return result
+
+    async def bot_says(self, chat_id: int, text: str) -> dict[str, Any]:
+        """Send HTML as the bot, over the Bot API; return the message."""
+        return await self.bot_api(
+            "sendMessage", json={"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
+        )
+
+    async def view_of(self, message_id: int, chat_id: int | None = None) -> dict[str, Any]:
+        """Return how the page shows one message."""
+        state = await self.client.get("/api/state", params={"chat_id": chat_id or self.chat_id})
+        view: dict[str, Any] = next(
+            m for m in state.json()["messages"] if m["message_id"] == message_id
+        )
+        return view
