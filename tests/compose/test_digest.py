@@ -574,3 +574,22 @@ def test_curiosities_resonate_in_their_own_language_and_across_through_one_word(
         "Ana and Bo are both wondering about reciprocidad.",
         "Cy and Di are both wondering about wikipedia.",
     ]
+
+
+def test_the_weekly_digest_shows_answers_to_a_curiosity_under_it_not_as_threads():
+    curiosity = make_curiosity(1, "Ana", "Who feeds the cat when nobody keeps score?")
+    answers = [
+        make_message(301, curiosity["message_id"], "Bo", "Whoever notices first."),
+        make_message(302, 301, "Cy", "Or a rota on the fridge."),
+    ]
+    thread = [make_message(303, ROOT, "Dee", "A reply to the passage itself.")]
+    days = [DayInput(DAY, ENTRY, {"message_id": ROOT}, [*answers, *thread], [curiosity])]
+    plain = render_plain(build_weekly_digest(make_chat(type="group"), DAY, DAY, days=days))
+    threads = plain.split("The week's threads\n", 1)[1].split("\n\n", 1)[0]
+    assert "Dee: A reply to the passage itself." in threads
+    assert "Whoever notices first" not in threads and "rota" not in threads
+    assert (
+        "• Ana (Tue): Who feeds the cat when nobody keeps score? · 2 replies, with Bo and Cy"
+        in plain
+    )
+    assert "Still open" not in plain

@@ -4,7 +4,7 @@ and the curiosities nobody has answered yet. Pure: archive rows in, a Digest out
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -14,7 +14,7 @@ from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
 from bot.core.text import long_date, short_date, span, trim
 from bot.core.themes import find_themes, join_names
-from bot.core.threads import ThreadNode, build_threads, walk
+from bot.core.threads import ThreadNode, build_threads, hanging_from, walk
 from bot.words import Lexicon, lexicon_for
 
 MAX_WITH_NAMES = 8  # names listed beside a thread, in the order they joined; then "others"
@@ -55,9 +55,12 @@ def build_weekly_digest(
     if not messages and not curiosities:
         quiet = "a quiet week, no replies and no curiosities."
         return lines.quiet_digest(chat, title, filename, f"Week of {period}", quiet)
+    # Answers to a curiosity sit under it, not among the passages' threads.
+    answers = hanging_from(messages, {c["message_id"] for c in curiosities if c["message_id"]})
+    answered_ids = {m["message_id"] for rows in answers.values() for m in rows}
     blocks = [_passages_block(chat, f"Weekly digest · {period}", days)]
-    blocks += lines.with_heading("The week's threads", _thread_blocks(chat, days))
-    themed = _themed_blocks(chat, lexicon_for(tuple(corpus)), curiosities)
+    blocks += lines.with_heading("The week's threads", _thread_blocks(chat, days, answered_ids))
+    themed = _themed_blocks(chat, lexicon_for(tuple(corpus)), curiosities, answers)
     blocks += lines.with_heading("The week's curiosities", themed)
     answered = (set(replied_to) | {m["reply_to_message_id"] for m in messages}) - {None}
     still_open = [c for c in curiosities if c.get("message_id") not in answered]
@@ -80,13 +83,14 @@ def _passages_block(chat: Row, heading: str, days: Sequence[DayInput]) -> Block:
     return Block(head=head if body else head[:1], body=tuple(body))
 
 
-def _thread_blocks(chat: Row, days: Sequence[DayInput]) -> list[Block]:
+def _thread_blocks(chat: Row, days: Sequence[DayInput], leave_out: Set[int]) -> list[Block]:
     """Return, for each day with replies, every thread as its opening and its size."""
     blocks = []
     for day in days:
+        messages = [m for m in day.messages if m["message_id"] not in leave_out]
         body = tuple(
             _thread_summary(chat, node)
-            for root, rows in lines.by_root(day.messages).items()
+            for root, rows in lines.by_root(messages).items()
             for node in build_threads(rows, root)
         )
         if body:
@@ -99,14 +103,27 @@ def _thread_summary(chat: Row, node: ThreadNode) -> Line:
     """Return '• Ana: opening · 3 replies, with Bo and Cy ↗'."""
     rows = [each.message for each, _ in walk([node])]
     first = rows[0]
-    size = len(rows) - 1
-    replies = "no replies yet" if size == 0 else "1 reply" if size == 1 else f"{size} replies"
-    later = sorted(rows[1:], key=lambda m: (m["date"], m["message_id"]))
+    text = trim(lines.said(first), lines.TRIM_OPENING)
+    line = (Markup("• "), *lines.name_parts(first), Markup(": "), text)
+    size = _replies(first, rows[1:])
+    return (*line, *size, *lines.link_parts(chat, first["message_id"]))
+
+
+def _replies(first: Row, replies: Sequence[Row]) -> Line:
+    """Return ' · 3 replies, with Bo and Cy' (' · no replies yet' when there are none)."""
+    size = len(replies)
+    count = "no replies yet" if size == 0 else "1 reply" if size == 1 else f"{size} replies"
+    later = sorted(replies, key=lambda m: (m["date"], m["message_id"]))
     names = _joined_names([m for m in later if person(m) != person(first)])
     joined = (Markup(", with "), names) if names else ()
-    text = trim(lines.said(first), lines.TRIM_OPENING)
-    line = (Markup("• "), *lines.name_parts(first), Markup(": "), text, Markup(f" · {replies}"))
-    return (*line, *joined, *lines.link_parts(chat, first["message_id"]))
+    return (Markup(f" · {count}"), *joined)
+
+
+def _curiosity_entry(chat: Row, curiosity: Row, answers: Mapping[int, Sequence[Row]]) -> Line:
+    """Return '• Ana (Tue): text ↗', then ' · 2 replies, with Bo and Cy' if it was answered."""
+    line = lines.curiosity_line(chat, curiosity, dated=True)
+    answered = answers.get(curiosity["message_id"], []) if curiosity["message_id"] else []
+    return (*line, *_replies(curiosity, answered)) if answered else line
 
 
 def _joined_names(rows: Sequence[Row]) -> str:
@@ -122,7 +139,12 @@ def _joined_names(rows: Sequence[Row]) -> str:
     return join_names(listed) if listed else ("others" if anonymous else "")
 
 
-def _themed_blocks(chat: Row, lexicon: Lexicon, curiosities: Sequence[Row]) -> list[Block]:
+def _themed_blocks(
+    chat: Row,
+    lexicon: Lexicon,
+    curiosities: Sequence[Row],
+    answers: Mapping[int, Sequence[Row]],
+) -> list[Block]:
     """Return every curiosity once: under the first theme it shares, then all the rest."""
     named = [c for c in curiosities if not c["opted_out"]]
     voices = lines.resonance_voices(lexicon, named)
@@ -134,13 +156,13 @@ def _themed_blocks(chat: Row, lexicon: Lexicon, curiosities: Sequence[Row]) -> l
             continue  # its curiosities already sit under an earlier theme
         placed.update(members)
         head = lines.resonance_line(replace(theme, voices=members), voices, named, end=":")
-        body = tuple(lines.curiosity_line(chat, named[i], dated=True) for i in members)
+        body = tuple(_curiosity_entry(chat, named[i], answers) for i in members)
         blocks.append(Block(head=(head,), body=body))
     shown = {id(named[i]) for i in placed}
     rest = [c for c in curiosities if id(c) not in shown]
     if rest:
         heading = lines.bold("More curiosities" if blocks else "Curious this week")
-        body = tuple(lines.curiosity_line(chat, c, dated=True) for c in rest)
+        body = tuple(_curiosity_entry(chat, c, answers) for c in rest)
         blocks.append(Block(head=(heading,), body=body))
     return blocks
 
