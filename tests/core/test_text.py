@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.core.text import excerpt, fit_html, fit_lines, units, visible_units
+from bot.core.text import excerpt, fit_html, fit_lines, trim, units, visible_units
 from tests.telegram_html import telegram_problems
 
 
@@ -76,3 +76,20 @@ def test_random_balanced_html_always_fits_and_parses():
         fitted = fit_html(html, limit=limit)
         assert visible_units(fitted) <= limit
         assert telegram_problems(fitted) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("abcde", 5, "abcde"),  # exactly at the limit: whole
+        ("abc", 0, "…"),  # no room: the ellipsis alone
+        ("abcdef ghijkl", 10, "abcdef…"),  # the last space keeps two thirds: cut there
+        ("abcdef ghijklmno", 11, "abcdef…"),
+        ("abcde fghijklmno", 11, "abcde fghi…"),  # a space too early: cut mid-word
+        ("ab cdefghijklmno", 11, "ab cdefghi…"),
+    ],
+)
+def test_trim_backs_up_to_a_space_only_when_that_keeps_most_of_the_text(
+    text: str, limit: int, expected: str
+) -> None:
+    assert trim(text, limit) == expected
