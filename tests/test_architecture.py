@@ -22,9 +22,10 @@ STDLIB = sys.stdlib_module_names
 ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "core": ({"core"}, set()),
     "words": ({"core", "words"}, {"Stemmer", "wordfreq"}),
-    "compose": ({"core", "words", "compose"}, set()),
-    "archive": ({"core", "compose", "archive"}, {"sqlite_utils"}),
-    "handlers": ({"core", "compose", "archive", "handlers", "config"}, {"telegram"}),
+    "i18n": ({"core", "i18n"}, {"babel"}),
+    "compose": ({"core", "words", "i18n", "compose"}, set()),
+    "archive": ({"core", "compose", "i18n", "archive"}, {"sqlite_utils"}),
+    "handlers": ({"core", "compose", "archive", "i18n", "handlers", "config"}, {"telegram"}),
     "sandbox": ({"sandbox"}, {"aiohttp", "multidict"}),
     "webchat": ({"sandbox", "webchat"}, {"aiohttp"}),
     "config": (set(), set()),

@@ -205,7 +205,13 @@ def m005_personal_digests(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 5
+@MIGRATIONS()
+def m006_chat_language(db: Database) -> None:
+    """The language the bot speaks in a chat; NULL until someone's Telegram language sets it."""
+    db.execute("ALTER TABLE chats ADD COLUMN language TEXT")
+
+
+SCHEMA_VERSION = 6
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

@@ -36,6 +36,7 @@ from bot.handlers.state import (
     system_clock,
 )
 from bot.handlers.sweep import reschedule_with, start_schedules
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, translator
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ CALLBACKS = {
     "optout": commands.optout,
     "optin": commands.optin,
     "forgetme": commands.forgetme,
+    "setlang": admin.setlang,
     "settz": admin.settz,
     "settime": admin.settime,
     "setdigest": admin.setdigest,
@@ -157,10 +159,21 @@ async def post_init(app: App) -> None:
     me = await app.bot.get_me()
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
-    menu = [BotCommand(c.name, c.menu_text) for c in COMMANDS if c.name != "start"]
-    await app.bot.set_my_commands(menu)
+    await publish_menus(app)
     await start_schedules(app)
     logger.info("ready as @%s with %d passages", me.username, len(state.corpus))
+
+
+async def publish_menus(app: App) -> None:
+    """Publish the command menu in English for everyone, then in each language for its users."""
+    await app.bot.set_my_commands(_menu(translator()))
+    for language in LANGUAGES:
+        if language != DEFAULT_LANGUAGE:
+            await app.bot.set_my_commands(_menu(translator(language)), language_code=language)
+
+
+def _menu(t: Translator) -> list[BotCommand]:
+    return [BotCommand(c.name, c.menu_text(t)) for c in COMMANDS if c.name != "start"]
 
 
 async def post_shutdown(app: App) -> None:

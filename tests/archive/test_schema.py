@@ -36,6 +36,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m003_search",
         "m004_search_chat_token",
         "m005_personal_digests",
+        "m006_chat_language",
     ]
     assert (
         counts(path)
@@ -133,6 +134,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(tmp_path: Path) 
             "m003_search",
             "m004_search_chat_token",
             "m005_personal_digests",
+            "m006_chat_language",
         ],
     )
     store.close()

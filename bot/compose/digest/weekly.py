@@ -12,13 +12,13 @@ from bot.compose.digest import lines
 from bot.compose.digest.lines import Row, person
 from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
-from bot.core.text import long_date, short_date, span, trim
-from bot.core.themes import find_themes, join_names
+from bot.core.text import trim
+from bot.core.themes import find_themes
 from bot.core.threads import ThreadNode, build_threads, walk
+from bot.i18n import Translator
 from bot.words import Lexicon, lexicon_for
 
 MAX_WITH_NAMES = 8  # names listed beside a thread, in the order they joined; then "others"
-STILL_OPEN = "Nobody has replied to these yet. Know something? Reply to them."
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class DayInput:
 
 
 def build_weekly_digest(
+    t: Translator,
     chat: Row,
     first_date: date,
     last_date: date,
@@ -47,25 +48,28 @@ def build_weekly_digest(
     archived message replies to) or a message of the week replies to it. The corpus's frequent
     words never make a theme.
     """
-    period = span(first_date, last_date)
-    title = lines.document_title(chat, f"Weekly digest, {period} {last_date.year}")
+    period = t.span(first_date, last_date)
+    what = t._("Weekly digest, {period} {year}", period=period, year=last_date.year)
+    title = lines.document_title(chat, what)
     filename = f"weekly-{first_date.isoformat()}-to-{last_date.isoformat()}.html"
     messages = [m for day in days for m in day.messages]
     curiosities = [c for day in days for c in day.curiosities]
     if not messages and not curiosities:
-        quiet = "a quiet week, no replies and no curiosities."
-        return lines.quiet_digest(chat, title, filename, f"Week of {period}", quiet)
-    blocks = [_passages_block(chat, f"Weekly digest · {period}", days)]
-    blocks += lines.with_heading("The week's threads", _thread_blocks(chat, days))
-    themed = _themed_blocks(chat, lexicon_for(tuple(corpus)), curiosities)
-    blocks += lines.with_heading("The week's curiosities", themed)
+        quiet = t._("a quiet week, no replies and no curiosities.")
+        week = t._("Week of {period}", period=period)
+        return lines.quiet_digest(chat, title, filename, week, quiet)
+    heading = t._("Weekly digest · {period}", period=period)
+    blocks = [_passages_block(t, chat, heading, days)]
+    blocks += lines.with_heading(t._("The week's threads"), _thread_blocks(t, chat, days))
+    themed = _themed_blocks(t, chat, lexicon_for(tuple(corpus)), curiosities)
+    blocks += lines.with_heading(t._("The week's curiosities"), themed)
     answered = (set(replied_to) | {m["reply_to_message_id"] for m in messages}) - {None}
     still_open = [c for c in curiosities if c.get("message_id") not in answered]
-    blocks += _still_open_blocks(chat, still_open)
-    return Digest(title=title, filename=filename, blocks=tuple(blocks))
+    blocks += _still_open_blocks(t, chat, still_open)
+    return Digest(title=title, filename=filename, blocks=tuple(blocks), language=t.language)
 
 
-def _passages_block(chat: Row, heading: str, days: Sequence[DayInput]) -> Block:
+def _passages_block(t: Translator, chat: Row, heading: str, days: Sequence[DayInput]) -> Block:
     """Return the heading and one line per day's passage: day, chapter, opening words."""
     body = []
     for day in days:
@@ -73,56 +77,60 @@ def _passages_block(chat: Row, heading: str, days: Sequence[DayInput]) -> Block:
             continue
         chapter = trim(day.entry.chapter, lines.TRIM_CHAPTER)
         words = lines.opening(day.entry.passage, lines.TRIM_OPENING // 2)
-        when = Markup(f"• {short_date(day.local_date)} · <i>")
+        when = Markup(f"• {t.short_date(day.local_date)} · <i>")
         link = lines.link_parts(chat, day.post.get("message_id") if day.post else None)
         body.append((when, chapter, Markup("</i>: "), words, *link))
-    head = (lines.bold(heading), lines.bold("The week's passages"))
+    head = (lines.bold(heading), lines.bold(t._("The week's passages")))
     return Block(head=head if body else head[:1], body=tuple(body))
 
 
-def _thread_blocks(chat: Row, days: Sequence[DayInput]) -> list[Block]:
+def _thread_blocks(t: Translator, chat: Row, days: Sequence[DayInput]) -> list[Block]:
     """Return, for each day with replies, every thread as its opening and its size."""
     blocks = []
     for day in days:
         body = tuple(
-            _thread_summary(chat, node)
+            _thread_summary(t, chat, node)
             for root, rows in lines.by_root(day.messages).items()
             for node in build_threads(rows, root)
         )
         if body:
-            heading = (Markup(f"<i>{long_date(day.local_date)}</i>"),)
+            heading = (Markup(f"<i>{t.long_date(day.local_date)}</i>"),)
             blocks.append(Block(head=(heading,), body=body))
     return blocks
 
 
-def _thread_summary(chat: Row, node: ThreadNode) -> Line:
+def _thread_summary(t: Translator, chat: Row, node: ThreadNode) -> Line:
     """Return '• Ana: opening · 3 replies, with Bo and Cy ↗'."""
     rows = [each.message for each, _ in walk([node])]
     first = rows[0]
     size = len(rows) - 1
-    replies = "no replies yet" if size == 0 else "1 reply" if size == 1 else f"{size} replies"
+    replies = t._("no replies yet") if size == 0 else t.ngettext("{n} reply", "{n} replies", size)
     later = sorted(rows[1:], key=lambda m: (m["date"], m["message_id"]))
-    names = _joined_names([m for m in later if person(m) != person(first)])
-    joined = (Markup(", with "), names) if names else ()
+    names = _joined_names(t, [m for m in later if person(m) != person(first)])
+    joined = (Markup(t._(", with") + " "), names) if names else ()
     text = trim(lines.said(first), lines.TRIM_OPENING)
-    line = (Markup("• "), *lines.name_parts(first), Markup(": "), text, Markup(f" · {replies}"))
+    line = (Markup("• "), *lines.name_parts(t, first), Markup(": "), text)
+    line += (Markup(f" · {replies}"),)
     return (*line, *joined, *lines.link_parts(chat, first["message_id"]))
 
 
-def _joined_names(rows: Sequence[Row]) -> str:
+def _joined_names(t: Translator, rows: Sequence[Row]) -> str:
     """Return 'Bo, Cy and others': named people in the order they joined, never counted."""
     names: dict[object, str] = {}
     for row in rows:
         if not row["opted_out"]:
-            names.setdefault(person(row), lines.display_name(row))
+            names.setdefault(person(row), lines.display_name(t, row))
     listed = list(names.values())[:MAX_WITH_NAMES]
     anonymous = any(row["opted_out"] for row in rows)
+    others = t._("others")
     if listed and (len(names) > MAX_WITH_NAMES or anonymous):
-        listed.append("others")
-    return join_names(listed) if listed else ("others" if anonymous else "")
+        listed.append(others)
+    return t.join_names(listed) if listed else (others if anonymous else "")
 
 
-def _themed_blocks(chat: Row, lexicon: Lexicon, curiosities: Sequence[Row]) -> list[Block]:
+def _themed_blocks(
+    t: Translator, chat: Row, lexicon: Lexicon, curiosities: Sequence[Row]
+) -> list[Block]:
     """Return every curiosity once: under the first theme it shares, then all the rest."""
     named = [c for c in curiosities if not c["opted_out"]]
     voices = lines.resonance_voices(lexicon, named)
@@ -133,21 +141,22 @@ def _themed_blocks(chat: Row, lexicon: Lexicon, curiosities: Sequence[Row]) -> l
         if len({voices[i].person for i in members}) < 2:
             continue  # its curiosities already sit under an earlier theme
         placed.update(members)
-        head = lines.resonance_line(replace(theme, voices=members), voices, named, end=":")
-        body = tuple(lines.curiosity_line(chat, named[i], dated=True) for i in members)
+        head = lines.resonance_line(t, replace(theme, voices=members), voices, named, end=":")
+        body = tuple(lines.curiosity_line(t, chat, named[i], dated=True) for i in members)
         blocks.append(Block(head=(head,), body=body))
     shown = {id(named[i]) for i in placed}
     rest = [c for c in curiosities if id(c) not in shown]
     if rest:
-        heading = lines.bold("More curiosities" if blocks else "Curious this week")
-        body = tuple(lines.curiosity_line(chat, c, dated=True) for c in rest)
+        heading = lines.bold(t._("More curiosities") if blocks else t._("Curious this week"))
+        body = tuple(lines.curiosity_line(t, chat, c, dated=True) for c in rest)
         blocks.append(Block(head=(heading,), body=body))
     return blocks
 
 
-def _still_open_blocks(chat: Row, still_open: Sequence[Row]) -> list[Block]:
+def _still_open_blocks(t: Translator, chat: Row, still_open: Sequence[Row]) -> list[Block]:
     """Return the curiosities nobody has replied to, as an invitation."""
     if not still_open:
         return []
-    body = tuple(lines.curiosity_line(chat, c, dated=True) for c in still_open)
-    return [Block(head=(lines.bold("Still open"), (Markup(STILL_OPEN),)), body=body)]
+    body = tuple(lines.curiosity_line(t, chat, c, dated=True) for c in still_open)
+    invitation = Markup(t._("Nobody has replied to these yet. Know something? Reply to them."))
+    return [Block(head=(lines.bold(t._("Still open")), (invitation,)), body=body)]
