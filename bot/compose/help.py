@@ -88,7 +88,8 @@ def render_help(t: Translator, commands: tuple[Command, ...] = COMMANDS) -> str:
 
     members = [line(c) for c in commands if c.in_help and not c.admin]
     admins = [line(c) for c in commands if c.in_help and c.admin]
-    heading = f"<b>{t._('Admins')}</b>"
+    admins_heading = t._("Admins")
+    heading = f"<b>{admins_heading}</b>"
     return "\n".join([t._(INTRO), "", *members, "", heading, *admins])
 
 

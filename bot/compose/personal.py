@@ -66,12 +66,13 @@ def render_private_welcome(t: Translator, chat: Row, reader: Row) -> str:
 
 def render_start_needed(t: Translator, first_name: str, bot_username: str) -> str:
     """Return the group's answer when Telegram refuses a private message (403)."""
+    link = f"https://t.me/{escape(bot_username)}"
     return t._(
         "{name}, Telegram lets me write to you only after you have started a private chat "
         "with me. Open {link} and press <b>Start</b>: your digest begins then. Until you do, "
         "I will not try again.",
         name=escape(first_name),
-        link=f"https://t.me/{escape(bot_username)}",
+        link=link,
     )
 
 

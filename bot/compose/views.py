@@ -183,7 +183,8 @@ def render_thread(t: Translator, chat: Row, rows: Sequence[Row]) -> str:
     if not rows:
         return t._("That message is not part of a thread I keep (replies to my posts).")
     root = rows[0]["root_message_id"]
-    lines = [f"<b>{t._('The thread')}</b>"]
+    heading = t._("The thread")
+    lines = [f"<b>{heading}</b>"]
     for node, depth in walk(build_threads(rows, root)):
         message = node.message
         line = f"{'    ' * depth}↳ <b>{escape(message['author'])}</b>: " + _text_of(message)
@@ -208,7 +209,8 @@ def render_curiosity_list(t: Translator, rows: Sequence[Row]) -> str:
         return t._(
             "No curiosities yet today. What are you curious about? <code>/curious ...</code>"
         )
-    lines = [f"<b>{t._('Curious today')}</b>"]
+    heading = t._("Curious today")
+    lines = [f"<b>{heading}</b>"]
     for row in rows:
         author = t._("a member") if row["opted_out"] else row["author"]
         lines.append(f"• {escape(author)}: {escape(trim(row['text'], TRIM_CHARS))}")

@@ -41,6 +41,10 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGES: Mapping[str, str] = {
     "de": "Deutsch",
     "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "pt": "Português",
+    "ru": "Русский",
 }
 # The locale that writes a language's dates: English dates stay British ("Tuesday 24 November").
 DATE_LOCALES: Mapping[str, str] = {"en": "en_GB"}

@@ -70,8 +70,8 @@ def _passage_block(
     counterpoint = lines.opening(entry.counterpoint, lines.TRIM_OPENING)
     if counterpoint:
         # Half of what the day was about: the reader's note in the margin, trimmed alike.
-        label = Markup(f"<b>{t._('Counterpoint')}</b>: <i>")
-        body += ((label, counterpoint, Markup("</i>")),)
+        label = t._("Counterpoint")
+        body += ((Markup(f"<b>{label}</b>: <i>"), counterpoint, Markup("</i>")),)
     return Block(head=(lines.bold(heading), about), body=body, quote="blockquote")
 
 
