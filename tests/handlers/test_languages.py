@@ -13,7 +13,9 @@ import pytest
 
 from bot.compose import help
 from bot.compose.passage import COUNTERPOINT_LABEL, INVITATION
+from bot.handlers.app import polite_rate_limiter
 from bot.i18n import LANGUAGES, Translator, translator
+from bot.sandbox.rules import Limits
 from tests.harness import BotWorld, make_world
 from tests.telegram_html import telegram_problems
 
@@ -37,7 +39,11 @@ ENGLISH = (
 
 @pytest.fixture
 async def world(sandbox, tmp_path) -> BotWorld:
-    return await make_world(sandbox, tmp_path, NAMES)
+    # Flood control is tested elsewhere; here each language has many answers to give at once.
+    world = await make_world(sandbox, tmp_path, NAMES)
+    world.sandbox.set_limits(Limits(enabled=False))
+    world.rate_limiter = polite_rate_limiter(per_group_per_minute=0)
+    return world
 
 
 async def join(world: BotWorld) -> dict:
@@ -76,10 +82,21 @@ async def test_setlang_turns_every_message_into_the_chats_language(world, langua
                 ("Bo", "/curious what do commons cost?"),
                 ("Cy", "/curious what do commons cost, really?"),
                 ("Cy", "/curiosities"),
+                ("Cy", "/today"),
+                ("Cy", "/privacy"),
+                ("Cy", "/mydigest"),
+                ("Cy", "/setlang"),
+                ("Ana", "/setlang xx"),
+                ("Ana", "/topic"),
+                ("Ana", "/purge"),
             ]
         }
-        await world.say(group, "Ana", "It starts with giving.", reply_to=post["message"])
+        reply = await world.say(group, "Ana", "It starts with giving.", reply_to=post["message"])
         await world.say(group, "Bo", "Or with taking care.", reply_to=post["message"])
+        for who, command in [("Cy", "/digest"), ("Cy", "/week"), ("Cy", "/search giving")]:
+            answers[command] = await world.command(group, who, command)
+        answers["/thread"] = await world.command(group, "Cy", "/thread", reply_to=reply)
+        answers["/skip"] = await world.command(group, "Ana", "/skip")
         world.clock.set(world.clock.current.replace(hour=21, minute=1))
         await world.deliver_due()
         world.clock.set(world.clock.current.replace(day=10, hour=18, minute=1))  # Sunday
@@ -106,6 +123,8 @@ async def test_setlang_turns_every_message_into_the_chats_language(world, langua
     )
     assert answers["/pause"] == t._("Sorry, only this chat's admins can change that.")
     assert answers["/curious what do commons cost?"] == t._("Noted for tonight's digest. 🌱")
+    assert answers["/thread"].startswith(t._("The thread"))
+    assert answers["/setlang xx"].startswith(t._("I do not speak “{code}”.", code="xx"))
     assert headings(t) <= {line for text in sent for line in text.split("\n")}
     assert [text for text in sent if telegram_problems(text)] == []
     assert [(e, text) for text in sent for e in ENGLISH if e in text] == []
@@ -157,3 +176,17 @@ async def test_a_private_chat_speaks_the_persons_language(world):
         await world.sandbox.send_message(private, olga, "/help")
         [answer] = await world.sandbox.wait_for_sent(private, 1)
     assert answer["params"]["text"].startswith(translator("ru")._(help.INTRO))
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+async def test_the_welcome_speaks_the_language_of_whoever_adds_the_bot(world, language):
+    adder = await world.sandbox.create_user("Ada", "ada", language_code=language)
+    async with world.running():
+        group = await world.sandbox.create_supergroup("Readers", [adder, world.members["Bo"]])
+        await world.sandbox.add_bot(group, by=adder, admin=False)  # with the privacy warning
+        [welcome] = await world.sandbox.wait_for_sent(group, 1)
+    text = welcome["params"]["text"]
+    t = translator(language)
+    assert text.endswith(t._(help.PRIVACY_WARNING))
+    assert t.weekday(6) in text
+    assert telegram_problems(text) == []
