@@ -19,11 +19,13 @@ from typing import Any
 
 from bot.compose.digest.render import render_plain
 from bot.config import Config
+from bot.core.corpus import corpus_language
 from bot.demo_script import TALKS, Talk, talk_about
 from bot.handlers import build_application
 from bot.handlers.app import polite_rate_limiter, running
 from bot.handlers.state import commons_of
 from bot.handlers.sweep import deliver_due
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.sandbox import Limits, Sandbox
 
 Echo = Callable[[str], None]
@@ -173,8 +175,13 @@ async def play(script: Script, monday: date, days: int) -> None:
 async def cast(script: Script) -> None:
     """Five members make a group; Ana adds the bot as an admin and sets the weekly digest."""
     sandbox = script.sandbox
+    # The members use Telegram in the corpus's language, so the bot speaks it to them.
+    corpus_path = commons_of(script.app).config.corpus_path
+    language = corpus_language(corpus_path) or DEFAULT_LANGUAGE
     for name in NAMES:
-        script.members[name] = await sandbox.create_user(name, name.lower())
+        script.members[name] = await sandbox.create_user(
+            name, name.lower(), language_code=language
+        )
     members = [script.members[n] for n in NAMES]
     script.chat = await sandbox.create_supergroup("Commons Reading Group", members)
     script.echo(rule("Monday morning: Ana adds Commons Bot to the reading group"))
