@@ -63,6 +63,10 @@ class Translator:
         text = self.catalog.gettext(message)
         return text.format(**params) if params else text
 
+    def pgettext(self, context: str, message: str) -> str:
+        """Return the message as it reads in that context (one English word, two German)."""
+        return self.catalog.pgettext(context, message)
+
     def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
         """Return the form of the message for the number n, its placeholders ({n} too) filled."""
         return self.catalog.ngettext(singular, plural, n).format(n=n, **params)

@@ -18,17 +18,18 @@ from bot.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALES
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 # The keywords the code marks messages with (the README's `pybabel extract` uses the same).
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 SHIPPED = sorted(code for code in LANGUAGES if code != DEFAULT_LANGUAGE)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TAG = re.compile(r"</?([a-z]+)")
-MessageId = str | tuple[str, ...]
+# A message id (a tuple for a plural) and its context (None for most).
+MessageKey = tuple[str | tuple[str, ...], str | None]
 
 
-def extracted() -> set[MessageId]:
-    """Return every message id the code marks, as Babel extracts them."""
+def extracted() -> set[MessageKey]:
+    """Return every message the code marks, as Babel extracts them."""
     found = extract_from_dir(str(BOT), method_map=[("**.py", "python")], keywords=KEYWORDS)
-    return {message for _, _, message, _, _ in found}
+    return {(message, context) for _, _, message, _, context in found}
 
 
 def catalog(language: str) -> Catalog:
@@ -40,7 +41,8 @@ MESSAGES = extracted()
 
 
 def test_the_code_marks_its_messages() -> None:
-    assert {"Curious today", ("{n} reply", "{n} replies")} <= MESSAGES
+    wanted = {("Curious today", None), (("{n} reply", "{n} replies"), None)}
+    assert wanted | {("others", "after with")} <= MESSAGES
 
 
 def test_every_language_has_a_catalog_and_every_catalog_a_language() -> None:
@@ -50,9 +52,9 @@ def test_every_language_has_a_catalog_and_every_catalog_a_language() -> None:
 
 @pytest.mark.parametrize("language", SHIPPED)
 def test_every_message_is_translated_and_nothing_else(language: str) -> None:
-    translations = {m.id: m for m in catalog(language) if m.id}
+    translations = {(m.id, m.context): m for m in catalog(language) if m.id}
     missing = [m for m in MESSAGES if not _translated(translations.get(m))]
-    fuzzy = [m.id for m in translations.values() if m.fuzzy]
+    fuzzy = [key for key, m in translations.items() if m.fuzzy]
     stale = [m for m in translations if m not in MESSAGES]
     assert (missing, fuzzy, stale) == ([], [], [])
 

@@ -122,7 +122,8 @@ def _joined_names(t: Translator, rows: Sequence[Row]) -> str:
             names.setdefault(person(row), lines.display_name(t, row))
     listed = list(names.values())[:MAX_WITH_NAMES]
     anonymous = any(row["opted_out"] for row in rows)
-    others = t._("others")
+    # After "with": some languages decline it ("mit Bo und anderen").
+    others = t.pgettext("after with", "others")
     if listed and (len(names) > MAX_WITH_NAMES or anonymous):
         listed.append(others)
     return t.join_names(listed) if listed else (others if anonymous else "")
