@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.compose.digest.render import render_plain
+from bot.compose.passage import HEADER_PREFIX
 from bot.config import Config
 from bot.core.corpus import corpus_language
 from bot.demo_script import TALKS, Talk, talk_about
@@ -91,7 +92,7 @@ class Script:
     def last_post(self) -> int:
         """Return the id of the bot's latest morning post."""
         sent = self.sandbox.sent_messages(self.chat)
-        posts = [s for s in sent if "written in the margin" in (s["text"] or "")]
+        posts = [s for s in sent if (s["text"] or "").startswith(f"<b>{HEADER_PREFIX}")]
         return int(posts[-1]["message_id"])
 
     def print_new(self) -> None:
@@ -136,8 +137,17 @@ def next_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-async def run_demo(*, db_path: Path | None = None, days: int = 7, echo: Echo = print) -> int:
-    """Play the demo and print its transcript; return the exit code."""
+async def run_demo(
+    *,
+    db_path: Path | None = None,
+    days: int = 7,
+    echo: Echo = print,
+    corpus_path: Path | None = None,
+) -> int:
+    """Play the demo and print its transcript; return the exit code.
+
+    The bot speaks the corpus's language (default: the bundled corpus, in English).
+    """
     with tempfile.TemporaryDirectory() as scratch:
         path = db_path or Path(scratch) / "demo.db"
         # A week ahead of the real clock, so the JobQueue's own timers stay out of the way.
@@ -150,7 +160,10 @@ async def run_demo(*, db_path: Path | None = None, days: int = 7, echo: Echo = p
         await script.sandbox.start()
         try:
             config = Config(
-                token=script.sandbox.token, base_url=script.sandbox.base_url, db_path=path
+                token=script.sandbox.token,
+                base_url=script.sandbox.base_url,
+                db_path=path,
+                corpus_path=corpus_path,
             )
             # A week in seconds: pace overall as usual, but not per group per real minute.
             limiter = polite_rate_limiter(per_group_per_minute=0)
