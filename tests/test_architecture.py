@@ -1,8 +1,9 @@
 """The layout is the architecture: each package imports only the layers below it.
 
-core <- compose <- archive <- handlers <- (runner, demo, the command line); the sandbox and the
-web chat stand apart. Only handlers/, sandbox/ and webchat/ speak Telegram, nothing imports
-inside a function (except the command line, to keep ``--help`` fast), and there is no cycle.
+core <- i18n <- compose <- archive <- handlers <- (runner, demo, the command line); the
+sandbox and the web chat stand apart. Only handlers/, sandbox/ and webchat/ speak Telegram,
+nothing imports inside a function (except the command line, to keep ``--help`` fast), and there
+is no cycle.
 """
 
 from __future__ import annotations

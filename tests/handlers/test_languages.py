@@ -33,6 +33,8 @@ ENGLISH = (
     "Counterpoint",
     "Curious today",
     "invalid time",
+    "missing timezone",
+    "did you mean",
     "Tuesday",
 )
 
@@ -75,6 +77,7 @@ async def test_setlang_turns_every_message_into_the_chats_language(world, langua
                 ("Ana", "/status"),
                 ("Ana", "/settime 25:00"),
                 ("Ana", "/settz"),
+                ("Ana", "/settz Berlinn"),
                 ("Bo", "/pause"),
                 ("Bo", "/search"),
                 ("Bo", "/thread"),
