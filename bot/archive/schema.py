@@ -207,8 +207,12 @@ def m005_personal_digests(db: Database) -> None:
 
 @MIGRATIONS()
 def m006_chat_language(db: Database) -> None:
-    """The language the bot speaks in a chat; NULL until someone's Telegram language sets it."""
+    """The language the bot speaks in a chat; NULL until someone's Telegram language sets it.
+
+    The chats already here have always been spoken to in English, and stay so.
+    """
     db.execute("ALTER TABLE chats ADD COLUMN language TEXT")
+    db.execute("UPDATE chats SET language = 'en'")
 
 
 SCHEMA_VERSION = 6

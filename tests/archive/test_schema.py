@@ -52,6 +52,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
     chat = store.get_chat(-100)
     picked = (chat["timezone"], chat["post_time"], chat["corpus_position"], chat["quiet_day"])
     assert picked == ("Europe/Rome", "08:30", 3, "line")
+    assert chat["language"] == "en"  # spoken to in English so far, whoever writes next
     thread = [
         (m["message_id"], m["author"], m["sender_chat_id"]) for m in store.thread_of(-100, 12)
     ]
