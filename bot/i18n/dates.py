@@ -5,6 +5,7 @@ English is written the British way ("Tuesday 24 November"), as the bot always ha
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
@@ -15,6 +16,8 @@ from babel.dates import format_date, format_interval, format_time, match_skeleto
 _WEEKDAY_FIELD = re.compile(r"E+|c{3,}")
 
 
+# Finding the closest skeleton takes a while; digests date hundreds of lines each.
+@functools.cache
 def _pattern(skeleton: str, locale: Locale) -> str:
     """Return the locale's pattern for a skeleton (the closest one CLDR has)."""
     return str(locale.datetime_skeletons[match_skeleton(skeleton, locale.datetime_skeletons)])
