@@ -28,7 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.compose.digest import build_daily_digest, plan_delivery
 from bot.core.corpus import Entry
+from bot.i18n import translator
 
+EN = translator("en")
 T = TypeVar("T")
 
 CHAT = {
@@ -183,6 +185,7 @@ def measure(size: int, workdir: Path) -> dict[str, float]:
 
     def build() -> Any:
         return build_daily_digest(
+            EN,
             CHAT,
             DAY,
             entry=ENTRY,
@@ -192,7 +195,7 @@ def measure(size: int, workdir: Path) -> dict[str, float]:
         )
 
     build_ms, digest = best_of(runs, build)
-    render_ms, plan = best_of(runs, lambda: plan_delivery(digest))
+    render_ms, plan = best_of(runs, lambda: plan_delivery(EN, digest))
     assert plan.document is not None or size < 100
     return {"size": size, "read": read_ms, "build": build_ms, "render": render_ms}
 

@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import query, reply_text
 from bench.restarts_report import Chat, Kill, Reply, classify, report
-from bot.core.text import long_date
+from bot.i18n import translator
 from bot.sandbox import Limits, Sandbox
 
 USERS = 40
@@ -199,7 +199,7 @@ def snapshot(sandbox: Sandbox, clock: SendClock, db_path: Path, t0: float) -> Ki
         db_path,
         "SELECT chat_id, kind FROM posts WHERE status = 'claimed' AND message_id IS NULL",
     )
-    today = long_date(datetime.now(UTC).date())
+    today = translator().long_date(datetime.now(UTC).date())
     stranded = []
     for row in rows:
         chat, kind = row["chat_id"], row["kind"]

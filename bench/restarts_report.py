@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bench.common import query
-from bot.core.text import long_date
+from bot.i18n import translator
 from bot.sandbox import Sandbox
 
 DELIVERY = 6  # seconds after a slot time within which a kill counts as "during delivery"
@@ -73,7 +73,7 @@ def classify(record: dict[str, Any], today: str) -> str:
 def count_sends(result: dict[str, Any]) -> dict[str, Any]:
     """Return, per kind, how many chats got 1, 0 or more of it, and which chats got more."""
     sandbox, wall0 = result["sandbox"], result["wall0"]
-    today = long_date(wall0.date())
+    today = translator().long_date(wall0.date())
     figures: dict[str, Any] = {}
     for kind in ("passage", "digest"):
         counts = {
@@ -184,7 +184,7 @@ def describe(kill: Kill, before: Kill | None) -> str:
 
 def lateness(result: dict[str, Any], kind: str) -> str:
     """Return how long after its slot time the latest first send of that kind went out."""
-    today = long_date(result["wall0"].date())
+    today = translator().long_date(result["wall0"].date())
     late = 0.0
     for chat in result["chats"]:
         slot = chat.post if kind == "passage" else chat.digest

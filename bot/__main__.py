@@ -67,11 +67,19 @@ def run(**options: object) -> None:
 @cli.command()
 @click.option("--db", "db_path", type=click.Path(path_type=Path), help="Archive (default temp).")
 @click.option("--days", default=7, show_default=True, help="Days of the compressed week.")
-def demo(db_path: Path | None, days: int) -> None:
+@click.option(
+    "--corpus",
+    "corpus_path",
+    type=click.Path(path_type=Path),
+    help="Corpus file (its 'language:' header is the language the bot speaks).",
+)
+def demo(db_path: Path | None, days: int, corpus_path: Path | None) -> None:
     """Play a scripted day and week in a sandbox group and print the transcript."""
     from bot.demo import run_demo
 
-    code = asyncio.run(run_demo(db_path=db_path, days=days, echo=click.echo))
+    code = asyncio.run(
+        run_demo(db_path=db_path, days=days, echo=click.echo, corpus_path=corpus_path)
+    )
     raise SystemExit(code)
 
 

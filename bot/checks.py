@@ -5,13 +5,16 @@ from __future__ import annotations
 import shutil
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.archive.checkup import Finding, archive_findings, read_active_chats
 from bot.archive.rows import Chat
 from bot.config import Config
 from bot.core.corpus import CorpusError, default_corpus_path, load_corpus
-from bot.core.schedule import describe_next
+from bot.core.schedule import describe_wait, next_run
+from bot.core.text import PostKind
 from bot.handlers.checkup import telegram_findings
+from bot.i18n import translator
 
 # Below this the archive may stop growing mid-day: SQLite needs room for its WAL and checkpoints.
 LOW_DISK_BYTES = 200 * 1024 * 1024
@@ -61,3 +64,10 @@ def schedule_finding(chat: Chat, now: datetime) -> Finding:
     if chat["paused"]:
         return Finding(True, f"{name}: paused, no posts until an admin sends /resume")
     return Finding(True, f"{name}: next passage {describe_next(chat, 'passage', now)}")
+
+
+def describe_next(chat: Chat, kind: PostKind | str, now: datetime) -> str:
+    """Return e.g. 'Mon 24 Nov 09:00 Europe/Berlin (in 3 h 12 min)' for the chat's next slot."""
+    when = next_run(chat, kind, now)
+    local = translator().short_datetime(when.astimezone(ZoneInfo(chat["timezone"])))
+    return f"{local} {chat['timezone']} (in {describe_wait(when - now)})"

@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.compose.digest.render import render_plain
+from bot.compose.passage import HEADER_PREFIX
 from bot.config import Config
+from bot.core.corpus import corpus_language
 from bot.demo_script import TALKS, Talk, talk_about
 from bot.handlers import build_application
 from bot.handlers.app import polite_rate_limiter, running
 from bot.handlers.state import commons_of
 from bot.handlers.sweep import deliver_due
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.sandbox import Limits, Sandbox
 
 Echo = Callable[[str], None]
@@ -89,7 +92,7 @@ class Script:
     def last_post(self) -> int:
         """Return the id of the bot's latest morning post."""
         sent = self.sandbox.sent_messages(self.chat)
-        posts = [s for s in sent if "written in the margin" in (s["text"] or "")]
+        posts = [s for s in sent if (s["text"] or "").startswith(f"<b>{HEADER_PREFIX}")]
         return int(posts[-1]["message_id"])
 
     def print_new(self) -> None:
@@ -134,8 +137,17 @@ def next_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-async def run_demo(*, db_path: Path | None = None, days: int = 7, echo: Echo = print) -> int:
-    """Play the demo and print its transcript; return the exit code."""
+async def run_demo(
+    *,
+    db_path: Path | None = None,
+    days: int = 7,
+    echo: Echo = print,
+    corpus_path: Path | None = None,
+) -> int:
+    """Play the demo and print its transcript; return the exit code.
+
+    The bot speaks the corpus's language (default: the bundled corpus, in English).
+    """
     with tempfile.TemporaryDirectory() as scratch:
         path = db_path or Path(scratch) / "demo.db"
         # A week ahead of the real clock, so the JobQueue's own timers stay out of the way.
@@ -148,7 +160,10 @@ async def run_demo(*, db_path: Path | None = None, days: int = 7, echo: Echo = p
         await script.sandbox.start()
         try:
             config = Config(
-                token=script.sandbox.token, base_url=script.sandbox.base_url, db_path=path
+                token=script.sandbox.token,
+                base_url=script.sandbox.base_url,
+                db_path=path,
+                corpus_path=corpus_path,
             )
             # A week in seconds: pace overall as usual, but not per group per real minute.
             limiter = polite_rate_limiter(per_group_per_minute=0)
@@ -173,8 +188,13 @@ async def play(script: Script, monday: date, days: int) -> None:
 async def cast(script: Script) -> None:
     """Five members make a group; Ana adds the bot as an admin and sets the weekly digest."""
     sandbox = script.sandbox
+    # The members use Telegram in the corpus's language, so the bot speaks it to them.
+    corpus_path = commons_of(script.app).config.corpus_path
+    language = corpus_language(corpus_path) or DEFAULT_LANGUAGE
     for name in NAMES:
-        script.members[name] = await sandbox.create_user(name, name.lower())
+        script.members[name] = await sandbox.create_user(
+            name, name.lower(), language_code=language
+        )
     members = [script.members[n] for n in NAMES]
     script.chat = await sandbox.create_supergroup("Commons Reading Group", members)
     script.echo(rule("Monday morning: Ana adds Commons Bot to the reading group"))

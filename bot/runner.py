@@ -10,10 +10,12 @@ from pathlib import Path
 
 from bot.archive import Store
 from bot.config import Config, ConfigError
+from bot.core.corpus import corpus_language
 from bot.handlers import build_application
 from bot.handlers.app import running
 from bot.handlers.clock import MovableClock, TimeTravel
 from bot.handlers.startup import TokenRejected
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.sandbox import Sandbox
 from bot.startup import PRIVATE_UMASK, check_start
 from bot.webchat import start_webchat
@@ -64,7 +66,11 @@ async def run_embedded(config: Config) -> None:
     try:
         async with running(app, poll_timeout=5):
             web = await start_webchat(
-                sandbox, host=config.listen, port=config.web_port, clock=TimeTravel(app, clock)
+                sandbox,
+                host=config.listen,
+                port=config.web_port,
+                clock=TimeTravel(app, clock),
+                language_code=corpus_language(config.corpus_path) or DEFAULT_LANGUAGE,
             )
             print("Commons Bot is running without Telegram, against its local sandbox.")
             print(f"Open the web chat: {web.url}")

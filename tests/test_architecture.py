@@ -1,8 +1,9 @@
 """The layout is the architecture: each package imports only the layers below it.
 
-core <- compose <- archive <- handlers <- (runner, demo, the command line); the sandbox and the
-web chat stand apart. Only handlers/, sandbox/ and webchat/ speak Telegram, nothing imports
-inside a function (except the command line, to keep ``--help`` fast), and there is no cycle.
+core <- i18n <- compose <- archive <- handlers <- (runner, demo, the command line); the
+sandbox and the web chat stand apart. Only handlers/, sandbox/ and webchat/ speak Telegram,
+nothing imports inside a function (except the command line, to keep ``--help`` fast), and there
+is no cycle.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ STDLIB = sys.stdlib_module_names
 ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "core": ({"core"}, set()),
     "words": ({"core", "words"}, {"Stemmer", "wordfreq"}),
-    "compose": ({"core", "words", "compose"}, set()),
-    "archive": ({"core", "compose", "archive"}, {"sqlite_utils"}),
-    "handlers": ({"core", "compose", "archive", "handlers", "config"}, {"telegram"}),
+    "i18n": ({"core", "i18n"}, {"babel"}),
+    "compose": ({"core", "words", "i18n", "compose"}, set()),
+    "archive": ({"core", "compose", "i18n", "archive"}, {"sqlite_utils"}),
+    "handlers": ({"core", "compose", "archive", "i18n", "handlers", "config"}, {"telegram"}),
     "sandbox": ({"sandbox"}, {"aiohttp", "multidict"}),
     "webchat": ({"sandbox", "webchat"}, {"aiohttp"}),
     "config": (set(), set()),

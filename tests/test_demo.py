@@ -93,3 +93,18 @@ def test_the_week_ends_with_the_weekly_digest(transcript: str) -> None:
     assert last.startswith("Sunday 21:30: the weekly digest")
     assert "Weekly digest ·" in last
     assert transcript.count("Weekly digest ·") == 1
+
+
+def test_the_demo_speaks_the_language_its_corpus_names(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.md"
+    seed = (Path(__file__).resolve().parent.parent / "seeds" / "corpus.md").read_text("utf-8")
+    corpus.write_text(seed.replace("\nlanguage: en\n", "\nlanguage: ru\n", 1), "utf-8")
+    lines: list[str] = []
+    code = asyncio.run(
+        run_demo(db_path=tmp_path / "demo.db", days=1, echo=lines.append, corpus_path=corpus)
+    )
+    transcript = flat("\n".join(lines))
+    assert code == 0
+    assert "Здравствуйте! Я Commons Bot." in transcript
+    assert "Вечерняя сводка · " in transcript
+    assert "Hello! I am" not in transcript

@@ -7,8 +7,10 @@ from pathlib import Path
 from bot.compose.passage import render_passage_post
 from bot.config import SETTINGS
 from bot.core.corpus import load_corpus
+from bot.i18n import translator
 from bot.sandbox.markup import parse_html
 
+EN = translator("en")
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -61,7 +63,7 @@ def test_the_readme_sample_post_is_what_the_bot_posts() -> None:
     sample = readme.split("A morning post looks like this:\n\n", 1)[1].split("\n\n`", 1)[0]
     shown = [line.removeprefix(">").strip().removeprefix("┃ ") for line in sample.splitlines()]
     entry = next(e for e in load_corpus() if e.id == "ch1-06")
-    text, entities = parse_html(render_passage_post(entry, local_date=date(2026, 11, 24)))
+    text, entities = parse_html(render_passage_post(EN, entry, local_date=date(2026, 11, 24)))
     # (The sample has no emoji, so UTF-16 offsets are string offsets here.)
     spans = {
         kind: [

@@ -74,6 +74,29 @@ async def test_run_without_token_serves_the_web_chat_and_stops_on_sigterm(tmp_pa
     assert (tmp_path / "commons.db").exists()
 
 
+async def test_the_web_chat_speaks_the_language_its_corpus_names(tmp_path):
+    corpus = tmp_path / "corpus.md"
+    seed = (ROOT / "seeds" / "corpus.md").read_text(encoding="utf-8")
+    corpus.write_text(seed.replace("\nlanguage: en\n", "\nlanguage: es\n", 1), encoding="utf-8")
+    port = free_port()
+    process = await start_bot(tmp_path, COMMONS_WEB_PORT=str(port), COMMONS_CORPUS=str(corpus))
+    try:
+        url = f"http://127.0.0.1:{port}/api/state"
+        state = await wait_until_says(url, "¡Hola! Soy")
+    finally:
+        await stop(process)
+    assert "Hello! I am" not in state
+
+
+async def wait_until_says(url: str, words: str, timeout: float = 20) -> str:
+    """Return the web chat's state once its text holds words (the bot answers in its time)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while words not in (text := str((await wait_until_responds(url, timeout)).json())):
+        assert asyncio.get_running_loop().time() < deadline, f"never said {words!r}: {text}"
+        await asyncio.sleep(0.1)
+    return text
+
+
 async def test_the_token_never_reaches_the_log(sandbox, tmp_path):
     box = await sandbox()
     process = await start_bot(

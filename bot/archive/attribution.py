@@ -17,6 +17,7 @@ from bot.archive.store import Store
 from bot.compose.passage import passage_heading
 from bot.core.corpus import Entry, entry_at
 from bot.core.text import ELLIPSIS
+from bot.i18n import translator, translator_for
 
 RECENT_DAYS = 8  # how far back an unrecorded copy of a passage is looked for
 SHORT_QUOTE = 40  # a digest line joins a long reply's lines; its opening is matched alone
@@ -73,11 +74,14 @@ def _recognised_copy(
     entries = {entry.id: entry for entry in corpus}
     today = date.fromisoformat(parent.today)
     first = (today - timedelta(days=RECENT_DAYS)).isoformat()
+    chat = store.get_chat(chat_id)
+    t = translator_for(chat) if chat is not None else translator()
     for post in reversed(store.posts_between(chat_id, first, parent.today)):
         entry = entries.get(post["passage_id"] or "")
         if entry is None or post["message_id"] is None:
             continue
-        if parent.text.startswith(passage_heading(entry, date.fromisoformat(post["local_date"]))):
+        heading = passage_heading(t, entry, date.fromisoformat(post["local_date"]))
+        if parent.text.startswith(heading):
             root = post["message_id"]
             store.record_post_copy(chat_id, parent_id, root_message_id=root, how="recognised")
             return "recognised", root, parent_id
@@ -96,7 +100,8 @@ def _adopted_copy(
         return None
     entries = {entry.id: entry for entry in corpus}
     entry = entries.get(post["passage_id"] or "") or entry_at(corpus, chat["corpus_position"])
-    if not parent.text.startswith(passage_heading(entry, date.fromisoformat(post["local_date"]))):
+    heading = passage_heading(translator_for(chat), entry, date.fromisoformat(post["local_date"]))
+    if not parent.text.startswith(heading):
         return None
     store.record_post_copy(chat_id, parent_id, root_message_id=parent_id, how="recognised")
     store.record_passage_sent(

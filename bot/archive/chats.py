@@ -10,7 +10,7 @@ from bot.archive.rows import Chat
 CHAT_SETTINGS = frozenset(
     {
         "timezone", "post_time", "digest_time", "weekly_day", "weekly_time",
-        "topic_thread_id", "paused", "quiet_day", "title", "is_forum",
+        "topic_thread_id", "paused", "quiet_day", "title", "is_forum", "language",
     }
 )  # fmt: skip
 # A chat's identity comes from Telegram; everything else is what its admins chose, and moves

@@ -30,6 +30,7 @@ from bot.core.corpus import Entry
 from bot.core.personal import digest_day, reader_calendar
 from bot.core.schedule import Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
+from bot.i18n import translator_for
 
 WEEK_DAYS = 7
 # How far back a change of time zone re-dates what was sent: today and yesterday, anywhere.
@@ -55,9 +56,11 @@ def build_digest(
     store: Store, chat: Mapping[str, Any], day: date, corpus: Sequence[Entry], *, weekly: bool
 ) -> Digest:
     """Return the daily digest of ``day``, or the weekly one of the week ending on it."""
+    t = translator_for(chat)
     if not weekly:
         one = gather_day(store, chat, day, corpus)
         return build_daily_digest(
+            t,
             chat,
             day,
             entry=one.entry,
@@ -68,14 +71,15 @@ def build_digest(
         )
     first = day - timedelta(days=WEEK_DAYS - 1)
     days = [gather_day(store, chat, first + timedelta(days=n), corpus) for n in range(WEEK_DAYS)]
-    return build_weekly_digest(chat, first, day, days=days, corpus=corpus)
+    return build_weekly_digest(t, chat, first, day, days=days, corpus=corpus)
 
 
 def plan_digest(
     store: Store, chat: Mapping[str, Any], day: date, corpus: Sequence[Entry], *, weekly: bool
 ) -> Delivery:
     """Return what to send for a digest: a few messages, or the first and a document."""
-    return plan_delivery(build_digest(store, chat, day, corpus, weekly=weekly))
+    digest = build_digest(store, chat, day, corpus, weekly=weekly)
+    return plan_delivery(translator_for(chat), digest)
 
 
 def preview_digest(

@@ -32,6 +32,7 @@ class Chat(TypedDict):
     corpus_position: int
     created_at: int
     quiet_day: str
+    language: str | None  # a code of bot.i18n.LANGUAGES; None until first set (English)
 
 
 class ChatIdentity(TypedDict):

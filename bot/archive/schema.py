@@ -231,7 +231,17 @@ def m006_inbox_and_copies(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 6
+@MIGRATIONS()
+def m007_chat_language(db: Database) -> None:
+    """The language the bot speaks in a chat; NULL until someone's Telegram language sets it.
+
+    The chats already here have always been spoken to in English, and stay so.
+    """
+    db.execute("ALTER TABLE chats ADD COLUMN language TEXT")
+    db.execute("UPDATE chats SET language = 'en'")
+
+
+SCHEMA_VERSION = 7
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

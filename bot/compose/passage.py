@@ -15,21 +15,22 @@ from bot.core.text import (
     MAX_MESSAGE_UNITS,
     escape,
     escaped_prefix_length,
-    long_date,
     plain_text,
     units,
 )
+from bot.i18n import N_, Translator
 
 # Passages longer than this fold into an expandable quote, so the counterpoint stays in view.
 EXPANDABLE_FROM = 700
 MAX_CHAPTER_UNITS = 200
 REMINDER_UNITS = 300
 ELLIPSIS = " …"  # spaced: a cut passage reads as trailing off, not as a cut word
-HEADER_PREFIX = "Commons, "  # how every morning post begins, once Telegram has parsed it
-COUNTERPOINT_LABEL = "<b>Counterpoint</b>, written in the margin by a reader:"
+# How every morning post begins, once Telegram has parsed it, in every language: the bot
+# recognises its own posts by it.
+HEADER_PREFIX = "Commons, "
+COUNTERPOINT_LABEL = N_("<b>Counterpoint</b>, written in the margin by a reader:")
 MAX_RECALL_UNITS = 500
-RECALL_LABEL = "<b>Last time on this passage</b>"
-INVITATION = (
+INVITATION = N_(
     "Reply to this message to join the conversation. "
     "Curious about something today? Send /curious and what you wonder about."
 )
@@ -47,50 +48,58 @@ class Recall:
     names: tuple[str, ...]
 
 
-def render_passage_post(entry: Entry, *, local_date: date, recall: Recall | None = None) -> str:
+def render_passage_post(
+    t: Translator, entry: Entry, *, local_date: date, recall: Recall | None = None
+) -> str:
     """Return the day's post as Telegram HTML, never longer than 4096 characters."""
-    header = render_header(entry, local_date)
-    recalled = render_recall(recall, local_date) if recall else None
-    room = MAX_MESSAGE_UNITS - units(_assemble(header, "", "", recalled, expandable=True))
+    header = render_header(t, entry, local_date)
+    recalled = render_recall(t, recall, local_date) if recall else None
+    framing = (t._(COUNTERPOINT_LABEL), t._(INVITATION))
+    room = MAX_MESSAGE_UNITS - units(_assemble(header, "", "", framing, recalled, expandable=True))
     passage, counterpoint = _fit_both(entry.passage.strip(), entry.counterpoint.strip(), room)
     expandable = len(entry.passage.strip()) > EXPANDABLE_FROM
-    return _assemble(header, passage, counterpoint or None, recalled, expandable=expandable)
+    return _assemble(
+        header, passage, counterpoint or None, framing, recalled, expandable=expandable
+    )
 
 
-def render_recall(recall: Recall, today: date) -> str:
+def render_recall(t: Translator, recall: Recall, today: date) -> str:
     """Return 'Last time on this passage, <a>Tuesday 3 March</a>: Ana, Bo and Cy spoke.'."""
-    when = long_date(recall.local_date)
+    when = t.long_date(recall.local_date)
     if recall.local_date.year != today.year:
         when += f" {recall.local_date.year}"
     if recall.link:
         when = f'<a href="{escape(recall.link)}">{when}</a>'
-    opening = f"{RECALL_LABEL}, {when}: "
     if not recall.names:
-        return opening + "nobody replied."
-    closing = " spoke."
-    room = MAX_RECALL_UNITS - units(opening + closing)
-    return opening + _names(recall.names, room) + closing
+        return t._("<b>Last time on this passage</b>, {when}: nobody replied.", when=when)
+    spoke = t.ngettext(
+        "<b>Last time on this passage</b>, {when}: {names} spoke.",
+        "<b>Last time on this passage</b>, {when}: {names} spoke.",
+        len(recall.names),
+        when=when,
+        names="{names}",
+    )
+    room = MAX_RECALL_UNITS - units(spoke.replace("{names}", ""))
+    return spoke.replace("{names}", _names(t, recall.names, room))
 
 
-def _names(names: tuple[str, ...], room: int) -> str:
+def _names(t: Translator, names: tuple[str, ...], room: int) -> str:
     """Return 'Ana, Bo and Cy', escaped; the last names fold into 'and 12 more' if over room."""
     shown = len(names)
     while True:
         listed = [escape(name) for name in names[:shown]]
         rest = len(names) - shown
-        tail = [f"{rest} more"] if rest else []
-        words = [*listed, *tail]
-        text = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        tail = [t.ngettext("{n} more", "{n} more", rest)] if rest else []
+        text = t.join_names([*listed, *tail])
         if units(text) <= room or shown <= 1:
             return text
         shown -= 1
 
 
-def render_header(entry: Entry, local_date: date) -> str:
+def render_header(t: Translator, entry: Entry, local_date: date) -> str:
     """Return '<b>Commons, Tuesday 24 November</b> · ch1 intro'."""
-    return (
-        f"<b>{HEADER_PREFIX}{long_date(local_date)}</b> · {_fit(entry.chapter, MAX_CHAPTER_UNITS)}"
-    )
+    day = t.long_date(local_date)
+    return f"<b>{HEADER_PREFIX}{day}</b> · {_fit(entry.chapter, MAX_CHAPTER_UNITS)}"
 
 
 def is_passage_text(text: str | None) -> bool:
@@ -98,33 +107,38 @@ def is_passage_text(text: str | None) -> bool:
     return text is not None and text.startswith(HEADER_PREFIX)
 
 
-def passage_heading(entry: Entry, local_date: date) -> str:
+def passage_heading(t: Translator, entry: Entry, local_date: date) -> str:
     """Return the first line of the day's post as a member's app shows it (no markup)."""
-    return plain_text(render_header(entry, local_date))
+    return plain_text(render_header(t, entry, local_date))
 
 
-def render_passage_reminder(entry: Entry, local_date: date) -> str:
+def render_passage_reminder(t: Translator, entry: Entry, local_date: date) -> str:
     """Return a short pointer to the day's passage: header and its opening words."""
     opening = _fit(entry.passage.strip(), REMINDER_UNITS)
-    return f"{render_header(entry, local_date)}\n<blockquote>{opening}</blockquote>"
+    return f"{render_header(t, entry, local_date)}\n<blockquote>{opening}</blockquote>"
 
 
 def _assemble(
     header: str,
     passage: str,
     counterpoint: str | None,
+    framing: tuple[str, str],
     recall: str | None = None,
     *,
     expandable: bool,
 ) -> str:
-    """Return the post from already escaped parts; no counterpoint section if it is None."""
+    """Return the post from already escaped parts; no counterpoint section if it is None.
+
+    framing is the translated counterpoint label and the closing invitation.
+    """
+    label, invitation = framing
     quote = "blockquote expandable" if expandable else "blockquote"
     parts = [header, f"<{quote}>{passage}</blockquote>", ""]
     if counterpoint is not None:
-        parts += [COUNTERPOINT_LABEL, f"<i>{counterpoint}</i>", ""]
+        parts += [label, f"<i>{counterpoint}</i>", ""]
     if recall is not None:
         parts += [recall, ""]
-    return "\n".join([*parts, INVITATION])
+    return "\n".join([*parts, invitation])
 
 
 def _fit_both(passage: str, counterpoint: str, room: int) -> tuple[str, str]:

@@ -10,22 +10,32 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from bot.core.text import escape, long_date
+from bot.core.text import escape
+from bot.i18n import N_, Translator
 
 Row = Mapping[str, Any]
 
-USAGE = (
+USAGE = N_(
     "<b>Your own digest</b>: send <code>/mydigest on</code> in a group and I send you its "
     "evening digest in a private chat each day, at your own time and time zone: "
     "<code>/mydigest 07:30 Europe/Lisbon</code>. <code>/mydigest off</code> stops it."
 )
-ONLY_PEOPLE = (
+ONLY_PEOPLE = N_(
     "A personal digest goes to a person: send /mydigest from your own account, not as the "
     "group or a channel."
 )
-ASK_IN_GROUP = "Send <code>/mydigest on</code> in the group whose evening digest you want."
-STOPPED = "Done: no more private digests of {what}."
-NOT_ON = "You had no private digest of {what}."
+ASK_IN_GROUP = N_("Send <code>/mydigest on</code> in the group whose evening digest you want.")
+
+
+def render_stopped(t: Translator, stopped: bool, in_group: bool) -> str:
+    """Return the answer to /mydigest off: stopped, or there was nothing to stop."""
+    if in_group:
+        if stopped:
+            return t._("Done: no more private digests of this group.")
+        return t._("You had no private digest of this group.")
+    if stopped:
+        return t._("Done: no more private digests of any group.")
+    return t._("You had no private digest of any group.")
 
 
 def when(reader: Row) -> str:
@@ -33,55 +43,71 @@ def when(reader: Row) -> str:
     return f"{escape(reader['digest_time'])} ({escape(reader['timezone'])})"
 
 
-def render_turned_on(first_name: str, reader: Row) -> str:
+def render_turned_on(t: Translator, first_name: str, reader: Row) -> str:
     """Return the group's answer to /mydigest on when the private chat works."""
-    return (
-        f"Done, {escape(first_name)}: I will send you this group's evening digest in our "
-        f"private chat every day at {when(reader)}. <code>/mydigest off</code> stops it."
+    return t._(
+        "Done, {name}: I will send you this group's evening digest in our private chat every "
+        "day at {when}. <code>/mydigest off</code> stops it.",
+        name=escape(first_name),
+        when=when(reader),
     )
 
 
-def render_private_welcome(chat: Row, reader: Row) -> str:
+def render_private_welcome(t: Translator, chat: Row, reader: Row) -> str:
     """Return the first private message: which group, when, and how to change it."""
-    return (
-        f"Hello! Every day at {when(reader)} I will send you the evening digest of "
-        f"<b>{escape(title_of(chat))}</b> here. Change the time with "
-        "<code>/mydigest HH:MM Area/City</code>; <code>/mydigest off</code> stops it."
+    return t._(
+        "Hello! Every day at {when} I will send you the evening digest of <b>{group}</b> "
+        "here. Change the time with <code>/mydigest HH:MM Area/City</code>; "
+        "<code>/mydigest off</code> stops it.",
+        when=when(reader),
+        group=escape(title_of(t, chat)),
     )
 
 
-def render_start_needed(first_name: str, bot_username: str) -> str:
+def render_start_needed(t: Translator, first_name: str, bot_username: str) -> str:
     """Return the group's answer when Telegram refuses a private message (403)."""
-    return (
-        f"{escape(first_name)}, Telegram lets me write to you only after you have started a "
-        f"private chat with me. Open https://t.me/{escape(bot_username)} and press "
-        "<b>Start</b>: your digest begins then. Until you do, I will not try again."
+    link = f"https://t.me/{escape(bot_username)}"
+    return t._(
+        "{name}, Telegram lets me write to you only after you have started a private chat "
+        "with me. Open {link} and press <b>Start</b>: your digest begins then. Until you do, "
+        "I will not try again.",
+        name=escape(first_name),
+        link=link,
     )
 
 
-def render_status(reader: Row | None, chats: Sequence[Row]) -> str:
+def render_status(t: Translator, reader: Row | None, chats: Sequence[Row]) -> str:
     """Return /mydigest alone: what the person gets, or how to ask for it."""
     if reader is None or not chats:
-        return USAGE
-    titles = ", ".join(f"<b>{escape(title_of(chat))}</b>" for chat in chats)
-    refused = (
-        " Telegram refused my last private message: send me /start in a private chat."
-        if reader.get("refused_at")
-        else ""
+        return t._(USAGE)
+    titles = ", ".join(f"<b>{escape(title_of(t, chat))}</b>" for chat in chats)
+    text = t._(
+        "Your private digest of {groups} comes every day at {when}.",
+        groups=titles,
+        when=when(reader),
     )
-    return f"Your private digest of {titles} comes every day at {when(reader)}.{refused}"
+    if reader.get("refused_at"):
+        refused = t._(
+            "Telegram refused my last private message: send me /start in a private chat."
+        )
+        text = f"{text} {refused}"
+    return text
 
 
-def render_resumed(reader: Row) -> str:
+def render_resumed(t: Translator, reader: Row) -> str:
     """Return the line /start adds in private for a person who asked for a digest."""
-    return f"Your personal digest comes here every day at {when(reader)}."
+    return t._("Your personal digest comes here every day at {when}.", when=when(reader))
 
 
-def render_intro(chat: Row, day: date) -> str:
+def render_intro(t: Translator, chat: Row, day: date) -> str:
     """Return the private message that opens one group's digest."""
-    return f"Your evening digest from <b>{escape(title_of(chat))}</b>, {long_date(day)}:"
+    return t._(
+        "Your evening digest from <b>{group}</b>, {day}:",
+        group=escape(title_of(t, chat)),
+        day=t.long_date(day),
+    )
 
 
-def title_of(chat: Row) -> str:
+def title_of(t: Translator, chat: Row) -> str:
     """Return the group's title, or a plain word if it has none."""
-    return str(chat.get("title") or "your group")
+    return str(chat.get("title") or t._("your group"))

@@ -12,62 +12,87 @@ from zoneinfo import ZoneInfo
 
 from bot.core import schedule
 from bot.core.corpus import Entry
+from bot.core.schedule import ScheduleError
 from bot.core.text import (
     POST_KINDS,
     escape,
     excerpt,
     fit_lines,
     message_link,
-    short_datetime,
     trim,
 )
 from bot.core.threads import build_threads, walk
+from bot.i18n import N_, Translator
 
 Row = Mapping[str, Any]
 
-KIND_NAMES = {"passage": "Morning passage", "digest": "Evening digest", "weekly": "Weekly digest"}
+KIND_NAMES = {
+    "passage": N_("Morning passage"),
+    "digest": N_("Evening digest"),
+    "weekly": N_("Weekly digest"),
+}
+LAST_KIND = {
+    "passage": N_("Last morning passage: {outcome}"),
+    "digest": N_("Last evening digest: {outcome}"),
+    "weekly": N_("Last weekly digest: {outcome}"),
+}
 TRIM_CHARS = 300
-MORE = "\n… (more in the digest)"  # after a reply cut to fit Telegram's limit
+MORE = N_("… (more in the digest)")  # after a reply cut to fit Telegram's limit
 
 
-def with_post_link(text: str, chat: Row, message_id: int) -> str:
+def more(t: Translator) -> str:
+    """Return the note that ends a reply cut to fit Telegram's limit."""
+    return "\n" + t._(MORE)
+
+
+def with_post_link(t: Translator, text: str, chat: Row, message_id: int) -> str:
     """Append a link to the morning post, where replies belong."""
     link = message_link(chat, message_id)
     if link is None:
-        return f"{text}\n\nReply to this morning's post to join the thread."
-    return f'{text}\n\n<a href="{link}">Reply to this morning\'s post</a> to join the thread.'
+        invitation = t._("Reply to this morning's post to join the thread.")
+    else:
+        invitation = t._(
+            '<a href="{link}">Reply to this morning\'s post</a> to join the thread.', link=link
+        )
+    return f"{text}\n\n{invitation}"
 
 
-def describe_time(when: datetime, chat: Row) -> str:
+def describe_time(t: Translator, when: datetime, chat: Row) -> str:
     """Return 'Tue 25 Nov 09:00 (Europe/Berlin)' for an instant, in the chat's zone."""
     local = when.astimezone(ZoneInfo(chat["timezone"]))
-    return f"{short_datetime(local)} ({chat['timezone']})"
+    return f"{t.short_datetime(local)} ({chat['timezone']})"
 
 
 def render_schedule(
-    chat: Row, now: datetime, last_sent: Mapping[str, int | None] | None = None
+    t: Translator, chat: Row, now: datetime, last_sent: Mapping[str, int | None] | None = None
 ) -> str:
     """Return the chat's settings and next slots, as confirmed after a change.
 
     ``last_sent`` gives when each kind last went out, so a day that already had its post in
     the chat's (new) time zone is not promised another.
     """
-    quiet = "one short line" if chat.get("quiet_day", "line") == "line" else "nothing"
+    quiet = (
+        t._("On a quiet day the evening digest is one short line (/quietday).")
+        if chat.get("quiet_day", "line") == "line"
+        else t._("On a quiet day the evening digest is nothing (/quietday).")
+    )
     lines = [
-        f"Time zone: <b>{escape(chat['timezone'])}</b>",
-        f"On a quiet day the evening digest is {quiet} (/quietday).",
+        t._("Time zone: <b>{timezone}</b>", timezone=escape(chat["timezone"])),
+        t._("Language: <b>{language}</b> (/setlang)", language=escape(t.language_name)),
+        quiet,
     ]
     if chat["paused"]:
-        lines.append("Paused: nothing is posted until an admin sends /resume.")
+        lines.append(t._("Paused: nothing is posted until an admin sends /resume."))
         return "\n".join(lines)
     for kind in POST_KINDS:
         sent = (last_sent or {}).get(kind)
-        when = describe_time(schedule.next_run(chat, kind, now, sent), chat)
-        lines.append(f"{KIND_NAMES[kind]}: next {when}")
+        when = describe_time(t, schedule.next_run(chat, kind, now, sent), chat)
+        lines.append(t._("{kind}: next {when}", kind=t._(KIND_NAMES[kind]), when=when))
     return "\n".join(lines)
 
 
 def render_status(
+    t: Translator,
     chat: Row,
     now: datetime,
     last: Mapping[str, Row | None],
@@ -75,75 +100,102 @@ def render_status(
     last_sent: Mapping[str, int | None] | None = None,
 ) -> str:
     """Return /status: schedule, the outcome of the last of each kind, and visibility."""
-    lines = [render_schedule(chat, now, last_sent), ""]
+    lines = [render_schedule(t, chat, now, last_sent), ""]
     for kind in POST_KINDS:
-        lines.append(f"Last {KIND_NAMES[kind].lower()}: {_outcome(last.get(kind), chat)}")
+        lines.append(t._(LAST_KIND[kind], outcome=_outcome(t, last.get(kind), chat)))
     lines.append("")
     if sees:
-        lines.append("I can see whole threads here, replies to replies included.")
+        lines.append(t._("I can see whole threads here, replies to replies included."))
     else:
         lines.append(
-            "⚠️ I only see replies to my own messages, so replies to replies are missed. "
-            "Make me an admin, or turn off privacy mode in @BotFather and add me again."
+            t._(
+                "⚠️ I only see replies to my own messages, so replies to replies are missed. "
+                "Make me an admin, or turn off privacy mode in @BotFather and add me again."
+            )
         )
     return "\n".join(lines)
 
 
-def _outcome(post: Row | None, chat: Row) -> str:
+def _outcome(t: Translator, post: Row | None, chat: Row) -> str:
     if post is None:
-        return "none yet"
+        return t._("none yet")
+    day = post["local_date"]
     if post["status"] == "sent" and post["sent_at"]:
-        return f"sent {describe_time(datetime.fromtimestamp(post['sent_at']), chat)}"
+        when = describe_time(t, datetime.fromtimestamp(post["sent_at"]), chat)
+        return t._("sent {when}", when=when)
     if post["status"] == "failed":
-        return f"{post['local_date']} failed: {escape(post['error'] or 'unknown error')}"
-    return f"{post['local_date']} {post['status']}"
+        error = escape(post["error"] or t._("unknown error"))
+        return t._("{day} failed: {error}", day=day, error=error)
+    if post["status"] == "skipped":
+        return t._("{day} skipped", day=day)
+    return t._("{day} claimed", day=day)
 
 
-def render_setting_error(error: str, usage: str) -> str:
-    """Return what was wrong with an admin's setting, then how to use the command."""
-    return fit_lines(f"{escape(error)}\n\n{usage}")
+def render_setting_error(t: Translator, error: ScheduleError, usage: str) -> str:
+    """Return what was wrong with a setting, then how to use the command, in t's language."""
+    return fit_lines(f"{escape(describe_error(t, error))}\n\n{t._(usage)}")
 
 
-def render_skipped(skipped: Entry, upcoming: Entry) -> str:
+def describe_error(t: Translator, error: ScheduleError) -> str:
+    """Return a schedule error in t's language (a list of alternatives as 'a or b')."""
+    params = {
+        name: value if isinstance(value, str) else t.join_alternatives(value)
+        for name, value in error.params.items()
+    }
+    return t._(error.template, **params)
+
+
+def render_skipped(t: Translator, skipped: Entry, upcoming: Entry) -> str:
     """Return the /skip confirmation."""
-    return (
-        f"Skipped passage {escape(skipped.id)}. The next post will be "
-        f"<b>{escape(upcoming.id)}</b> ({escape(upcoming.chapter)})."
+    return t._(
+        "Skipped passage {skipped}. The next post will be <b>{upcoming}</b> ({chapter}).",
+        skipped=escape(skipped.id),
+        upcoming=escape(upcoming.id),
+        chapter=escape(upcoming.chapter),
     )
 
 
-def render_search(chat: Row, query: str, results: Sequence[Row]) -> str:
+def render_search(t: Translator, chat: Row, query: str, results: Sequence[Row]) -> str:
     """Return /search results, newest context first as the store ranks them."""
+    asked = escape(excerpt(query))
     if not results:
-        return f"Nothing found for <i>{escape(excerpt(query))}</i>."
-    lines = [f"<b>Found for</b> <i>{escape(excerpt(query))}</i>:"]
+        return t._("Nothing found for <i>{query}</i>.", query=asked)
+    lines = [t._("<b>Found for</b> <i>{query}</i>:", query=asked)]
     for row in results:
         when = row.get("local_date") or _date_of(row.get("date"))
-        label = "curious" if row["kind"] == "curiosity" else "said"
-        line = f"• {escape(row['author'])} {label} ({when}): {escape(trim(row['text'], 200))}"
+        said = (
+            t._("{name} curious ({when}): {text}")
+            if row["kind"] == "curiosity"
+            else t._("{name} said ({when}): {text}")
+        )
+        text = escape(trim(row["text"], 200))
+        line = "• " + said.format(name=escape(row["author"]), when=when, text=text)
         lines.append(_with_link(line, chat, row.get("message_id")))
-    return fit_lines("\n".join(lines), note=MORE)
+    return fit_lines("\n".join(lines), note=more(t))
 
 
 def _date_of(timestamp: int | None) -> str:
     return datetime.fromtimestamp(timestamp or 0).strftime("%Y-%m-%d")
 
 
-def render_thread(chat: Row, rows: Sequence[Row], curiosities: Sequence[Row] = ()) -> str:
+def render_thread(
+    t: Translator, chat: Row, rows: Sequence[Row], curiosities: Sequence[Row] = ()
+) -> str:
     """Return one thread as an indented tree of first names and texts.
 
     ``curiosities`` are those some of the thread's messages answer: the answers hang under them.
     """
     if not rows:
-        return "That message is not part of a thread I keep (replies to my posts)."
+        return t._("That message is not part of a thread I keep (replies to my posts).")
     root = rows[0]["root_message_id"]
     asked = [_as_message(c, root) for c in curiosities if c["message_id"] is not None]
-    lines = ["<b>The thread</b>"]
+    heading = t._("The thread")
+    lines = [f"<b>{heading}</b>"]
     for node, depth in walk(build_threads([*rows, *asked], root)):
         message = node.message
-        line = f"{'    ' * depth}↳ <b>{escape(message['author'])}</b>" + _text_of(message)
+        line = f"{'    ' * depth}↳ " + _said(t, message)
         lines.append(_with_link(line, chat, message["message_id"]))
-    return fit_lines("\n".join(lines), note=MORE)
+    return fit_lines("\n".join(lines), note=more(t))
 
 
 def _with_link(line: str, chat: Row, message_id: int | None) -> str:
@@ -162,19 +214,26 @@ def _as_message(curiosity: Row, root: int) -> Row:
     }
 
 
-def _text_of(message: Row) -> str:
+def _said(t: Translator, message: Row) -> str:
+    """Return '<b>Ana</b>: text', or '<b>Bo</b> is curious: text' for a curiosity."""
+    name = f"<b>{escape(message['author'])}</b>"
     text = escape(trim(message["text"] or "", TRIM_CHARS))
     if message["kind"] == "curiosity":
-        return f" is curious: {text}"
-    return ": " + (text if message["kind"] == "text" else f"[{message['kind']}] {text}".rstrip())
+        return t._("{name} is curious: {text}", name=name, text=text)
+    return f"{name}: " + (
+        text if message["kind"] == "text" else f"[{message['kind']}] {text}".rstrip()
+    )
 
 
-def render_curiosity_list(rows: Sequence[Row]) -> str:
+def render_curiosity_list(t: Translator, rows: Sequence[Row]) -> str:
     """Return today's curiosities, each with its author, or an invitation if there are none."""
     if not rows:
-        return "No curiosities yet today. What are you curious about? <code>/curious ...</code>"
-    lines = ["<b>Curious today</b>"]
+        return t._(
+            "No curiosities yet today. What are you curious about? <code>/curious ...</code>"
+        )
+    heading = t._("Curious today")
+    lines = [f"<b>{heading}</b>"]
     for row in rows:
-        author = "a member" if row["opted_out"] else row["author"]
+        author = t._("a member") if row["opted_out"] else row["author"]
         lines.append(f"• {escape(author)}: {escape(trim(row['text'], TRIM_CHARS))}")
-    return fit_lines("\n".join(lines), note=MORE)
+    return fit_lines("\n".join(lines), note=more(t))

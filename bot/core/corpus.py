@@ -110,6 +110,22 @@ def load_corpus(path: Path | None = None) -> list[Entry]:
     return entries
 
 
+def corpus_language(path: Path | None = None) -> str | None:
+    """Return the language its header says the corpus is in ('language: es'), lower case.
+
+    The header is what comes before the first entry; None if it does not say.
+    """
+    path = default_corpus_path() if path is None else Path(path)
+    for line in read_utf8(path).splitlines():
+        heading = HEADING_LINE.match(line.strip())
+        if heading and len(heading[1]) == 2:
+            break
+        field = FIELD_LINE.match(line.strip())
+        if field and field[1].lower() == "language" and field[2]:
+            return field[2].strip().lower()
+    return None
+
+
 def entry_at(corpus: Sequence[Entry], position: int) -> Entry:
     """Return the entry a chat at this position posts next: the corpus walked in order, looping."""
     if not corpus:

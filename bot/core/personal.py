@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from bot.core.schedule import ScheduleError, local_date, parse_hhmm, parse_timezone, slot_for
+from bot.core.text import N_, excerpt
 
 Action = Literal["on", "off", "show"]
 
@@ -41,12 +42,18 @@ def parse_request(args: Sequence[str]) -> Request:
     for word in words:
         if word[:1].isdigit():
             if digest_time is not None:
-                raise ScheduleError(f"two times given: {digest_time} and {word}")
+                raise ScheduleError(
+                    N_("two times given: {first} and {second}"), first=digest_time, second=word
+                )
             digest_time = parse_hhmm(word)
         elif timezone is None:
             timezone = parse_timezone(word)
         else:
-            raise ScheduleError(f"unexpected {word!r} after the time zone {timezone}")
+            raise ScheduleError(
+                N_("unexpected '{word}' after the time zone {timezone}"),
+                word=excerpt(word),
+                timezone=timezone,
+            )
     return Request("on", digest_time, timezone)
 
 

@@ -15,15 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.core.text import POST_KINDS, WEEKDAYS, PostKind, excerpt, short_datetime
+from bot.core.text import N_, POST_KINDS, PostKind, excerpt
 
 Chat = Mapping[str, Any]  # a chat's settings, as the archive keeps them
 
-DAY_NAMES = tuple(name.lower() for name in WEEKDAYS)
+# The day names /setweekly takes (arguments are English in every language, like commands).
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TZ_LIST_URL = "https://en.wikipedia.org/wiki/List_of_tz_database_time_zones"
-TZ_HINT = f"use an Area/City name such as Europe/Berlin or America/New_York (list: {TZ_LIST_URL})"
-HHMM_HINT = "use 24-hour HH:MM, for example 09:00 or 21:30"
-WEEKDAY_HINT = "use one of " + ", ".join(DAY_NAMES) + " (or a short form such as sun)"
 
 _HHMM = re.compile(r"(\d{1,2}):(\d{2})")
 # A spring-forward gap is at most a day long (Pacific/Apia skipped 30 December 2011).
@@ -31,7 +29,17 @@ _MAX_GAP_MINUTES = 24 * 60
 
 
 class ScheduleError(ValueError):
-    """A schedule setting that cannot be used; the message says what is wrong and how to fix it."""
+    """A schedule setting that cannot be used; the message says what is wrong and how to fix it.
+
+    ``template`` is the English message with named placeholders, filled from ``params`` (a tuple
+    is a list of alternatives), so the shell can say it in a chat's language.
+    """
+
+    def __init__(self, template: str, **params: str | tuple[str, ...]) -> None:
+        self.template = template
+        self.params = params
+        english = {k: v if isinstance(v, str) else " or ".join(v) for k, v in params.items()}
+        super().__init__(template.format(**english))
 
 
 @functools.cache
@@ -44,14 +52,36 @@ def parse_timezone(text: str) -> str:
     """Return the canonical IANA name for text (case-insensitive), or raise ScheduleError."""
     wanted = text.strip().replace(" ", "_")
     if not wanted:
-        raise ScheduleError(f"missing timezone: {TZ_HINT}")
+        raise ScheduleError(
+            N_(
+                "missing timezone: use an Area/City name such as Europe/Berlin or "
+                "America/New_York (list: {url})"
+            ),
+            url=TZ_LIST_URL,
+        )
     zones = _zones_by_folded_name()
     if wanted.casefold() in zones:
         return zones[wanted.casefold()]
     # Zone names are short; comparing a page of text with every zone would only cost time.
     suggestions = _suggest_zones(wanted.casefold(), zones) if len(wanted) <= 64 else []
-    hint = f"did you mean {' or '.join(suggestions)}? {TZ_HINT[0].upper()}{TZ_HINT[1:]}"
-    raise ScheduleError(f"unknown timezone '{excerpt(text)}': {hint if suggestions else TZ_HINT}")
+    if suggestions:
+        raise ScheduleError(
+            N_(
+                "unknown timezone '{text}': did you mean {zones}? Use an Area/City name such "
+                "as Europe/Berlin or America/New_York (list: {url})"
+            ),
+            text=excerpt(text),
+            zones=tuple(suggestions),
+            url=TZ_LIST_URL,
+        )
+    raise ScheduleError(
+        N_(
+            "unknown timezone '{text}': use an Area/City name such as Europe/Berlin or "
+            "America/New_York (list: {url})"
+        ),
+        text=excerpt(text),
+        url=TZ_LIST_URL,
+    )
 
 
 def _suggest_zones(folded: str, zones: dict[str, str]) -> list[str]:
@@ -72,13 +102,26 @@ def parse_hhmm(text: str) -> str:
     """Return a 24-hour time as 'HH:MM' ('9:00' -> '09:00'), or raise ScheduleError."""
     match = _HHMM.fullmatch(text.strip())
     if match is None:
-        raise ScheduleError(f"invalid time '{excerpt(text)}': {HHMM_HINT}")
+        raise ScheduleError(
+            N_("invalid time '{text}': use 24-hour HH:MM, for example 09:00 or 21:30"),
+            text=excerpt(text),
+        )
     hours, minutes = int(match[1]), int(match[2])
     if hours > 23:
-        raise ScheduleError(f"invalid time '{excerpt(text)}': hours go from 00 to 23; {HHMM_HINT}")
+        raise ScheduleError(
+            N_(
+                "invalid time '{text}': hours go from 00 to 23; use 24-hour HH:MM, for "
+                "example 09:00 or 21:30"
+            ),
+            text=excerpt(text),
+        )
     if minutes > 59:
         raise ScheduleError(
-            f"invalid time '{excerpt(text)}': minutes go from 00 to 59; {HHMM_HINT}"
+            N_(
+                "invalid time '{text}': minutes go from 00 to 59; use 24-hour HH:MM, for "
+                "example 09:00 or 21:30"
+            ),
+            text=excerpt(text),
         )
     return f"{hours:02d}:{minutes:02d}"
 
@@ -91,7 +134,11 @@ def parse_weekday(text: str) -> int:
     ]
     if len(matches) == 1:
         return matches[0]
-    raise ScheduleError(f"unknown weekday '{excerpt(text)}': {WEEKDAY_HINT}")
+    raise ScheduleError(
+        N_("unknown weekday '{text}': use one of {days} (or a short form such as sun)"),
+        text=excerpt(text),
+        days=", ".join(DAY_NAMES),
+    )
 
 
 def local_date(now: datetime, tz: str) -> date:
@@ -111,7 +158,7 @@ def occurrence(local_day: date, hhmm: str, tz: str) -> datetime:
         if _exists(wall):
             return wall.astimezone(UTC)
         wall += timedelta(minutes=1)  # wall-clock arithmetic: tz-aware addition keeps the zone
-    raise ScheduleError(f"no valid time near {local_day} {hhmm} in {tz}")
+    raise ScheduleError(f"no valid time near {local_day} {hhmm} in {tz}")  # never seen by people
 
 
 def _exists(wall: datetime) -> bool:
@@ -180,13 +227,6 @@ def sent_on(chat: Chat, local_day: str, sent_at: int | None) -> bool:
         return False
     sent = datetime.fromtimestamp(sent_at, UTC).astimezone(ZoneInfo(chat["timezone"]))
     return sent.date().isoformat() == local_day
-
-
-def describe_next(chat: Chat, kind: PostKind | str, now: datetime) -> str:
-    """Return e.g. 'Mon 24 Nov 09:00 Europe/Berlin (in 3 h 12 min)' for the chat's next slot."""
-    when = next_run(chat, kind, now)
-    local = when.astimezone(ZoneInfo(chat["timezone"]))
-    return f"{short_datetime(local)} {chat['timezone']} (in {describe_wait(when - now)})"
 
 
 def describe_wait(wait: timedelta) -> str:

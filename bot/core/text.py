@@ -1,4 +1,4 @@
-"""Telegram's text rules, each written once: escaping, UTF-16 length, fitting, dates, links.
+"""Telegram's text rules, each written once: escaping, UTF-16 length, fitting, links.
 
 Pure: strings and dates in, strings out. Every module that writes Telegram HTML takes these from
 here, so a rule cannot drift between two copies (one counting UTF-16 units, another Python
@@ -11,7 +11,6 @@ import html
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any, Final, Literal
 
 PostKind = Literal["passage", "digest", "weekly", "personal"]
@@ -32,12 +31,13 @@ _HTML_TOKEN = re.compile(r"<[^>]*>|&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);|[
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 TAG = re.compile(r"<[^>]*>")  # our own HTML only: attribute values never hold a '>'
 
-# Our own names, not strftime's %a/%b, so the server's locale cannot change what is posted.
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is written (the core has no gettext of its own).
+
+    The message is returned as it is; ``bot.i18n`` translates it where it reaches a person.
+    """
+    return message
 
 
 def escape(text: str) -> str:
@@ -164,33 +164,6 @@ def fit_lines(text: str, limit: int = MAX_MESSAGE_UNITS, note: str = "") -> str:
     if not kept:  # not even the first line fits: cut inside it, between its tags
         return fit_html(text, limit)
     return "\n".join(kept) + note
-
-
-def weekday_name(day: date) -> str:
-    """Return 'Tuesday'."""
-    return WEEKDAYS[day.weekday()]
-
-
-def long_date(day: date) -> str:
-    """Return 'Tuesday 24 November'."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-
-
-def short_date(day: date) -> str:
-    """Return 'Tue 24 Nov'."""
-    return f"{WEEKDAYS[day.weekday()][:3]} {day.day} {MONTHS[day.month - 1][:3]}"
-
-
-def short_datetime(moment: datetime) -> str:
-    """Return 'Tue 24 Nov 09:00' for a local time."""
-    return f"{short_date(moment.date())} {moment:%H:%M}"
-
-
-def span(first: date, last: date) -> str:
-    """Return '18–24 November' or '28 November – 4 December'."""
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {MONTHS[last.month - 1]}"
-    return f"{first.day} {MONTHS[first.month - 1]} – {last.day} {MONTHS[last.month - 1]}"
 
 
 def message_link(chat: Mapping[str, Any], message_id: int) -> str | None:

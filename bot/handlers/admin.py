@@ -16,11 +16,12 @@ from bot.archive import rows
 from bot.compose import help, views
 from bot.core import schedule
 from bot.core.schedule import ScheduleError
-from bot.core.text import POST_KINDS
-from bot.handlers.chats import ensure_chat
+from bot.core.text import N_, POST_KINDS, escape, excerpt
+from bot.handlers.chats import chat_and_translator, ensure_chat, translator_of
 from bot.handlers.outbox import reply
 from bot.handlers.state import Commons, Context, unschedule_chat
 from bot.handlers.sweep import schedule_chat
+from bot.i18n import LANGUAGES, language_list, translator_for
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ def admins_only(handler: Handler) -> Handler:
         if await is_admin(update, context):
             await handler(update, context)
         else:
-            await reply(update, "Sorry, only this chat's admins can change that.")
+            t = await translator_of(context.commons, update)
+            await reply(update, t._("Sorry, only this chat's admins can change that."))
 
     return guarded
 
@@ -70,7 +72,7 @@ async def _update_settings(update: Update, context: Context, **settings: Any) ->
     last_sent: dict[str, int | None] = {
         kind: await state.store.last_sent_at(chat["id"], kind) for kind in POST_KINDS
     }
-    await reply(update, views.render_schedule(chat, state.now(), last_sent))
+    await reply(update, views.render_schedule(translator_for(chat), chat, state.now(), last_sent))
     return chat
 
 
@@ -81,10 +83,11 @@ def _setting_command(usage: str, parse: Callable[[list[str]], dict[str, Any]]) -
         try:
             settings = parse(list(context.args or []))
         except ScheduleError as error:
-            await reply(update, views.render_setting_error(str(error), usage))
+            t = await translator_of(context.commons, update)
+            await reply(update, views.render_setting_error(t, error, usage))
             return
         except (IndexError, ValueError):
-            await reply(update, usage)
+            await reply(update, (await translator_of(context.commons, update))._(usage))
             return
         await _update_settings(update, context, **settings)
 
@@ -107,15 +110,15 @@ def _weekly(args: list[str]) -> dict[str, Any]:
 
 
 settz = _setting_command(
-    "Usage: <code>/settz Area/City</code>, for example <code>/settz Europe/Berlin</code>.",
+    N_("Usage: <code>/settz Area/City</code>, for example <code>/settz Europe/Berlin</code>."),
     lambda args: {"timezone": schedule.parse_timezone(_one(args))},
 )
 settime = _setting_command(
-    "Usage: <code>/settime HH:MM</code>, for example <code>/settime 08:30</code>.",
+    N_("Usage: <code>/settime HH:MM</code>, for example <code>/settime 08:30</code>."),
     lambda args: {"post_time": schedule.parse_hhmm(_one(args))},
 )
 setdigest = _setting_command(
-    "Usage: <code>/setdigest HH:MM</code>, for example <code>/setdigest 21:00</code>.",
+    N_("Usage: <code>/setdigest HH:MM</code>, for example <code>/setdigest 21:00</code>."),
     lambda args: {"digest_time": schedule.parse_hhmm(_one(args))},
 )
 
@@ -128,24 +131,50 @@ def _quiet_day(args: list[str]) -> dict[str, Any]:
 
 
 quietday = _setting_command(
-    "Usage: <code>/quietday line</code> (a quiet day gets one short line in the evening) or "
-    "<code>/quietday silent</code> (nothing at all).",
+    N_(
+        "Usage: <code>/quietday line</code> (a quiet day gets one short line in the evening) "
+        "or <code>/quietday silent</code> (nothing at all)."
+    ),
     _quiet_day,
 )
 setweekly = _setting_command(
-    "Usage: <code>/setweekly DAY HH:MM</code>, for example <code>/setweekly sunday 18:00</code>.",
+    N_(
+        "Usage: <code>/setweekly DAY HH:MM</code>, for example "
+        "<code>/setweekly sunday 18:00</code>."
+    ),
     _weekly,
 )
+
+
+@admins_only
+async def setlang(update: Update, context: Context) -> None:
+    """/setlang xx: the language the bot speaks in this chat, from the shipped ones."""
+    state = context.commons
+    chat, t = await chat_and_translator(state, update)
+    wanted = " ".join(context.args or []).strip()
+    if wanted.lower() not in LANGUAGES:
+        usage = t._(
+            "Usage: <code>/setlang code</code>, with one of these codes: {languages}.",
+            languages=language_list(),
+        )
+        if wanted:
+            unknown = t._("I do not speak “{code}”.", code=escape(excerpt(wanted)))
+            usage = f"{unknown}\n\n{usage}"
+        await reply(update, usage)
+        return
+    chat = await state.store.update_chat(chat["id"], language=wanted.lower())
+    t = translator_for(chat)
+    await reply(update, t._("From now on I speak {language} here.", language=t.language_name))
 
 
 @admins_only
 async def pause(update: Update, context: Context) -> None:
     """/pause: no posts or digests until /resume; paused days are not caught up."""
     state = context.commons
-    chat = await ensure_chat(state, update)
+    chat, t = await chat_and_translator(state, update)
     await state.store.update_chat(chat["id"], paused=True)
     unschedule_chat(context.application, chat["id"])
-    await reply(update, "Paused: no posts or digests until an admin sends /resume.")
+    await reply(update, t._("Paused: no posts or digests until an admin sends /resume."))
 
 
 @admins_only
@@ -163,12 +192,11 @@ async def resume(update: Update, context: Context) -> None:
 async def skip(update: Update, context: Context) -> None:
     """/skip: move on to the next passage without posting this one."""
     state = context.commons
-    chat = await ensure_chat(state, update)
+    chat, t = await chat_and_translator(state, update)
     skipped = await state.store.advance_corpus(chat["id"])
     entry = state.corpus[skipped % len(state.corpus)]
-    await reply(
-        update, views.render_skipped(entry, state.corpus[(skipped + 1) % len(state.corpus)])
-    )
+    upcoming = state.corpus[(skipped + 1) % len(state.corpus)]
+    await reply(update, views.render_skipped(t, entry, upcoming))
 
 
 @admins_only
@@ -176,28 +204,31 @@ async def topic(update: Update, context: Context) -> None:
     """/topic, sent inside a forum topic: post there from now on (in General: post in General)."""
     message = update.effective_message
     assert message is not None
+    state = context.commons
+    chat, t = await chat_and_translator(state, update)
     if not message.chat.is_forum:
-        await reply(update, "/topic is for groups with topics; here I post in the chat itself.")
+        answer = t._("/topic is for groups with topics; here I post in the chat itself.")
+        await reply(update, answer)
         return
     thread_id = message.message_thread_id if message.is_topic_message else None
-    state = context.commons
-    chat = await ensure_chat(state, update)
     await state.store.update_chat(chat["id"], topic_thread_id=thread_id, is_forum=True)
-    where = "this topic" if thread_id else "General"
-    await reply(update, f"From now on I post the passages and digests in {where}.")
+    if thread_id:
+        await reply(update, t._("From now on I post the passages and digests in this topic."))
+    else:
+        await reply(update, t._("From now on I post the passages and digests in General."))
 
 
 @admins_only
 async def export(update: Update, context: Context) -> None:
     """/export: the chat's archive as a JSON document, for its admins."""
     state = context.commons
-    chat = await ensure_chat(state, update)
+    chat, t = await chat_and_translator(state, update)
     archive = await state.store.export_chat(chat["id"])
     data = json.dumps(archive, ensure_ascii=False, indent=2).encode()
     message = update.effective_message
     assert message is not None
     await message.reply_document(
-        data, filename=f"commons-{chat['id']}.json", caption="This chat's archive."
+        data, filename=f"commons-{chat['id']}.json", caption=t._("This chat's archive.")
     )
 
 
@@ -205,18 +236,19 @@ async def export(update: Update, context: Context) -> None:
 async def purge(update: Update, context: Context) -> None:
     """/purge, then /purge confirm within two minutes: delete this chat's whole archive."""
     state = context.commons
-    chat = await ensure_chat(state, update)
+    chat, t = await chat_and_translator(state, update)
     if [a.lower() for a in context.args or []] != ["confirm"]:
         state.purge_requests[chat["id"]] = time.monotonic()
-        await reply(update, help.PURGE_WARNING)
+        await reply(update, t._(help.PURGE_WARNING))
         return
     asked = state.purge_requests.pop(chat["id"], None)
     if asked is None or time.monotonic() - asked > PURGE_CONFIRM_SECONDS:
-        await reply(update, "Send /purge first; then /purge confirm within two minutes.")
+        await reply(update, t._("Send /purge first; then /purge confirm within two minutes."))
         return
     await _purge(state, chat["id"])
     unschedule_chat(context.application, chat["id"])
-    await reply(update, "Purged: nothing of this chat is stored any more. I have stopped posting.")
+    done = t._("Purged: nothing of this chat is stored any more. I have stopped posting.")
+    await reply(update, done)
 
 
 async def _purge(state: Commons, chat_id: int) -> None:

@@ -45,6 +45,7 @@ from bot.handlers.state import (
     system_clock,
 )
 from bot.handlers.sweep import reschedule_with, start_schedules
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, translator
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ CALLBACKS = {
     "optout": commands.optout,
     "optin": commands.optin,
     "forgetme": commands.forgetme,
+    "setlang": admin.setlang,
     "settz": admin.settz,
     "settime": admin.settime,
     "setdigest": admin.setdigest,
@@ -179,8 +181,7 @@ async def post_init(app: App, pause: Pause = asyncio.sleep) -> None:
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
     await replay_unhandled(state.inbox, app.bot, process_with(app))
-    menu = [BotCommand(c.name, c.menu_text) for c in COMMANDS if c.name != "start"]
-    await patiently(lambda: app.bot.set_my_commands(menu), "publishing the commands", sleep=pause)
+    await patiently(lambda: publish_menus(app), "publishing the commands", sleep=pause)
     await start_schedules(app)
     logger.info("ready as @%s with %d passages", me.username, len(state.corpus))
 
@@ -192,6 +193,18 @@ def process_with(app: App) -> Processes:
         await app.update_processor.process_update(update, app.process_update(update))
 
     return process
+
+
+async def publish_menus(app: App) -> None:
+    """Publish the command menu in English for everyone, then in each language for its users."""
+    await app.bot.set_my_commands(_menu(translator()))
+    for language in LANGUAGES:
+        if language != DEFAULT_LANGUAGE:
+            await app.bot.set_my_commands(_menu(translator(language)), language_code=language)
+
+
+def _menu(t: Translator) -> list[BotCommand]:
+    return [BotCommand(c.name, c.menu_text(t)) for c in COMMANDS if c.name != "start"]
 
 
 async def post_shutdown(app: App) -> None:

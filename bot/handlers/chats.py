@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, ChatMember, ChatMemberRestricted, ChatMemberUpdated, Update
+from telegram import Chat, ChatMember, ChatMemberRestricted, ChatMemberUpdated, Update, User
 from telegram.constants import ChatMemberStatus
 
 from bot.archive import rows
@@ -12,6 +12,7 @@ from bot.compose.help import render_welcome
 from bot.handlers.outbox import follow_migration, mark_removed, send_to_chat
 from bot.handlers.state import App, Commons, Context, commons_of
 from bot.handlers.sweep import catch_up_soon, schedule_chat
+from bot.i18n import Translator, language_for, translator, translator_for
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +43,43 @@ def identity(chat: Chat) -> rows.ChatIdentity:
 
 
 async def ensure_chat(state: Commons, update: Update) -> rows.Chat:
-    """Return the update's chat from the archive, registering it the first time it is seen."""
+    """Return the update's chat from the archive, registering it the first time it is seen.
+
+    A chat with no language yet takes the Telegram language of whoever it first hears from.
+    """
     chat = update.effective_chat
     assert chat is not None
-    return await state.store.ensure_chat(chat.id, now=state.timestamp(), **identity(chat))
+    stored = await state.store.ensure_chat(chat.id, now=state.timestamp(), **identity(chat))
+    if stored["language"] is None and update.effective_user is not None:
+        language = language_for(update.effective_user.language_code)
+        stored = await state.store.update_chat(chat.id, language=language)
+    return stored
+
+
+async def chat_and_translator(state: Commons, update: Update) -> tuple[rows.Chat, Translator]:
+    """Return the update's chat (see ``ensure_chat``) and the translator of its language."""
+    chat = await ensure_chat(state, update)
+    return chat, translator_for(chat)
+
+
+async def translator_of(state: Commons, update: Update) -> Translator:
+    """Return the translator of the update's chat without registering the chat.
+
+    A chat not yet known speaks the language of the person writing.
+    """
+    chat, user = update.effective_chat, update.effective_user
+    stored = await state.store.get_chat(chat.id) if chat is not None else None
+    if stored is not None and stored["language"] is not None:
+        return translator_for(stored)
+    return translator(language_for(user.language_code if user else None))
+
+
+async def private_translator(state: Commons, user: User) -> Translator:
+    """Return the translator of a person's private chat with the bot: theirs, once set."""
+    private = await state.store.get_chat(user.id)
+    if private is not None and private["language"] is not None:
+        return translator_for(private)
+    return translator(language_for(user.language_code))
 
 
 async def can_see_threads(app: App, chat_id: int, chat_type: str) -> bool:
@@ -69,12 +103,16 @@ async def track_chats(update: Update, context: Context) -> None:
         await mark_removed(app, chat.id)
         return
     stored = await state.store.register_chat(chat.id, now=state.timestamp(), **identity(chat))
+    if stored["language"] is None:
+        # The group speaks the language of whoever added the bot, until an admin says otherwise.
+        language = language_for(update.my_chat_member.from_user.language_code)
+        stored = await state.store.update_chat(chat.id, language=language)
     logger.info("chat %s (%s) added the bot", chat.id, chat.type)
     schedule_chat(app, stored)
     catch_up_soon(app)  # the first passage comes on the day the bot joins
     if chat.type != Chat.PRIVATE:
         sees = await can_see_threads(app, chat.id, chat.type)
-        await send_to_chat(app, stored, render_welcome(stored, sees))
+        await send_to_chat(app, stored, render_welcome(translator_for(stored), stored, sees))
 
 
 async def migrate_chat(update: Update, context: Context) -> None:

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 from bot.archive.rows import Chat
 from bot.core import schedule
 from bot.core.schedule import SLOT_KINDS
-from bot.core.text import short_datetime
 from bot.handlers.state import App, Clock, commons_of, system_clock
 from bot.handlers.sweep import deliver_due
+from bot.i18n import translator_for
 
 MAX_DAYS_AHEAD = 28  # a longer jump would post a month of passages at Telegram's pace
 TARGETS = ("evening", "morning", "week")
@@ -150,4 +150,4 @@ def _target(chat: Chat, to: str, now: datetime) -> datetime:
 
 def _local(when: datetime, chat: Chat) -> str:
     """Return 'Mon 3 Jun 21:00' in the chat's time zone."""
-    return short_datetime(when.astimezone(ZoneInfo(chat["timezone"])))
+    return translator_for(chat).short_datetime(when.astimezone(ZoneInfo(chat["timezone"])))

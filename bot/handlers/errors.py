@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.handlers.state import Context
+from bot.i18n import language_for, translator
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +24,15 @@ async def log_error(update: object, context: Context) -> None:
         return
     if isinstance(context.error, TelegramError):
         return  # Telegram itself refused; another message would likely fail the same way.
+    # In the person's own language, without asking the archive: it may be what failed.
+    user = update.effective_user
+    t = translator(language_for(user.language_code if user else None))
     try:
         await update.effective_message.reply_text(
-            "Sorry, something went wrong on my side. Nothing you said was lost; "
-            "please try again in a minute."
+            t._(
+                "Sorry, something went wrong on my side. Nothing you said was lost; "
+                "please try again in a minute."
+            )
         )
     except TelegramError:
         logger.warning("could not send the apology to chat %s", chat_id)

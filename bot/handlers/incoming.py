@@ -18,7 +18,8 @@ from bot.archive.rows import Incoming
 from bot.compose import views
 from bot.compose.views import render_curiosity_list
 from bot.core import schedule
-from bot.handlers.chats import ensure_chat
+from bot.core.text import N_
+from bot.handlers.chats import chat_and_translator, translator_of
 from bot.handlers.outbox import reply
 from bot.handlers.state import Commons, Context
 
@@ -26,16 +27,16 @@ logger = logging.getLogger(__name__)
 
 CURIOUS_TAG = re.compile(r"(?i)#curious\b")
 MAX_CURIOSITY_CHARS = 1000
-CURIOUS_USAGE = (
+CURIOUS_USAGE = N_(
     "Say what you are curious about today after the command, for example:\n"
     "<code>/curious how do commons govern themselves without money?</code>"
 )
 
-NO_THREAD_YET = (
+NO_THREAD_YET = N_(
     "I keep the conversation about each day's passage, and there is none yet today. "
     "The next one comes {when}: reply to it to join in."
 )
-OPTED_OUT = "You have opted out, so nothing you say is kept. Send /optin to take part again."
+OPTED_OUT = N_("You have opted out, so nothing you say is kept. Send /optin to take part again.")
 
 # Message attribute -> the kind we store; the first one present wins.
 KINDS = (
@@ -136,7 +137,7 @@ async def join_bot_thread(update: Update, state: Commons, row: Incoming, author:
     """A reply to a bot message not known as a passage copy: find its thread by any road."""
     message = update.message
     assert message is not None and message.reply_to_message is not None
-    chat = await ensure_chat(state, update)
+    chat, t = await chat_and_translator(state, update)
     parent = message.reply_to_message
     about = BotMessage(
         text=parent.text or parent.caption or "",
@@ -151,8 +152,8 @@ async def join_bot_thread(update: Update, state: Commons, row: Incoming, author:
         logger.info("chat %s: a reply found an unrecorded copy of a passage", chat["id"])
     if road == "nowhere" and (chat["id"], author[0]) not in state.told_how_to_join:
         state.told_how_to_join.add((chat["id"], author[0]))
-        when = views.describe_time(schedule.next_run(chat, "passage", state.now()), chat)
-        await reply(update, NO_THREAD_YET.format(when=when))
+        when = views.describe_time(t, schedule.next_run(chat, "passage", state.now()), chat)
+        await reply(update, t._(NO_THREAD_YET, when=when))
 
 
 async def record_edit(update: Update, context: Context) -> None:
@@ -171,7 +172,8 @@ async def curious(update: Update, context: Context) -> None:
     """/curious text: record today's curiosity for the evening digest."""
     text = " ".join(context.args or []).strip()
     if not text:
-        await reply(update, CURIOUS_USAGE)
+        t = await translator_of(context.commons, update)
+        await reply(update, t._(CURIOUS_USAGE))
         return
     await record_curiosity(update, context, text)
 
@@ -191,7 +193,7 @@ async def record_curiosity(update: Update, context: Context, text: str) -> None:
     if message is None or not text:
         return
     state = context.commons
-    chat = await ensure_chat(state, update)
+    chat, t = await chat_and_translator(state, update)
     stored = await state.store.note_curiosity(
         chat["id"],
         author=author_of(message),
@@ -201,18 +203,15 @@ async def record_curiosity(update: Update, context: Context, text: str) -> None:
         now=state.timestamp(),
     )
     if stored is None:
-        await reply(
-            update,
-            "You have opted out, so nothing you say is kept. Send /optin to take part again.",
-        )
+        await reply(update, t._(OPTED_OUT))
         return
-    await reply(update, "Noted for tonight's digest. 🌱")
+    await reply(update, t._("Noted for tonight's digest. 🌱"))
 
 
 async def curiosities(update: Update, context: Context) -> None:
     """/curiosities: list what members are curious about today."""
     state = context.commons
-    chat = await ensure_chat(state, update)
+    chat, t = await chat_and_translator(state, update)
     today = schedule.local_date(state.now(), chat["timezone"]).isoformat()
     rows = await state.store.curiosities_of_day(chat["id"], today)
-    await reply(update, render_curiosity_list(rows))
+    await reply(update, render_curiosity_list(t, rows))

@@ -22,10 +22,11 @@ from bot.core.corpus import entry_at
 from bot.core.schedule import Slot
 from bot.core.text import PERSONAL_KIND, fit_html
 from bot.handlers.state import App, Commons, commons_of, unschedule_chat
+from bot.i18n import N_, Translator, translator_for
 
 logger = logging.getLogger(__name__)
 
-DOCUMENT_CAPTION = "The full digest."
+DOCUMENT_CAPTION = N_("The full digest.")
 GONE_FROM_GROUP = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
 SendText = Callable[[str], Awaitable[Message | None]]
 SendFile = Callable[[str, bytes], Awaitable[Message | None]]
@@ -73,7 +74,7 @@ async def send_document_to_chat(
             chat["id"],
             document=data,
             filename=filename,
-            caption=DOCUMENT_CAPTION,
+            caption=translator_for(chat)._(DOCUMENT_CAPTION),
             message_thread_id=topic_of(chat),
         )
     except Forbidden:
@@ -133,9 +134,8 @@ async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> s
     """Send the chat's next passage; record it and advance the chat's place in the corpus."""
     entry = entry_at(state.corpus, chat["corpus_position"])
     recall = await state.store.recall_passage(chat, entry.id, slot.local_date)
-    text = render_passage_post(
-        entry, local_date=date.fromisoformat(slot.local_date), recall=recall
-    )
+    day = date.fromisoformat(slot.local_date)
+    text = render_passage_post(translator_for(chat), entry, local_date=day, recall=recall)
     message = await send_to_chat(app, chat, text)
     if message is None:
         await _gone(state, slot)
@@ -185,8 +185,9 @@ async def deliver_personal(app: App, state: Commons, slot: Slot) -> str:
     if not plans:
         await state.store.mark_post_skipped(user_id, slot.local_date, slot.kind)
         return "skipped"
+    in_private = translator_for(await state.store.get_chat(user_id) or {})
     for number, (chat, day, plan) in enumerate(plans):
-        intro = await send_to_chat(app, private, render_intro(chat, day))
+        intro = await send_to_chat(app, private, render_intro(in_private, chat, day))
         if intro is None:
             # Telegram refused (never started, or blocked): wait for their /start.
             await state.store.refuse_personal_digest(user_id, now=state.timestamp())
@@ -243,12 +244,13 @@ async def reply(update: Update, text: str) -> Message:
     return await message.reply_text(fit_html(text))
 
 
-async def reply_digest(update: Update, plan: Delivery) -> None:
-    """Answer with a digest: its messages, then its file."""
+async def reply_digest(update: Update, plan: Delivery, t: Translator) -> None:
+    """Answer with a digest: its messages, then its file (captioned in t's language)."""
     message = update.effective_message
     assert message is not None
+    caption = t._(DOCUMENT_CAPTION)
 
     async def send_file(filename: str, data: bytes) -> Message:
-        return await message.reply_document(data, filename=filename, caption=DOCUMENT_CAPTION)
+        return await message.reply_document(data, filename=filename, caption=caption)
 
     await send_digest(plan, message.reply_text, send_file)

@@ -66,13 +66,16 @@ async def start_webchat(
     host: str = "127.0.0.1",
     port: int = 8080,
     clock: ClockHook | None = None,
+    language_code: str = "en",
 ) -> WebChat:
     """Make sure the demo group exists, serve the web chat on ``host:port`` (0: any free port).
 
     ``clock`` is the running bot's clock, which the page's "Evening", "Next morning", "End of
     week" and date buttons move; without one (a sandbox with no bot) they are not shown.
+    ``language_code`` is the demo members' Telegram language (the corpus's), so the bot, added
+    by one of them, speaks it.
     """
-    chat_id = await ensure_demo_group(sandbox)
+    chat_id = await ensure_demo_group(sandbox, language_code)
     handlers = WebChatHandlers(sandbox, chat_id, clock)
     app = web.Application(middlewares=[guard])
     app.add_routes(handlers.routes())

@@ -20,12 +20,18 @@ def find_group(sandbox: Sandbox, title: str) -> int | None:
     return None
 
 
-async def ensure_demo_group(sandbox: Sandbox) -> int:
-    """Return the demo group's id, creating it with its members and the bot the first time."""
+async def ensure_demo_group(sandbox: Sandbox, language_code: str = "en") -> int:
+    """Return the demo group's id, creating it with its members and the bot the first time.
+
+    The members use Telegram in ``language_code``, so the bot speaks it from its welcome on.
+    """
     existing = find_group(sandbox, DEMO_TITLE)
     if existing is not None:
         return existing
-    people = [await sandbox.create_user(name, name.lower()) for name in DEMO_MEMBERS]
+    people = [
+        await sandbox.create_user(name, name.lower(), language_code=language_code)
+        for name in DEMO_MEMBERS
+    ]
     group = await sandbox.create_supergroup(DEMO_TITLE, people)
     # As an admin the bot sees replies to replies, so it can keep whole threads.
     await sandbox.add_bot(group, by=people[0], admin=True)

@@ -78,6 +78,7 @@ def test_a_new_chat_gets_the_default_settings(store: Store) -> None:
         "active": True,
         "corpus_position": 0,
         "quiet_day": "line",
+        "language": None,
         "created_at": NOW,
     }
 

@@ -37,6 +37,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m004_search_chat_token",
         "m005_personal_digests",
         "m006_inbox_and_copies",
+        "m007_chat_language",
     ]
     assert (
         counts(path)
@@ -52,6 +53,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
     chat = store.get_chat(-100)
     picked = (chat["timezone"], chat["post_time"], chat["corpus_position"], chat["quiet_day"])
     assert picked == ("Europe/Rome", "08:30", 3, "line")
+    assert chat["language"] == "en"  # spoken to in English so far, whoever writes next
     thread = [
         (m["message_id"], m["author"], m["sender_chat_id"]) for m in store.thread_of(-100, 12)
     ]
@@ -143,6 +145,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(tmp_path: Path) 
             "m004_search_chat_token",
             "m005_personal_digests",
             "m006_inbox_and_copies",
+            "m007_chat_language",
         ],
     )
     store.close()

@@ -24,7 +24,10 @@ from bot.compose.digest.lines import TRIM_OPENING
 from bot.compose.digest.render import Markup, fit_line, render_line, units
 from bot.core.corpus import Entry, load_corpus
 from bot.core.text import trim
+from bot.i18n import translator
 from tests.telegram_html import telegram_problems
+
+EN = translator("en")
 
 DAY = date(2025, 11, 25)  # a Tuesday
 ROOT = 100
@@ -74,6 +77,7 @@ def make_curiosity(number: int, author: str, text: str, **overrides: Any) -> dic
 
 def daily(messages=(), curiosities=(), chat=None, entry=ENTRY):
     return build_daily_digest(
+        EN,
         chat or make_chat(),
         DAY,
         entry=entry,
@@ -281,7 +285,7 @@ def test_fit_line_shortens_person_text_but_never_our_markup():
 
 
 def test_a_day_that_fits_in_a_few_messages_is_sent_as_messages():
-    plan = plan_delivery(daily(BUSY_MESSAGES, BUSY_CURIOSITIES))
+    plan = plan_delivery(EN, daily(BUSY_MESSAGES, BUSY_CURIOSITIES))
     assert plan == Delivery(messages=tuple(render_chunks(daily(BUSY_MESSAGES, BUSY_CURIOSITIES))))
 
 
@@ -289,7 +293,7 @@ def test_a_day_too_long_for_a_few_messages_is_one_message_and_a_document():
     rows = [make_message(101 + n, ROOT, "Ana", noisy_text(n)) for n in range(200)]
     digest = daily(rows)
     assert len(render_chunks(digest)) > 3
-    plan = plan_delivery(digest)
+    plan = plan_delivery(EN, digest)
     [first] = plan.messages
     assert units(first) <= 4096
     assert telegram_problems(first) == []
@@ -316,17 +320,23 @@ def test_a_day_too_long_for_a_few_messages_is_one_message_and_a_document():
 def test_a_quiet_day_is_one_short_line_or_nothing(setting, chunks):
     digest = daily(chat=make_chat(quiet_day=setting))
     assert render_chunks(digest) == chunks
-    assert plan_delivery(digest) == Delivery(messages=tuple(chunks))
+    assert plan_delivery(EN, digest) == Delivery(messages=tuple(chunks))
 
 
 def test_a_quiet_week_is_one_short_line_or_nothing():
     days = [DayInput(date(2025, 11, 24 + n), ENTRY, {"message_id": ROOT + n}) for n in range(7)]
     for setting, expected in [
-        ("line", ["<b>Week of 24–30 November</b>: a quiet week, no replies and no curiosities."]),
+        (
+            "line",
+            [
+                "<b>Week of 24\u2009–\u200930 November</b>: "
+                "a quiet week, no replies and no curiosities."
+            ],
+        ),
         ("silent", []),
     ]:
         chat = make_chat(quiet_day=setting)
-        digest = build_weekly_digest(chat, date(2025, 11, 24), date(2025, 11, 30), days=days)
+        digest = build_weekly_digest(EN, chat, date(2025, 11, 24), date(2025, 11, 30), days=days)
         assert render_chunks(digest) == expected
 
 
@@ -419,10 +429,10 @@ def week_days() -> list[DayInput]:
 def test_weekly_digest_reads_as_expected():
     chat = make_chat(type="group")
     digest = build_weekly_digest(
-        chat, date(2025, 11, 24), date(2025, 11, 30), days=week_days(), replied_to={502}
+        EN, chat, date(2025, 11, 24), date(2025, 11, 30), days=week_days(), replied_to={502}
     )
     assert render_plain(digest) == (
-        "Weekly digest · 24–30 November\n"
+        "Weekly digest · 24\u2009–\u200930 November\n"
         "The week's passages\n"
         "• Mon 24 Nov · Chapter 1: The commons: The commons are a third way.\n"
         "• Tue 25 Nov · Chapter 1: Peer production: Peers produce.\n"
@@ -449,7 +459,9 @@ def test_weekly_digest_reads_as_expected():
         "• Di (Thu): Can reciprocity be refused?\n"
         "• a member (Thu): secret"
     )
-    assert render_chunks(digest)[0].startswith("<b>Weekly digest · 24–30 November</b>\n")
+    assert render_chunks(digest)[0].startswith(
+        "<b>Weekly digest · 24\u2009–\u200930 November</b>\n"
+    )
     assert digest.filename == "weekly-2025-11-24-to-2025-11-30.html"
 
 
@@ -457,7 +469,9 @@ def test_weekly_counts_a_curiosity_answered_when_a_stored_message_replies_to_it(
     days = week_days()
     reply = make_message(300, 501, "Bo", "Start by giving.", root_message_id=200, date=9)
     days[1] = DayInput(days[1].local_date, days[1].entry, days[1].post, [reply])
-    digest = build_weekly_digest(make_chat(), date(2025, 11, 24), date(2025, 11, 30), days=days)
+    digest = build_weekly_digest(
+        EN, make_chat(), date(2025, 11, 24), date(2025, 11, 30), days=days
+    )
     still_open = render_plain(digest).split("Still open\n", 1)[1]
     assert "How does reciprocity start?" not in still_open
     assert "Can reciprocity be refused?" in still_open
@@ -511,6 +525,7 @@ def test_an_entry_without_a_counterpoint_shows_the_passage_alone():
 def resonances(curiosities: list[dict], corpus: list[Entry] | None = None) -> list[str]:
     """Return the lines of the day's Resonances section, or [] if it has none."""
     digest = build_daily_digest(
+        EN,
         make_chat(),
         DAY,
         entry=ENTRY,
@@ -584,7 +599,7 @@ def test_the_weekly_digest_shows_answers_to_a_curiosity_under_it_not_as_threads(
     ]
     thread = [make_message(303, ROOT, "Dee", "A reply to the passage itself.")]
     days = [DayInput(DAY, ENTRY, {"message_id": ROOT}, [*answers, *thread], [curiosity])]
-    plain = render_plain(build_weekly_digest(make_chat(type="group"), DAY, DAY, days=days))
+    plain = render_plain(build_weekly_digest(EN, make_chat(type="group"), DAY, DAY, days=days))
     threads = plain.split("The week's threads\n", 1)[1].split("\n\n", 1)[0]
     assert "Dee: A reply to the passage itself." in threads
     assert "Whoever notices first" not in threads and "rota" not in threads

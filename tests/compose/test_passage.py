@@ -20,7 +20,10 @@ from bot.compose.passage import (
 )
 from bot.core.corpus import Entry, load_corpus
 from bot.core.text import units as telegram_length
+from bot.i18n import translator
 from tests.telegram_html import telegram_problems, text_by_tag
+
+EN = translator("en")
 
 HOSTILE = "<b>&amp;</script>"
 DAY = date(2026, 11, 24)  # a Tuesday
@@ -52,7 +55,7 @@ def parse(post: str) -> Parsed:
 
 
 def test_short_entry_renders_the_whole_layout() -> None:
-    post = render_passage_post(make_entry(), local_date=DAY)
+    post = render_passage_post(EN, make_entry(), local_date=DAY)
     assert post == (
         "<b>Commons, Tuesday 24 November</b> · ch1 intro\n"
         "<blockquote>P2P is a type of social relations in human networks.</blockquote>\n"
@@ -74,12 +77,12 @@ def test_short_entry_renders_the_whole_layout() -> None:
     ],
 )
 def test_header_names_the_local_day_and_chapter(day: date, header: str) -> None:
-    post = render_passage_post(make_entry(), local_date=day)
+    post = render_passage_post(EN, make_entry(), local_date=day)
     assert post.split("\n")[0] == header
 
 
 def test_an_entry_without_a_counterpoint_gets_no_empty_label() -> None:
-    post = render_passage_post(make_entry(counterpoint="  "), local_date=DAY)
+    post = render_passage_post(EN, make_entry(counterpoint="  "), local_date=DAY)
     assert post == (
         "<b>Commons, Tuesday 24 November</b> · ch1 intro\n"
         "<blockquote>P2P is a type of social relations in human networks.</blockquote>\n"
@@ -90,7 +93,7 @@ def test_an_entry_without_a_counterpoint_gets_no_empty_label() -> None:
 
 @pytest.mark.parametrize("field", ["chapter", "passage", "counterpoint"])
 def test_hostile_text_is_escaped_exactly_once(field: str) -> None:
-    post = render_passage_post(make_entry(**{field: HOSTILE}), local_date=DAY)
+    post = render_passage_post(EN, make_entry(**{field: HOSTILE}), local_date=DAY)
     assert "&lt;b&gt;&amp;amp;&lt;/script&gt;" in post
     assert HOSTILE not in post
     assert "&amp;amp;amp;" not in post
@@ -106,7 +109,7 @@ def test_hostile_text_is_escaped_exactly_once(field: str) -> None:
 )
 def test_a_long_passage_folds_into_an_expandable_quote(length: int, tag: str) -> None:
     passage = ("commons " * length)[: length - 1] + "."
-    post = render_passage_post(make_entry(passage=passage), local_date=DAY)
+    post = render_passage_post(EN, make_entry(passage=passage), local_date=DAY)
     assert f"<{tag}>{passage}</blockquote>" in post
     assert parse(post).text["blockquote"] == passage
 
@@ -130,7 +133,7 @@ def paragraphs(count: int, words: int) -> str:
 def test_an_overlong_passage_is_trimmed_under_the_limit(passage: str) -> None:
     counterpoint = "perhaps ..production ness and property ness.. as cancerous.."
     post = render_passage_post(
-        make_entry(passage=passage, counterpoint=counterpoint), local_date=DAY
+        EN, make_entry(passage=passage, counterpoint=counterpoint), local_date=DAY
     )
     assert telegram_length(post) <= MAX_MESSAGE_UNITS
     assert len(post) <= MAX_MESSAGE_UNITS
@@ -147,7 +150,7 @@ def test_an_overlong_passage_is_trimmed_under_the_limit(passage: str) -> None:
 
 def test_a_trimmed_passage_ends_on_a_whole_paragraph() -> None:
     passage = paragraphs(100, 15)
-    post = render_passage_post(make_entry(passage=passage), local_date=DAY)
+    post = render_passage_post(EN, make_entry(passage=passage), local_date=DAY)
     kept = parse(post).text["blockquote"].removesuffix(" …")
     assert passage[len(kept) :].startswith("\n\n")
     assert kept.endswith("w14")
@@ -155,7 +158,7 @@ def test_a_trimmed_passage_ends_on_a_whole_paragraph() -> None:
 
 def test_a_trimmed_paragraph_ends_on_a_whole_word() -> None:
     passage = " ".join(f"word{i}" for i in range(1700))
-    post = render_passage_post(make_entry(passage=passage), local_date=DAY)
+    post = render_passage_post(EN, make_entry(passage=passage), local_date=DAY)
     kept = parse(post).text["blockquote"].removesuffix(" …")
     assert passage[len(kept)] == " "
 
@@ -163,7 +166,7 @@ def test_a_trimmed_paragraph_ends_on_a_whole_word() -> None:
 def test_a_huge_counterpoint_leaves_the_passage_most_of_the_room() -> None:
     passage, counterpoint = paragraphs(100, 15), paragraphs(100, 15).upper()
     post = render_passage_post(
-        make_entry(passage=passage, counterpoint=counterpoint), local_date=DAY
+        EN, make_entry(passage=passage, counterpoint=counterpoint), local_date=DAY
     )
     assert telegram_length(post) <= MAX_MESSAGE_UNITS
     parsed = parse(post)
@@ -175,7 +178,7 @@ def test_a_huge_counterpoint_leaves_the_passage_most_of_the_room() -> None:
 def test_a_long_counterpoint_is_kept_whole_when_the_passage_can_give_way() -> None:
     counterpoint = " ".join(["first begs we have a system/infra"] * 30)  # about 1,000 chars
     post = render_passage_post(
-        make_entry(passage=paragraphs(100, 15), counterpoint=counterpoint), local_date=DAY
+        EN, make_entry(passage=paragraphs(100, 15), counterpoint=counterpoint), local_date=DAY
     )
     assert telegram_length(post) <= MAX_MESSAGE_UNITS
     assert parse(post).text["i"] == counterpoint
@@ -183,14 +186,14 @@ def test_a_long_counterpoint_is_kept_whole_when_the_passage_can_give_way() -> No
 
 def test_an_overlong_chapter_cannot_push_the_post_over_the_limit() -> None:
     post = render_passage_post(
-        make_entry(chapter="c" * 5_000, passage=paragraphs(100, 15)), local_date=DAY
+        EN, make_entry(chapter="c" * 5_000, passage=paragraphs(100, 15)), local_date=DAY
     )
     assert telegram_length(post) <= MAX_MESSAGE_UNITS
 
 
 def test_reminder_is_short_and_escaped_once() -> None:
     entry = make_entry(passage=HOSTILE + " " + paragraphs(10, 15))
-    reminder = render_passage_reminder(entry, DAY)
+    reminder = render_passage_reminder(EN, entry, DAY)
     assert reminder.startswith(
         "<b>Commons, Tuesday 24 November</b> · ch1 intro\n<blockquote>&lt;b&gt;&amp;amp;"
     )
@@ -207,7 +210,7 @@ def test_every_seed_entry_renders_under_the_limit_as_valid_telegram_html() -> No
     entries = real_corpus()
     assert entries != []
     for entry in entries:
-        post = render_passage_post(entry, local_date=DAY)
+        post = render_passage_post(EN, entry, local_date=DAY)
         assert telegram_length(post) <= MAX_MESSAGE_UNITS, entry.id
         parsed = parse(post)
         shown = parsed.text["blockquote"]
@@ -221,7 +224,7 @@ def test_every_seed_entry_renders_under_the_limit_as_valid_telegram_html() -> No
 
 def test_a_recalled_day_links_to_its_thread_and_names_who_spoke() -> None:
     recall = Recall(date(2026, 10, 6), "https://t.me/c/123/45", ("Ana", "<b>Bo</b>", "Cy"))
-    post = render_passage_post(make_entry(), local_date=DAY, recall=recall)
+    post = render_passage_post(EN, make_entry(), local_date=DAY, recall=recall)
     assert (
         '<b>Last time on this passage</b>, <a href="https://t.me/c/123/45">Tuesday 6 October</a>: '
         "Ana, &lt;b&gt;Bo&lt;/b&gt; and Cy spoke.\n\n" + INVITATION
@@ -231,14 +234,16 @@ def test_a_recalled_day_links_to_its_thread_and_names_who_spoke() -> None:
 
 def test_a_quiet_earlier_day_in_another_year_without_a_link() -> None:
     recall = Recall(date(2025, 12, 30), None, ())
-    post = render_passage_post(make_entry(), local_date=DAY, recall=recall)
+    post = render_passage_post(EN, make_entry(), local_date=DAY, recall=recall)
     assert "<b>Last time on this passage</b>, Tuesday 30 December 2025: nobody replied." in post
 
 
 def test_many_names_fold_into_a_count_and_a_long_passage_still_fits() -> None:
     names = tuple(f"Reader{n:03d}" for n in range(300))
     recall = Recall(date(2026, 10, 6), "https://t.me/c/123/45", names)
-    post = render_passage_post(make_entry(passage="word " * 2000), local_date=DAY, recall=recall)
+    post = render_passage_post(
+        EN, make_entry(passage="word " * 2000), local_date=DAY, recall=recall
+    )
     line = next(line for line in post.split("\n") if line.startswith("<b>Last time"))
     assert line.startswith('<b>Last time on this passage</b>, <a href="https://t.me/c/123/45">')
     assert re.search(r", Reader\d{3} and \d+ more spoke\.$", line)

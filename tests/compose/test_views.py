@@ -5,7 +5,10 @@ from __future__ import annotations
 from bot.compose.help import COMMANDS, render_help
 from bot.compose.views import render_curiosity_list, render_search, render_thread
 from bot.core.text import units
+from bot.i18n import translator
 from tests.telegram_html import telegram_problems
+
+EN = translator("en")
 
 CHAT = {"id": -1001234567890, "type": "supergroup", "username": None}
 EMOJI_TEXT = "<commons> & " + "🌱" * 200  # 2 UTF-16 units per emoji, markup to escape
@@ -25,7 +28,7 @@ def hit(n: int) -> dict[str, object]:
 
 
 def test_search_results_past_the_limit_are_cut_between_lines_by_utf16_units() -> None:
-    text = render_search(CHAT, "🌱 commons", [hit(n) for n in range(30)])
+    text = render_search(EN, CHAT, "🌱 commons", [hit(n) for n in range(30)])
     assert (telegram_problems(text), units(text) <= 4096) == ([], True)
     assert text.endswith("… (more in the digest)")
     assert "&lt;Ana 0&gt;" in text and "&lt;Ana 29&gt;" not in text
@@ -37,12 +40,12 @@ def test_a_long_thread_and_a_long_curiosity_list_fit_too() -> None:
         for n in range(40)
     ]
     curiosities = [{"author": "Bo", "opted_out": False, "text": EMOJI_TEXT}] * 60
-    for text in (render_thread(CHAT, rows), render_curiosity_list(curiosities)):
+    for text in (render_thread(EN, CHAT, rows), render_curiosity_list(EN, curiosities)):
         assert (telegram_problems(text), units(text) <= 4096) == ([], True)
 
 
 def test_help_lists_every_command_of_the_menu_in_its_order() -> None:
-    text = render_help()
+    text = render_help(EN)
     listed = [c.name for c in COMMANDS if c.in_help]
     positions = [text.index(f"/{name}") for name in listed]
     assert (positions == sorted(positions), telegram_problems(text)) == (True, [])
@@ -54,7 +57,7 @@ def test_each_line_of_a_thread_links_to_its_message() -> None:
         {**hit(2), "root_message_id": 1, "reply_to_message_id": 101, "kind": "text", "text": "b"},
     ]
     link = "https://t.me/c/1234567890"
-    assert render_thread(CHAT, rows).split("\n")[1:] == [
+    assert render_thread(EN, CHAT, rows).split("\n")[1:] == [
         f'↳ <b>&lt;Ana 1&gt;</b>: a <a href="{link}/101">↗</a>',
         f'    ↳ <b>&lt;Ana 2&gt;</b>: b <a href="{link}/102">↗</a>',
     ]

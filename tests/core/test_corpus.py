@@ -13,6 +13,7 @@ from bot.core.corpus import (
     CorpusError,
     Entry,
     _seed_path,
+    corpus_language,
     default_corpus_path,
     entry_at,
     load_corpus,
@@ -498,3 +499,22 @@ def test_corpus_check_of_a_broken_file_exits_1_with_file_line_messages(
     assert result.stdout == ""
     printed = result.stderr.splitlines()
     assert printed[: len(expected)] == [f"{path}:{line}: {message}" for line, message in expected]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("# Lecturas\nlanguage: ES\n", "es"),
+        ("# Readings\nsource: notes\n", None),
+        ("# Readings\n", None),
+    ],
+)
+def test_the_header_says_the_corpus_language(tmp_path, header, expected):
+    path = tmp_path / "corpus.md"
+    body = "## one\nchapter: c\nlanguage: de\n\n> A passage.\n\nA counterpoint.\n"
+    path.write_text(header + "\n" + body, encoding="utf-8")
+    assert corpus_language(path) == expected
+
+
+def test_the_bundled_corpus_is_english():
+    assert corpus_language() == "en"

@@ -12,7 +12,10 @@ from bot.__main__ import cli
 from bot.compose.passage import render_passage_post
 from bot.core.corpus import CorpusError, Entry, load_corpus
 from bot.core.importers import ImportProblem, import_source, parse_source
+from bot.i18n import translator
 from tests.telegram_html import telegram_problems
+
+EN = translator("en")
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "highlights"
 LANGUAGES = ("de", "es", "fr", "it", "pt")
@@ -301,7 +304,7 @@ def test_every_fixture_imports_to_a_corpus_the_bot_can_post(tmp_path, name):
     entries = imported(tmp_path, name)
     assert entries
     for entry in entries:
-        post = render_passage_post(entry, local_date=date(2030, 3, 5))
+        post = render_passage_post(EN, entry, local_date=date(2030, 3, 5))
         assert telegram_problems(post) == []
 
 

@@ -10,7 +10,6 @@ import pytest
 
 from bot.core.schedule import (
     ScheduleError,
-    describe_next,
     due_now,
     local_date,
     next_run,
@@ -364,24 +363,6 @@ def test_a_minute_by_minute_sweep_sees_each_day_due_once() -> None:
 )
 def test_slot_for(kind: str, day: date, expected: datetime | None) -> None:
     assert slot_for(make_chat(timezone=BERLIN), kind, day) == expected
-
-
-@pytest.mark.parametrize(
-    ("kind", "now", "expected"),
-    [
-        ("passage", utc(2025, 11, 24, 4, 48), "Mon 24 Nov 09:00 Europe/Berlin (in 3 h 12 min)"),
-        ("digest", utc(2025, 11, 24, 19, 58, 30), "Mon 24 Nov 21:00 Europe/Berlin (in 1 min)"),
-        (
-            "digest",
-            utc(2025, 11, 24, 19, 59, 59),
-            "Mon 24 Nov 21:00 Europe/Berlin (in under a minute)",
-        ),
-        ("weekly", utc(2025, 11, 24, 4, 48), "Sun 30 Nov 18:00 Europe/Berlin (in 6 d 12 h)"),
-        ("passage", utc(2025, 11, 24, 8, 50), "Tue 25 Nov 09:00 Europe/Berlin (in 23 h 10 min)"),
-    ],
-)
-def test_describe_next(kind: str, now: datetime, expected: str) -> None:
-    assert describe_next(make_chat(timezone=BERLIN), kind, now) == expected
 
 
 def test_unknown_kind_is_refused() -> None:

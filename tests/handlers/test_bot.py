@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.i18n import LANGUAGES
 from tests.harness import BotWorld, make_world
 from tests.telegram_html import telegram_problems
 
@@ -352,10 +353,18 @@ async def test_commands_are_published_and_admin_status_is_cached(world):
         await world.command(group, "Ana", "/settime 08:00")
         await world.command(group, "Ana", "/setdigest 20:00")
         await world.command(group, "Bo", "/pause")
-    [published] = world.sandbox.calls_to("setMyCommands")
-    names = [c["command"] for c in published["params"]["commands"]]
+    menus = {
+        call["params"].get("language_code"): {
+            c["command"]: c["description"] for c in call["params"]["commands"]
+        }
+        for call in world.sandbox.calls_to("setMyCommands")
+    }
     asked = [c["params"]["user_id"] for c in world.sandbox.calls_to("getChatMember")]
-    assert {"curious", "digest", "settz", "purge"} <= set(names)
+    assert {"curious", "digest", "settz", "setlang", "purge"} <= set(menus[None])
+    # One menu for everyone (English), then one per language for people who use Telegram in it.
+    assert sorted(menus, key=str) == sorted([None, *LANGUAGES.keys() - {"en"}], key=str)
+    assert menus["de"]["settz"] == "Admins: die Zeitzone einstellen"
+    assert set(menus["de"]) == set(menus[None])
     ana, bo = world.members["Ana"]["id"], world.members["Bo"]["id"]
     assert (asked.count(ana), asked.count(bo)) == (1, 1)
 

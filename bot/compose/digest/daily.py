@@ -14,17 +14,17 @@ from bot.compose.digest import lines
 from bot.compose.digest.lines import Row
 from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
-from bot.core.text import long_date, trim
+from bot.core.text import trim
 from bot.core.themes import find_themes
 from bot.core.threads import build_threads, hanging_from, walk
+from bot.i18n import Translator
 from bot.words import Lexicon, lexicon_for
 
 COLLAPSE_FROM = 4  # a thread with this many replies folds them into an expandable quote
-QUIET_DAY = "a quiet day, no replies and no curiosities. A new passage comes tomorrow."
-COUNTERPOINT = Markup("<b>Counterpoint</b>: <i>")
 
 
 def build_daily_digest(
+    t: Translator,
     chat: Row,
     local_date: date,
     *,
@@ -40,66 +40,74 @@ def build_daily_digest(
     the day's curiosities by created_at, both as the store returns them. The corpus is the
     group's reading: its frequent words never make a resonance.
     """
-    day = long_date(local_date)
-    title = lines.document_title(chat, f"Evening digest, {day} {local_date.year}")
+    day = t.long_date(local_date)
+    what = t._("Evening digest, {day} {year}", day=day, year=local_date.year)
+    title = lines.document_title(chat, what)
     filename = f"digest-{local_date.isoformat()}.html"
     if not messages and not curiosities:
-        return lines.quiet_digest(chat, title, filename, day, QUIET_DAY)
+        quiet = t._("a quiet day, no replies and no curiosities. A new passage comes tomorrow.")
+        return lines.quiet_digest(chat, title, filename, day, quiet)
     # Answers to a curiosity are shown under it, not as a thread of their own.
     answers = hanging_from(messages, {c["message_id"] for c in curiosities if c["message_id"]})
     answered = {m["message_id"] for rows in answers.values() for m in rows}
     threads = [m for m in messages if m["message_id"] not in answered]
-    blocks = [_passage_block(chat, f"Evening digest · {day}", entry, post)]
-    blocks += lines.with_heading("The threads", _thread_blocks(chat, threads))
+    heading = t._("Evening digest · {day}", day=day)
+    blocks = [_passage_block(t, chat, heading, entry, post)]
+    blocks += lines.with_heading(t._("The threads"), _thread_blocks(t, chat, threads))
     if curiosities:
         body = tuple(
             line
             for row in curiosities
-            for line in _curiosity_lines(chat, row, answers.get(row["message_id"], []))
+            for line in _curiosity_lines(t, chat, row, answers.get(row["message_id"], []))
         )
-        blocks.append(Block(head=(lines.bold("Curious today"),), body=body))
-    blocks += _resonance_blocks(lexicon_for(tuple(corpus)), curiosities, messages)
-    return Digest(title=title, filename=filename, blocks=tuple(blocks))
+        blocks.append(Block(head=(lines.bold(t._("Curious today")),), body=body))
+    blocks += _resonance_blocks(t, lexicon_for(tuple(corpus)), curiosities, messages)
+    return Digest(title=title, filename=filename, blocks=tuple(blocks), language=t.language)
 
 
-def _passage_block(chat: Row, heading: str, entry: Entry | None, post: Row | None) -> Block:
+def _passage_block(
+    t: Translator, chat: Row, heading: str, entry: Entry | None, post: Row | None
+) -> Block:
     """Return the digest's heading, with the day's chapter and opening words if known."""
     if entry is None:
         return Block(head=(lines.bold(heading),))
     chapter = trim(entry.chapter, lines.TRIM_CHAPTER)
     link = lines.link_parts(chat, post.get("message_id") if post else None)
-    about = (Markup("Today's passage · <i>"), chapter, Markup("</i>"), *link)
+    about = (Markup(t._("Today's passage") + " · <i>"), chapter, Markup("</i>"), *link)
     body: tuple[Line, ...] = ((lines.opening(entry.passage, lines.TRIM_OPENING),),)
     counterpoint = lines.opening(entry.counterpoint, lines.TRIM_OPENING)
     if counterpoint:
         # Half of what the day was about: the reader's note in the margin, trimmed alike.
-        body += ((COUNTERPOINT, counterpoint, Markup("</i>")),)
+        label = t._("Counterpoint")
+        body += ((Markup(f"<b>{label}</b>: <i>"), counterpoint, Markup("</i>")),)
     return Block(head=(lines.bold(heading), about), body=body, quote="blockquote")
 
 
-def _thread_blocks(chat: Row, messages: Sequence[Row]) -> list[Block]:
+def _thread_blocks(t: Translator, chat: Row, messages: Sequence[Row]) -> list[Block]:
     """Return one block per thread: its opening, then its replies as an indented tree."""
     blocks = []
     for root, rows in lines.by_root(messages).items():
         for node in build_threads(rows, root):
-            tree = [lines.message_line(chat, n.message, depth) for n, depth in walk([node])]
+            tree = [lines.message_line(t, chat, n.message, d) for n, d in walk([node])]
             replies = tuple(tree[1:])
             quote = "blockquote expandable" if len(replies) >= COLLAPSE_FROM else "blockquote"
             blocks.append(Block(head=(tree[0],), body=replies, quote=quote if replies else ""))
     return blocks
 
 
-def _curiosity_lines(chat: Row, curiosity: Row, answers: Sequence[Row]) -> list[Line]:
+def _curiosity_lines(
+    t: Translator, chat: Row, curiosity: Row, answers: Sequence[Row]
+) -> list[Line]:
     """Return a curiosity's line, then its answers as an indented tree."""
     tree = walk(build_threads(answers, curiosity["message_id"]))
     return [
-        lines.curiosity_line(chat, curiosity),
-        *(lines.message_line(chat, node.message, depth + 1) for node, depth in tree),
+        lines.curiosity_line(t, chat, curiosity),
+        *(lines.message_line(t, chat, node.message, depth + 1) for node, depth in tree),
     ]
 
 
 def _resonance_blocks(
-    lexicon: Lexicon, curiosities: Sequence[Row], messages: Sequence[Row]
+    t: Translator, lexicon: Lexicon, curiosities: Sequence[Row], messages: Sequence[Row]
 ) -> list[Block]:
     """Return the day's resonances: named people whose curiosities share a theme.
 
@@ -110,5 +118,5 @@ def _resonance_blocks(
     writing = [r for r in messages if not r["opted_out"]]
     voices = lines.resonance_voices(lexicon, wondering, writing)
     rows = [*wondering, *writing]
-    body = tuple(lines.resonance_line(theme, voices, rows) for theme in find_themes(voices))
-    return [Block(head=(lines.bold("Resonances"),), body=body)] if body else []
+    body = tuple(lines.resonance_line(t, theme, voices, rows) for theme in find_themes(voices))
+    return [Block(head=(lines.bold(t._("Resonances")),), body=body)] if body else []

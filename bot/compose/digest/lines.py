@@ -7,14 +7,16 @@ opted out are shown as "a member" and never named.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from bot.compose.digest.render import Block, Digest, Line, Markup
-from bot.core.text import message_link, trim, weekday_name
-from bot.core.themes import Theme, Voice, join_names
+from bot.core.text import message_link, trim
+from bot.core.themes import Theme, Voice
+from bot.i18n import N_, Translator
 from bot.words import Lexicon, languages_of
 
 Row = Mapping[str, Any]
@@ -24,20 +26,21 @@ TRIM_NAME = 64
 TRIM_OPENING = 200  # the passage's opening words, and a thread's opening in the weekly
 TRIM_CHAPTER = 120
 MAX_INDENT = 4  # deeper replies stay at this indent, so a long chain stays readable
-ANONYMOUS = "a member"
+ANONYMOUS = N_("a member")
 # A resonance names people so they can find each other; past a handful, a list helps nobody.
 MAX_WONDERING = 8
 MAX_WRITERS = 4
 # Shared pieces of markup, made once: a busy day renders them hundreds of thousands of times.
 BOLD, UNBOLD, COLON = Markup("<b>"), Markup("</b>"), Markup(": ")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 INDENTS = [Markup("")] + [Markup("   " * (depth - 1) + "↳ ") for depth in range(1, MAX_INDENT + 1)]
 
 
-def display_name(row: Row) -> str:
+def display_name(t: Translator, row: Row) -> str:
     """Return the first name to show for a row's author, or 'a member' if they opted out."""
     if row["opted_out"]:
-        return ANONYMOUS
-    return trim(" ".join((row.get("author") or "").split()), TRIM_NAME) or "someone"
+        return t._(ANONYMOUS)
+    return trim(" ".join((row.get("author") or "").split()), TRIM_NAME) or t._("someone")
 
 
 def person(row: Row) -> object:
@@ -76,9 +79,9 @@ def bold(text: str) -> Line:
     return (BOLD, text, UNBOLD)
 
 
-def name_parts(row: Row) -> Line:
+def name_parts(t: Translator, row: Row) -> Line:
     """Return the author's display name in bold."""
-    return (BOLD, display_name(row), UNBOLD)
+    return (BOLD, display_name(t, row), UNBOLD)
 
 
 def link_parts(chat: Row, message_id: int | None) -> Line:
@@ -100,41 +103,65 @@ def said(message: Row) -> str:
     return text if kind == "text" else f"[{kind}] {text}".rstrip()
 
 
-def message_line(chat: Row, message: Row, depth: int) -> Line:
+def message_line(t: Translator, chat: Row, message: Row, depth: int) -> Line:
     """Return 'Ana: text ↗', indented with an arrow when it is a reply."""
     text = trim(said(message), TRIM_TEXT)
-    line = (INDENTS[min(depth, MAX_INDENT)], *name_parts(message), COLON, text)
+    line = (INDENTS[min(depth, MAX_INDENT)], *name_parts(t, message), COLON, text)
     return line + link_parts(chat, message["message_id"])
 
 
-def curiosity_line(chat: Row, row: Row, *, dated: bool = False) -> Line:
+def curiosity_line(t: Translator, chat: Row, row: Row, *, dated: bool = False) -> Line:
     """Return '• Ana: text ↗' (with the weekday, as '• Ana (Tue): ...', if dated)."""
-    when = f" ({weekday_name(date.fromisoformat(row['local_date']))[:3]})" if dated else ""
+    day = date.fromisoformat(row["local_date"]) if dated else None
+    when = f" ({t.short_weekday(day)})" if day else ""
     text = trim(" ".join(row["text"].split()), TRIM_TEXT)
-    line = (Markup("• "), *name_parts(row), Markup(f"{when}: "), text)
+    line = (Markup("• "), *name_parts(t, row), Markup(f"{when}: "), text)
     return line + link_parts(chat, row.get("message_id"))
 
 
 def resonance_line(
-    theme: Theme, voices: Sequence[Voice], rows: Sequence[Row], *, end: str = "."
+    t: Translator, theme: Theme, voices: Sequence[Voice], rows: Sequence[Row], *, end: str = "."
 ) -> Line:
-    """Return 'Ana and Bo are both wondering about reciprocity; Cy wrote about it too.'."""
+    """Return 'Ana and Bo are both wondering about <b>reciprocity</b>; Cy wrote about it in the
+    threads.' (names and words stay raw parts, escaped when the line is rendered)."""
     wondering: dict[object, str] = {}
     writing: dict[object, str] = {}
     for index in theme.voices:
         voice = voices[index]
         names = wondering if voice.wondering else writing
         if voice.person not in names:
-            names[voice.person] = display_name(rows[index])
+            names[voice.person] = display_name(t, rows[index])
     writers = [name for who, name in writing.items() if who not in wondering]
-    verb = {1: " is", 2: " are both"}.get(len(wondering), " are all")
-    who = _some_names(list(wondering.values()), MAX_WONDERING)
-    line: Line = (who, Markup(f"{verb} wondering about <b>"), " and ".join(theme.words))
-    line += (Markup("</b>"),)
+    template = _wondering(t, len(wondering))
     if writers:
-        writers_text = _some_names(writers, MAX_WRITERS)
-        line += (Markup("; "), writers_text, Markup(" wrote about it in the threads"))
-    return (*line, Markup(end))
+        template += t._("; {writers} wrote about it in the threads")
+    parts = {
+        "names": _some_names(t, list(wondering.values()), MAX_WONDERING),
+        "words": t.join_names(theme.words),
+        "writers": _some_names(t, writers, MAX_WRITERS),
+    }
+    return (*_fill(template, parts), Markup(end))
+
+
+def _wondering(t: Translator, people: int) -> str:
+    """Return the resonance's sentence for this many people wondering, still to be filled."""
+    if people == 1:
+        return t._("{names} is wondering about <b>{words}</b>")
+    if people == 2:
+        return t._("{names} are both wondering about <b>{words}</b>")
+    return t._("{names} are all wondering about <b>{words}</b>")
+
+
+def _fill(template: str, parts: Mapping[str, str]) -> Line:
+    """Return a translated sentence as a line: its words ours, each {placeholder} a raw part.
+
+    The placeholders hold person-written text, so they stay raw parts that rendering escapes
+    and fitting may shorten.
+    """
+    line: list[str] = []
+    for index, piece in enumerate(_PLACEHOLDER.split(template)):
+        line.append(parts[piece] if index % 2 else Markup(piece))
+    return tuple(part for part in line if part)
 
 
 def resonance_voices(
@@ -150,9 +177,9 @@ def resonance_voices(
     ]
 
 
-def _some_names(names: list[str], most: int) -> str:
+def _some_names(t: Translator, names: list[str], most: int) -> str:
     """Return 'Ana, Bo and Cy', or 'Ana, Bo, Cy and others' past most names (never a count)."""
-    return join_names(names if len(names) <= most else [*names[:most], "others"])
+    return t.join_names(names if len(names) <= most else [*names[:most], t._("others")])
 
 
 def by_root(messages: Iterable[Row]) -> dict[int, list[Row]]:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from bot.core.text import ELLIPSIS, MAX_MESSAGE_UNITS, escape, escaped_prefix_length, units
+from bot.i18n import N_, Translator
 
 MAX_CHUNK = MAX_MESSAGE_UNITS  # counted in UTF-16 units of the raw HTML
 MAX_MESSAGES = 3  # more chunks than this would flood the chat: send a document instead
 BLOCK_GAP = "\n\n"
-ATTACHED_NOTE = "<i>The full digest is long, so it is attached below as a file.</i>"
+ATTACHED_NOTE = N_("<i>The full digest is long, so it is attached below as a file.</i>")
 QUOTE_MARK = "│ "  # how a quoted line starts in the plain preview
 CHUNK_RULE = "\n\n" + "─" * 24 + "\n\n"  # between messages in the plain preview
 
@@ -47,6 +48,7 @@ class Digest:
     title: str
     filename: str
     blocks: tuple[Block, ...]
+    language: str = "en"  # the language it is written in, for the document's <html lang>
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def render_document(digest: Digest) -> str:
         f"<section>{render_block(block, document=True)}</section>" for block in digest.blocks
     )
     return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!doctype html>\n<html lang="{digest.language}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>{_DOCUMENT_STYLE}</style>\n</head>\n<body>\n"
         f"<main>\n<h1>{title}</h1>\n{sections}\n</main>\n</body>\n</html>\n"
@@ -185,13 +187,14 @@ _DOCUMENT_STYLE = (
 )
 
 
-def plan_delivery(digest: Digest, *, max_messages: int = MAX_MESSAGES) -> Delivery:
+def plan_delivery(t: Translator, digest: Digest, *, max_messages: int = MAX_MESSAGES) -> Delivery:
     """Return the messages to send, plus the full digest as a file if it needs too many."""
     chunks = render_chunks(digest)
     if len(chunks) <= max_messages:
         return Delivery(messages=tuple(chunks))
-    room = MAX_CHUNK - units(BLOCK_GAP + ATTACHED_NOTE)
-    first = next(_chunks(digest, room)) + BLOCK_GAP + ATTACHED_NOTE
+    note = t._(ATTACHED_NOTE)
+    room = MAX_CHUNK - units(BLOCK_GAP + note)
+    first = next(_chunks(digest, room)) + BLOCK_GAP + note
     document = render_document(digest).encode("utf-8")
     return Delivery(messages=(first,), document=(digest.filename, document))
 
