@@ -368,3 +368,32 @@ def test_slot_for(kind: str, day: date, expected: datetime | None) -> None:
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown kind 'monthly'"):
         next_run(make_chat(), "monthly", utc(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("Berlin", "did you mean Europe/Berlin?"),
+        ("Europe/Berlinn", "did you mean Europe/Berlin?"),
+        ("kolkata", "did you mean Asia/Kolkata?"),
+        ("Amrica/New_York", "did you mean America/New_York?"),
+        ("Asia/Calcuta", "did you mean Asia/Calcutta?"),
+        ("Buenos Aires", "did you mean America/Argentina/Buenos_Aires or America/Buenos_Aires?"),
+    ],
+)
+def test_a_misspelt_or_bare_city_zone_suggests_the_real_names(typed: str, suggested: str) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_timezone(typed)
+    message = str(caught.value)
+    assert suggested in message and message.endswith(TZ_HINT[1:])
+
+
+@pytest.mark.parametrize(("length", "suggests"), [(64, True), (65, False)])
+def test_only_names_of_a_sane_length_are_compared_with_every_zone(
+    length: int, suggests: bool
+) -> None:
+    zone = "America/Argentina/ComodRivadavia"  # close enough to match even padded to 64
+    typed = zone + "x" * (length - len(zone))
+    with pytest.raises(ScheduleError) as caught:
+        parse_timezone(typed)
+    assert ("did you mean" in str(caught.value)) is suggests

@@ -141,3 +141,14 @@ def test_answers_hang_from_their_anchor_directly_or_through_other_replies():
         3: [4, 5],
         9: [6],
     }
+
+
+def test_a_loop_is_cut_at_its_earliest_message_by_date_not_by_id() -> None:
+    # 20 was written first (date 1) though its id is higher: it cannot really answer 10.
+    rows = [row(20, 10, date=1), row(10, 20, date=2), row(30, 10, date=3)]
+    assert shape(build_threads(rows, ROOT)) == [(20, [(10, [(30, [])])])]
+
+
+def test_a_reply_naming_the_root_itself_is_top_level_not_a_child_of_a_message() -> None:
+    rows = [row(ROOT, ROOT), row(11, ROOT)]
+    assert shape(build_threads(rows, ROOT)) == [(11, []), (ROOT, [])]
