@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -104,7 +105,8 @@ async def read_err(process: asyncio.subprocess.Process) -> str:
 
 async def compare(chats: int, messages: int, workdir: Path) -> tuple[Process, Process]:
     """Return (bare PTB, Commons Bot) figures for the same sandbox and chats."""
-    source = cached_archive(Layout(messages), rebuild=False)
+    with contextlib.redirect_stdout(sys.stderr):  # stdout is for the figures
+        source = cached_archive(Layout(messages), rebuild=False)
     async with SandboxProcess(Limits.off()) as sandbox:
         ids = await sandbox.make_groups(chats)
         db_path = workdir / "commons.db"

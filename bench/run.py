@@ -58,7 +58,7 @@ class Sizes:
 
 
 FULL = Sizes(3000, 3, 300, 1.0, 10_000, 100_000, 100_000, 10_000, 1_000_000, 30, 20)
-QUICK = Sizes(300, 1, 60, 10.0, 1_000, 10_000, 5_000, 300, 20_000, 0, 0)
+QUICK = Sizes(300, 1, 60, 10.0, 500, 3_000, 5_000, 200, 20_000, 0, 0)
 
 
 def ingest(sizes: Sizes) -> list[Figure]:
@@ -155,10 +155,10 @@ def restarts(sizes: Sizes) -> list[Figure]:
 
 
 GROUPS: dict[str, Callable[[Sizes], list[Figure]]] = {
-    "digest": digest,
-    "blocking": blocking,
     "ingest": ingest,
     "fanout": fanout,
+    "digest": digest,
+    "blocking": blocking,
     "process": process,
     "restarts": restarts,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -84,3 +85,57 @@ async def test_calls_before_start_or_after_close_are_refused(tmp_path: Path) -> 
     with pytest.raises(RuntimeError, match="not open"):
         await store.get_chat(-1)
     await store.close()  # closing twice is harmless
+
+
+async def test_a_long_read_does_not_hold_up_a_write(store: Archive) -> None:
+    await store.register_chat(-1, type="group", title="Circle", now=NOW)
+    release, started = threading.Event(), threading.Event()
+
+    def slow_read(reading: Store) -> str | None:
+        started.set()
+        release.wait(timeout=30)
+        chat = reading.get_chat(-1)
+        return None if chat is None else chat["title"]
+
+    reading = asyncio.create_task(store.read(slow_read))
+    deadline = asyncio.get_running_loop().time() + 10
+    while not started.is_set():  # poll until the reader holds the slow call
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.001)
+    # The writer answers while the reader is still busy; the reader then sees what it wrote.
+    renamed = await store.update_chat(-1, title="Ring")
+    release.set()
+    assert (renamed["title"], await reading) == ("Ring", "Ring")
+
+
+async def test_reads_see_every_write_made_before_them(store: Archive) -> None:
+    await store.register_chat(-1, type="group", now=NOW)
+    await store.run(Store.claim_post, -1, "2024-03-10", "passage", now=NOW)
+    await store.run(Store.record_passage_sent, -1, "2024-03-10", message_id=10, sent_at=NOW)
+    for n in range(20):
+        message = {
+            "chat_id": -1,
+            "message_id": 11 + n,
+            "root_message_id": 0,
+            "reply_to_message_id": 10,
+            "user_id": 5,
+            "text": f"reply {n}",
+            "date": NOW,
+        }
+        assert await store.store_reply(message, name="Ana")  # type: ignore[arg-type]
+        assert len(await store.thread_messages(-1, 10)) == n + 1
+
+
+async def test_the_reader_refuses_writes(store: Archive) -> None:
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await store.read(Store.register_chat, -1, type="group", now=NOW)
+    assert await store.get_chat(-1) is None
+
+
+async def test_an_in_memory_archive_reads_on_its_one_connection() -> None:
+    memory = Archive(":memory:")
+    await memory.start()
+    await memory.register_chat(-1, type="group", title="Circle", now=NOW)
+    chat = await memory.read(Store.get_chat, -1)
+    await memory.close()
+    assert chat is not None and chat["title"] == "Circle"
