@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from html.parser import HTMLParser
+from itertools import islice
 
 from bot.core.text import ELLIPSIS, MAX_MESSAGE_UNITS, escape, escaped_prefix_length, units
 
