@@ -121,8 +121,7 @@ def blocking(sizes: Sizes) -> list[Figure]:
     return [
         Figure("digest_blocks_store", round(worst, 1), "ms", "<= 20", worst <= 20,
                f"{sizes.blocking_messages:,}-message digest took {result.digest_seconds:.1f} s;"
-               f" {result.calls} store calls meanwhile; longest with none running "
-               f"{result.worst_quiet_ms:.1f} ms"),
+               f" {result.describe()}"),
     ]  # fmt: skip
 
 

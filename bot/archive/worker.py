@@ -5,12 +5,13 @@ every other update until it finished. So, like Datasette's ``execute_fn``, each 
 to a single dedicated thread and awaited; the loop only waits for the answer. Calls run one at a
 time, in the order they were made.
 
-Reads that can take long (planning a digest over a busy day, search, export) run on a second
-thread with a read-only connection of its own: the file is in WAL mode, so they read beside the
-writer, and a large digest never keeps a reply waiting to be stored. Every write, and so every
-exactly-once claim, stays on the one writer thread. A reader sees what the writer committed
-before it was called, as every writer call commits before it returns. An in-memory archive has
-one connection, so its reads run on the writer thread too.
+Reads that can take long run beside the writer on read-only connections of their own (the file
+is in WAL mode): search, a thread and an export on a reader thread, and digests, seconds of
+pure Python on a busy day, in a planner process (``bot.archive.planner``), so a large digest
+never keeps a reply waiting to be stored. Every write, and so every exactly-once claim, stays on
+the one writer thread. A reader sees what the writer committed before it was called, as every
+writer call commits before it returns. An in-memory archive has one connection, so its reads
+run on the writer thread too.
 
 Every call the bot makes has its own typed one-line method here, so go-to-definition and mypy
 follow it into the Store; ``run`` takes any function of the Store (a named operation from
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, Unpack
 
 from bot.archive import operations as ops
+from bot.archive.planner import Planner
 from bot.archive.rows import (
     Chat,
     ChatIdentity,
@@ -58,6 +60,7 @@ class Archive:
         self._store: Store | None = None  # touched only on the worker thread
         self._reader: ThreadPoolExecutor | None = None
         self._reading: Store | None = None  # touched only on the reader thread
+        self._planner: Planner | None = None
 
     async def start(self) -> None:
         """Start the worker thread and open (and upgrade) the archive on it."""
@@ -74,18 +77,22 @@ class Archive:
             # Opened after the writer, which made the file and upgraded its schema.
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commons-read")
             self._reading = await _submit_to(self._reader, Store.open_reader, self.path)
+            self._planner = Planner(self.path)
+            await self._planner.prepare()
 
     async def close(self) -> None:
         """Close the connection on its thread, then stop the thread."""
         executor, store = self._executor, self._store
         if executor is None:
             return
+        if self._planner is not None:
+            await self._planner.close()
         reader, reading = self._reader, self._reading
         if reader is not None and reading is not None:
             await _submit_to(reader, reading.close)
         if reader is not None:
             reader.shutdown(wait=True)
-        self._reader, self._reading = None, None
+        self._reader, self._reading, self._planner = None, None, None
         if store is not None:
             await self._submit(store.close)
         self._executor, self._store = None, None
@@ -115,6 +122,14 @@ class Archive:
         if self._reader is None or self._reading is None:
             return await self.run(fn, *args, **kwargs)
         return await _submit_to(self._reader, fn, self._reading, *args, **kwargs)
+
+    async def plan(
+        self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Return fn(store, *args, **kwargs) from the planner process (fn must only read)."""
+        if self._planner is None:
+            return await self.read(fn, *args, **kwargs)
+        return await self._planner.run(fn, *args, **kwargs)
 
     # chats
 
@@ -230,7 +245,7 @@ class Archive:
     async def plan_digest(
         self, chat: Chat, day: date, corpus: Sequence[Entry], *, weekly: bool
     ) -> Delivery:
-        return await self.read(ops.plan_digest, chat, day, corpus, weekly=weekly)
+        return await self.plan(ops.plan_digest, chat, day, corpus, weekly=weekly)
 
     # personal digests
 
@@ -270,7 +285,7 @@ class Archive:
     async def plan_personal_digests(
         self, chats: Sequence[Chat], now: datetime, corpus: Sequence[Entry]
     ) -> list[tuple[Chat, date, Delivery]]:
-        return await self.read(ops.plan_personal_digests, chats, now, corpus)
+        return await self.plan(ops.plan_personal_digests, chats, now, corpus)
 
     # threads
 

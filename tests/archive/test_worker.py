@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -139,3 +140,17 @@ async def test_an_in_memory_archive_reads_on_its_one_connection() -> None:
     chat = await memory.read(Store.get_chat, -1)
     await memory.close()
     assert chat is not None and chat["title"] == "Circle"
+
+
+def process_of(_: Store) -> int:
+    return os.getpid()
+
+
+async def test_digests_are_planned_in_a_process_of_their_own(store: Archive) -> None:
+    await store.register_chat(-1, type="group", title="Circle", now=NOW)
+    planned_in = await store.plan(process_of)
+    # The planner reads what the writer committed, and cannot write itself.
+    chat = await store.plan(Store.get_chat, -1)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await store.plan(Store.set_active, -1, False)
+    assert (planned_in != os.getpid(), chat and chat["title"]) == (True, "Circle")
