@@ -8,8 +8,9 @@ schedules every chat's jobs and sends nothing. Then, one after the other:
   (a) ``python bench/bare_bot.py``: PTB with as many jobs scheduled, long polling;
   (b) ``python -m bot run`` on that archive.
 
-Start-up is the time from spawning the process to its first getUpdates; peak memory is the
-process's VmHWM a few seconds after that (the catch-up sweep over every chat has run by then).
+Start-up is the time from spawning the process to its first getUpdates; peak memory is the sum
+of the VmHWM of the process and of every process it started (the bot's forkserver, for its
+digest planner), a few seconds after that (the catch-up sweep over every chat has run by then).
 
     python bench/bench_process.py [--chats 10000] [--messages 1000000]
 """
@@ -50,11 +51,34 @@ class Process:
 
 
 def peak_rss_mb(pid: int) -> float:
-    """Return a live process's peak resident set size (VmHWM) in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for process {pid}")
+    """Return the peak resident set size (VmHWM, MB) of a live process and its descendants."""
+    return sum(_status_kb(p, "VmHWM") for p in [pid, *descendants(pid)]) / 1024
+
+
+def descendants(pid: int) -> list[int]:
+    """Return the ids of a process's live children, grandchildren and so on."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
+def _status_kb(pid: int, field: str) -> int:
+    """Return one kB field of /proc/PID/status (0 if the process has ended)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith(f"{field}:")), 0)
 
 
 def prepare_archive(source: Path, target: Path, chats: list[int]) -> None:

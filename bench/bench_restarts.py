@@ -299,6 +299,9 @@ def run_restart_day(chats: int, kills: int) -> dict[str, int]:
         "missed": sum(sends[k]["missed"] for k in kinds),
         "lost": replies["lost"],
         "injected": replies["injected"],
+        "fetched_then_killed": replies["fetched_then_killed"],
+        "orphaned": replies["orphaned"],
+        "other": replies["unrecorded_root"] + replies["unexplained"],
     }
 
 

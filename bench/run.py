@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -71,14 +72,18 @@ def ingest(sizes: Sizes) -> list[Figure]:
             bots.append(asyncio.run(bench_ingest.commons_bot(sizes.ingest_messages, db_path)))
     bare, bot = bench_ingest.median_run(bares), bench_ingest.median_run(bots)
     ratio = bot.rate / bare.rate
-    hold, bare_hold = max(r.hold_ms for r in bots), max(r.hold_ms for r in bares)
+    # Each round's worst hold, then the median round: one stall of a shared machine in one
+    # round (another process, a full collection) does not decide the figure.
+    hold, bare_hold = median([r.hold_ms for r in bots]), median([r.hold_ms for r in bares])
     excess = hold - bare_hold
     return [
         Figure("ingest_vs_bare_ptb", round(ratio, 2), "ratio", ">= 0.8", ratio >= 0.8,
                f"bot {bot.rate:.0f}/s, bare PTB {bare.rate:.0f}/s (medians of "
                f"{sizes.ingest_rounds} rounds of {sizes.ingest_messages} replies)"),
         Figure("loop_hold_excess_ms", round(excess, 1), "ms", "<= 5", excess <= 5,
-               f"bot {hold:.1f} ms, bare PTB {bare_hold:.1f} ms"),
+               f"median round's worst: bot {hold:.1f} ms, bare PTB {bare_hold:.1f} ms; "
+               f"worst of all: bot {max(r.hold_ms for r in bots):.1f} ms, bare PTB "
+               f"{max(r.hold_ms for r in bares):.1f} ms"),
     ]  # fmt: skip
 
 
@@ -149,7 +154,9 @@ def restarts(sizes: Sizes) -> list[Figure]:
     return [
         Figure("restart_day", value, "duplicates, missed, lost", "0, 0, 0", value == [0, 0, 0],
                f"{sizes.restart_chats} chats, {sizes.restart_kills} SIGKILLs, "
-               f"{day['injected']} replies injected"),
+               f"{day['injected']} replies injected; lost: {day['fetched_then_killed']} fetched "
+               f"by a process killed before it stored them, {day['orphaned']} replying to lost "
+               f"ones, {day['other']} otherwise"),
     ]  # fmt: skip
 
 

@@ -6,11 +6,11 @@ garbage collections (a heap of a hundred thousand rows and lines) would stop eve
 tens of milliseconds: a reply's store call and the event loop would wait behind it. A process of
 its own runs beside them on another core, and its heap is not the bot's.
 
-The process is forked from a forkserver (safe beside the bot's threads) that has already
-imported the archive's operations, so it starts in milliseconds. The forkserver is started with
-the archive, while the bot's heap is small (starting it means forking the bot once); the
-planner process at the first digest, and it is kept until the archive closes. It reads the
-archive file the writer has committed to, as a second connection does in WAL mode.
+The process is started at the first digest (a fresh interpreter, as starting one beside the
+bot's threads by forking them is not safe) and kept until the archive closes, so the corpus's
+lexicon it builds for resonances is built once. Until then the bot runs in one process. It
+reads the archive file the writer has committed to, as a second connection does in WAL mode,
+and runs at a lower priority: a digest can wait a little, a reply being stored should not.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
-import multiprocessing.forkserver
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,8 +29,6 @@ from bot.archive.store import Store
 T = TypeVar("T")
 P = ParamSpec("P")
 
-# Imported once in the forkserver, so each planner process starts with them loaded.
-PRELOAD = ["bot.archive.operations"]
 NICENESS = 10
 
 
@@ -43,7 +40,6 @@ class _Opened:
 
 def _open(path: str) -> None:
     """Lower the planner process's priority and open its read-only store (the initializer)."""
-    # A digest can wait a little; a reply being stored should not wait for a CPU behind it.
     os.nice(NICENESS)
     _Opened.store = Store.open_reader(path)
 
@@ -67,11 +63,6 @@ class Planner:
         self.path = str(path)
         self._pool: ProcessPoolExecutor | None = None
 
-    async def prepare(self) -> None:
-        """Start the forkserver the planner process will be forked from (once per process)."""
-        multiprocessing.forkserver.set_forkserver_preload(PRELOAD)
-        await asyncio.to_thread(multiprocessing.forkserver.ensure_running)
-
     async def run(
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
@@ -86,7 +77,7 @@ class Planner:
 
     def _start(self) -> ProcessPoolExecutor:
         """Return a pool of one process, started and holding its store."""
-        context = multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(
             max_workers=1, mp_context=context, initializer=_open, initargs=(self.path,)
         )

@@ -78,7 +78,6 @@ class Archive:
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commons-read")
             self._reading = await _submit_to(self._reader, Store.open_reader, self.path)
             self._planner = Planner(self.path)
-            await self._planner.prepare()
 
     async def close(self) -> None:
         """Close the connection on its thread, then stop the thread."""
