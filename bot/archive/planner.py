@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -48,7 +50,27 @@ def _call(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Return fn(store, *args, **kwargs) on the planner process's store."""
     if _Opened.store is None:
         raise RuntimeError("the planner process has no archive open")
-    return fn(_Opened.store, *args, **kwargs)
+    with collection_paused():
+        return fn(_Opened.store, *args, **kwargs)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Run the block with Python's cyclic garbage collector off, and collect once after it.
+
+    A digest makes millions of short-lived rows, lines and strings, hardly any of them in a
+    cycle (reference counting frees them), and the collector would walk the whole growing heap
+    again and again: a 100,000-message day took 14 times as long as 10,000, not 10. The planner
+    process does nothing else meanwhile, so nothing else waits for the one collection after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
 
 
 def _ready() -> bool:

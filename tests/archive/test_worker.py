@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sqlite3
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.archive import Archive
+from bot.archive.planner import collection_paused
 from bot.archive.store import Store, UnknownChatError
 
 NOW = 1_710_000_000
@@ -154,3 +156,11 @@ async def test_digests_are_planned_in_a_process_of_their_own(store: Archive) -> 
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         await store.plan(Store.set_active, -1, False)
     assert (planned_in != os.getpid(), chat and chat["title"]) == (True, "Circle")
+
+
+def test_the_collector_is_paused_only_while_planning() -> None:
+    with collection_paused():
+        inside = gc.isenabled()
+    with pytest.raises(ValueError), collection_paused():
+        raise ValueError("a failed plan")
+    assert (inside, gc.isenabled()) == (False, True)
