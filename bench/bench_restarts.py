@@ -41,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import query, reply_text
-from bench.restarts_report import Chat, Kill, Reply, classify, report
+from bench.restarts_report import Chat, Kill, Reply, classify, count_sends, lost_replies, report
 from bot.i18n import translator
 from bot.sandbox import Limits, Sandbox
 
@@ -284,6 +284,25 @@ async def run_day(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     return {"sandbox": sandbox, "db_path": db_path, "chats": chats, "kills": kills,
             "replies": injector.replies, "wall0": wall0, "settled": settled, "exit": code,
             "log": workdir / "bot.log"}  # fmt: skip
+
+
+def run_restart_day(chats: int, kills: int) -> dict[str, int]:
+    """Run the day with the default rate and seed; return duplicates, missed, lost, injected."""
+    refuse_near_midnight(datetime.now(UTC))
+    args = argparse.Namespace(chats=chats, kills=kills, rate=20.0, seed=7, burst=0)
+    with tempfile.TemporaryDirectory() as scratch:
+        result = asyncio.run(run_day(args, Path(scratch)))
+        sends, replies = count_sends(result), lost_replies(result)
+    kinds = ("passage", "digest")
+    return {
+        "duplicates": sum(sends[k]["duplicates"] for k in kinds),
+        "missed": sum(sends[k]["missed"] for k in kinds),
+        "lost": replies["lost"],
+        "injected": replies["injected"],
+        "fetched_then_killed": replies["fetched_then_killed"],
+        "orphaned": replies["orphaned"],
+        "other": replies["unrecorded_root"] + replies["unexplained"],
+    }
 
 
 def main() -> None:

@@ -105,8 +105,30 @@ def _bench_routes(sandbox: Sandbox) -> None:
     async def pending(_: web.Request) -> web.Response:
         return web.json_response({"ok": True, "result": len(sandbox.pending_updates)})
 
+    async def groups(request: web.Request) -> web.Response:
+        body = await request.json()
+        ids = await make_groups(sandbox, body["count"])
+        return web.json_response({"ok": True, "result": ids})
+
+    async def polls(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "result": len(sandbox.calls_to("getUpdates"))})
+
     sandbox.app.router.add_post("/bench/replies", replies)
     sandbox.app.router.add_get("/bench/pending", pending)
+    sandbox.app.router.add_post("/bench/groups", groups)
+    sandbox.app.router.add_get("/bench/polls", polls)
+
+
+async def make_groups(sandbox: Sandbox, count: int) -> list[int]:
+    """Create count groups with the bot in each, its join already confirmed; return their ids."""
+    owner = await sandbox.create_user("Owner", "owner")
+    ids = [
+        (await sandbox.create_group(f"Group {n}", [owner], with_bot=True))["id"]
+        for n in range(count)
+    ]
+    # The bot is taken to have seen these joins long ago: a bot starting now has none to fetch.
+    sandbox.world.confirm(sandbox.world.last_update_id + 1)
+    return ids
 
 
 def _serve(conn: Connection, limits: Limits) -> None:
@@ -171,6 +193,15 @@ class SandboxProcess:
         return await self._post(
             "/bench/replies", chat=chat, users=users, root=root, count=count, seed=seed
         )
+
+    async def make_groups(self, count: int) -> list[int]:
+        """Create count groups the bot is in (their joins confirmed); return their ids."""
+        return await self._post("/bench/groups", count=count)
+
+    async def polls(self) -> int:
+        """Return how many getUpdates calls the sandbox has answered or is holding."""
+        assert self._client is not None
+        return (await self._client.get("/bench/polls")).json()["result"]
 
     async def sent(self, chat: int) -> list[dict[str, Any]]:
         """Return what the bot sent to a chat."""

@@ -39,10 +39,15 @@ BUSY_TIMEOUT_MS = 5000
 class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
     """The archive behind one sqlite-utils Database; every method is one short transaction."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, read_only: bool = False) -> None:
         self.db = db
-        db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if read_only:
+            # A reader beside the writer's connection: WAL lets it read while the writer
+            # writes, and query_only makes any write on it an error instead of a second writer.
+            db.execute("PRAGMA query_only = ON")
+            return
+        db.execute("PRAGMA foreign_keys = ON")
         # Deleted rows are overwritten with zeros, so forgotten words leave no bytes behind.
         db.execute("PRAGMA secure_delete = ON")
         if not db.memory:
@@ -57,6 +62,12 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
             return cls(Database(memory=True))
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return cls(Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)))
+
+    @classmethod
+    def open_reader(cls, path: str | Path) -> Store:
+        """Return a read-only store on an archive file that a writing Store has opened."""
+        connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        return cls(Database(connection), read_only=True)
 
     def close(self) -> None:
         """Close the connection."""

@@ -5,6 +5,14 @@ every other update until it finished. So, like Datasette's ``execute_fn``, each 
 to a single dedicated thread and awaited; the loop only waits for the answer. Calls run one at a
 time, in the order they were made.
 
+Reads that can take long run beside the writer on read-only connections of their own (the file
+is in WAL mode): search, a thread and an export on a reader thread, and digests, seconds of
+pure Python on a busy day, in a planner process (``bot.archive.planner``), so a large digest
+never keeps a reply waiting to be stored. Every write, and so every exactly-once claim, stays on
+the one writer thread. A reader sees what the writer committed before it was called, as every
+writer call commits before it returns. An in-memory archive has one connection, so its reads
+run on the writer thread too.
+
 Every call the bot makes has its own typed one-line method here, so go-to-definition and mypy
 follow it into the Store; ``run`` takes any function of the Store (a named operation from
 ``bot.archive.operations``, or a test's own).
@@ -22,6 +30,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, Unpack
 
 from bot.archive import operations as ops
 from bot.archive.attribution import BotMessage, join_bot_reply
+from bot.archive.planner import Planner
 from bot.archive.rows import (
     Chat,
     ChatIdentity,
@@ -50,6 +59,9 @@ class Archive:
         self.path = path
         self._executor: ThreadPoolExecutor | None = None
         self._store: Store | None = None  # touched only on the worker thread
+        self._reader: ThreadPoolExecutor | None = None
+        self._reading: Store | None = None  # touched only on the reader thread
+        self._planner: Planner | None = None
 
     async def start(self) -> None:
         """Start the worker thread and open (and upgrade) the archive on it."""
@@ -62,12 +74,25 @@ class Archive:
             self._executor.shutdown(wait=False)
             self._executor = None
             raise
+        if str(self.path) != ":memory:":
+            # Opened after the writer, which made the file and upgraded its schema.
+            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commons-read")
+            self._reading = await _submit_to(self._reader, Store.open_reader, self.path)
+            self._planner = Planner(self.path)
 
     async def close(self) -> None:
         """Close the connection on its thread, then stop the thread."""
         executor, store = self._executor, self._store
         if executor is None:
             return
+        if self._planner is not None:
+            await self._planner.close()
+        reader, reading = self._reader, self._reading
+        if reader is not None and reading is not None:
+            await _submit_to(reader, reading.close)
+        if reader is not None:
+            reader.shutdown(wait=True)
+        self._reader, self._reading, self._planner = None, None, None
         if store is not None:
             await self._submit(store.close)
         self._executor, self._store = None, None
@@ -77,8 +102,7 @@ class Archive:
     async def _submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         if self._executor is None:
             raise RuntimeError("the archive is not open: await Archive.start() first")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+        return await _submit_to(self._executor, fn, *args, **kwargs)
 
     async def run(
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -87,6 +111,25 @@ class Archive:
         if self._store is None:
             raise RuntimeError("the archive is not open: await Archive.start() first")
         return await self._submit(fn, self._store, *args, **kwargs)
+
+    async def read(
+        self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Return fn(store, *args, **kwargs) on the read-only connection's thread.
+
+        fn must only read; a write raises ``sqlite3.OperationalError`` there.
+        """
+        if self._reader is None or self._reading is None:
+            return await self.run(fn, *args, **kwargs)
+        return await _submit_to(self._reader, fn, self._reading, *args, **kwargs)
+
+    async def plan(
+        self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Return fn(store, *args, **kwargs) from the planner process (fn must only read)."""
+        if self._planner is None:
+            return await self.read(fn, *args, **kwargs)
+        return await self._planner.run(fn, *args, **kwargs)
 
     # chats
 
@@ -202,7 +245,7 @@ class Archive:
     async def plan_digest(
         self, chat: Chat, day: date, corpus: Sequence[Entry], *, weekly: bool
     ) -> Delivery:
-        return await self.run(ops.plan_digest, chat, day, corpus, weekly=weekly)
+        return await self.plan(ops.plan_digest, chat, day, corpus, weekly=weekly)
 
     # personal digests
 
@@ -242,7 +285,7 @@ class Archive:
     async def plan_personal_digests(
         self, chats: Sequence[Chat], now: datetime, corpus: Sequence[Entry]
     ) -> list[tuple[Chat, date, Delivery]]:
-        return await self.run(ops.plan_personal_digests, chats, now, corpus)
+        return await self.plan(ops.plan_personal_digests, chats, now, corpus)
 
     # threads
 
@@ -293,13 +336,13 @@ class Archive:
         return await self.run(Store.get_message, chat_id, message_id)
 
     async def thread_messages(self, chat_id: int, root_message_id: int) -> list[Message]:
-        return await self.run(Store.thread_messages, chat_id, root_message_id)
+        return await self.read(Store.thread_messages, chat_id, root_message_id)
 
     async def thread_of(self, chat_id: int, message_id: int) -> list[Message]:
-        return await self.run(Store.thread_of, chat_id, message_id)
+        return await self.read(Store.thread_of, chat_id, message_id)
 
     async def search(self, chat_id: int, query: str, limit: int = 20) -> list[Hit]:
-        return await self.run(Store.search, chat_id, query, limit)
+        return await self.read(Store.search, chat_id, query, limit)
 
     # curiosities and people
 
@@ -347,7 +390,7 @@ class Archive:
         return await self.run(Store.apply_retention, days, now=now)
 
     async def export_chat(self, chat_id: int) -> Export:
-        return await self.run(Store.export_chat, chat_id)
+        return await self.read(Store.export_chat, chat_id)
 
     # the inbox
 
@@ -367,3 +410,10 @@ class Archive:
 
     async def inbox_counts(self) -> dict[str, int]:
         return await self.run(Store.inbox_counts)
+
+
+async def _submit_to(
+    executor: ThreadPoolExecutor, fn: Callable[..., T], /, *args: Any, **kwargs: Any
+) -> T:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, functools.partial(fn, *args, **kwargs))

@@ -134,6 +134,8 @@ class Lexicon:
         A message only joins themes that curiosities started (whose keys and languages these
         are), so it needs no language or filter of its own: a cached lookup per word.
         """
+        if not keys:
+            return ()  # nobody wondered about anything today: no word of it can join a theme
         forms = set(words(text))
         return tuple(
             w for f in forms for lang in languages for w in self.key(f, lang)[1] if w.key in keys

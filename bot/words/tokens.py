@@ -35,6 +35,9 @@ _PHRASE_END = re.compile(r"[.!?;:,()\[\]\"«»¿¡…—–\n]+")
 # Letters only: digits split a token and apostrophes and hyphens end one, so "l'entraide" gives
 # "entraide", "peer-to-peer" gives "peer" twice, and "2024" gives nothing.
 _WORD = re.compile(r"[^\W\d_]+")
+# The same runs of letters, only those of MIN_LETTERS or more (a shorter run never matches
+# inside a longer one: the longer one matches whole from its first letter).
+_LONG_WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
 
 
 def readable_text(text: str) -> str:
@@ -47,8 +50,7 @@ def readable_text(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Return the lowercase words of text, in order, none shorter than MIN_LETTERS."""
-    found = _WORD.findall(readable_text(text).lower())
-    return [word for word in found if len(word) >= MIN_LETTERS]
+    return _LONG_WORD.findall(readable_text(text).lower())
 
 
 def word_pairs(text: str) -> list[tuple[str, str]]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.archive import Archive
+from bot.archive.planner import collection_paused
 from bot.archive.store import Store, UnknownChatError
 
 NOW = 1_710_000_000
@@ -84,3 +88,79 @@ async def test_calls_before_start_or_after_close_are_refused(tmp_path: Path) -> 
     with pytest.raises(RuntimeError, match="not open"):
         await store.get_chat(-1)
     await store.close()  # closing twice is harmless
+
+
+async def test_a_long_read_does_not_hold_up_a_write(store: Archive) -> None:
+    await store.register_chat(-1, type="group", title="Circle", now=NOW)
+    release, started = threading.Event(), threading.Event()
+
+    def slow_read(reading: Store) -> str | None:
+        started.set()
+        release.wait(timeout=30)
+        chat = reading.get_chat(-1)
+        return None if chat is None else chat["title"]
+
+    reading = asyncio.create_task(store.read(slow_read))
+    deadline = asyncio.get_running_loop().time() + 10
+    while not started.is_set():  # poll until the reader holds the slow call
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.001)
+    # The writer answers while the reader is still busy; the reader then sees what it wrote.
+    renamed = await store.update_chat(-1, title="Ring")
+    release.set()
+    assert (renamed["title"], await reading) == ("Ring", "Ring")
+
+
+async def test_reads_see_every_write_made_before_them(store: Archive) -> None:
+    await store.register_chat(-1, type="group", now=NOW)
+    await store.run(Store.claim_post, -1, "2024-03-10", "passage", now=NOW)
+    await store.run(Store.record_passage_sent, -1, "2024-03-10", message_id=10, sent_at=NOW)
+    for n in range(20):
+        message = {
+            "chat_id": -1,
+            "message_id": 11 + n,
+            "root_message_id": 0,
+            "reply_to_message_id": 10,
+            "user_id": 5,
+            "text": f"reply {n}",
+            "date": NOW,
+        }
+        assert await store.store_reply(message, name="Ana")  # type: ignore[arg-type]
+        assert len(await store.thread_messages(-1, 10)) == n + 1
+
+
+async def test_the_reader_refuses_writes(store: Archive) -> None:
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await store.read(Store.register_chat, -1, type="group", now=NOW)
+    assert await store.get_chat(-1) is None
+
+
+async def test_an_in_memory_archive_reads_on_its_one_connection() -> None:
+    memory = Archive(":memory:")
+    await memory.start()
+    await memory.register_chat(-1, type="group", title="Circle", now=NOW)
+    chat = await memory.read(Store.get_chat, -1)
+    await memory.close()
+    assert chat is not None and chat["title"] == "Circle"
+
+
+def process_of(_: Store) -> int:
+    return os.getpid()
+
+
+async def test_digests_are_planned_in_a_process_of_their_own(store: Archive) -> None:
+    await store.register_chat(-1, type="group", title="Circle", now=NOW)
+    planned_in = await store.plan(process_of)
+    # The planner reads what the writer committed, and cannot write itself.
+    chat = await store.plan(Store.get_chat, -1)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await store.plan(Store.set_active, -1, False)
+    assert (planned_in != os.getpid(), chat and chat["title"]) == (True, "Circle")
+
+
+def test_the_collector_is_paused_only_while_planning() -> None:
+    with collection_paused():
+        inside = gc.isenabled()
+    with pytest.raises(ValueError), collection_paused():
+        raise ValueError("a failed plan")
+    assert (inside, gc.isenabled()) == (False, True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from itertools import islice
 
 from bot.core.text import ELLIPSIS, MAX_MESSAGE_UNITS, escape, escaped_prefix_length, units
 from bot.i18n import N_, Translator
@@ -189,7 +190,9 @@ _DOCUMENT_STYLE = (
 
 def plan_delivery(t: Translator, digest: Digest, *, max_messages: int = MAX_MESSAGES) -> Delivery:
     """Return the messages to send, plus the full digest as a file if it needs too many."""
-    chunks = render_chunks(digest)
+    # One chunk past the most that may be sent tells a file is needed: a busy day's digest
+    # is not cut into hundreds of messages only to be counted.
+    chunks = list(islice(_chunks(digest, MAX_CHUNK), max_messages + 1))
     if len(chunks) <= max_messages:
         return Delivery(messages=tuple(chunks))
     note = t._(ATTACHED_NOTE)

@@ -1,0 +1,166 @@
+"""Does a large digest hold up the archive? The longest a reply's store call waits meanwhile.
+
+Builds an archive with one chat whose day holds N replies under its passage (the threads of
+``bench_digest``'s synthetic day), opens it through ``Archive`` as the bot does, and starts
+the evening digest's ``plan_digest``. While it runs, a reply is stored through
+``store_reply`` every few milliseconds; the figure is the longest of those calls, next to as
+many calls made after it with no digest running (a store call on a large archive has slow
+moments of its own).
+
+    python bench/bench_blocking.py [--messages 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_digest import CHAT, DAY, NAMES, START, synthetic_day
+from bot.archive import Archive
+from bot.archive.rows import Chat, Incoming
+from bot.archive.store import Store
+from bot.core.corpus import Entry, load_corpus
+
+ROOT = 1
+GAP = 0.002  # seconds between two stored replies
+WARM_UP = 20  # the first calls of a fresh connection prepare statements and read pages in
+
+
+@dataclass
+class Blocking:
+    """Digest seconds; store calls during it and with none running (ms, after a warm-up)."""
+
+    digest_seconds: float
+    during_ms: list[float]
+    quiet_ms: list[float]
+
+    @property
+    def worst_during_ms(self) -> float:
+        return max(self.during_ms)
+
+    def describe(self) -> str:
+        """Return the figures in a line: calls made, p50 / p99 / max, alone and meanwhile."""
+        return (
+            f"{len(self.during_ms)} store calls meanwhile: {spread(self.during_ms)}; "
+            f"with no digest running: {spread(self.quiet_ms)}"
+        )
+
+
+def spread(samples: list[float]) -> str:
+    """Return 'p50 / p99 / max' of samples in ms."""
+    ordered = sorted(samples)
+    p50, p99 = ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, len(ordered) * 99 // 100)]
+    return f"p50 {p50:.1f} / p99 {p99:.1f} / max {ordered[-1]:.1f} ms"
+
+
+def build(path: Path, size: int, corpus: list[Entry]) -> None:
+    """Write an archive: one chat, its passage on DAY, size replies under it, their authors."""
+    messages, curiosities = synthetic_day(size)
+    store = Store.open(path)
+    with store.db.atomic():
+        store.register_chat(CHAT["id"], type="supergroup", title=CHAT["title"], now=START - 3600)
+        for n, name in enumerate(NAMES, start=1):
+            store.upsert_user(n, first_name=name)
+        store.claim_post(CHAT["id"], DAY.isoformat(), "passage", now=START)
+        store.record_passage_sent(
+            CHAT["id"], DAY.isoformat(), message_id=ROOT, sent_at=START, passage_id=corpus[0].id
+        )
+        for curiosity in curiosities:
+            store.add_curiosity(
+                CHAT["id"],
+                user_id=curiosity["user_id"],
+                local_date=DAY.isoformat(),
+                text=curiosity["text"],
+                now=curiosity["created_at"],
+            )
+    store.store_messages(messages)  # type: ignore[arg-type]
+    store.close()
+
+
+def reply(n: int) -> Incoming:
+    """Return the n-th reply stored while the digest builds (to the passage itself)."""
+    return {
+        "chat_id": CHAT["id"],
+        "message_id": 10_000_000 + n,
+        "root_message_id": 0,
+        "reply_to_message_id": ROOT,
+        "user_id": 1 + n % len(NAMES),
+        "kind": "text",
+        "text": f"one more thought on the commons, number {n}",
+        "date": START + 80_000,
+    }
+
+
+async def store_one(archive: Archive, n: int) -> float:
+    """Store the n-th reply; return how long the call took (ms)."""
+    started = time.perf_counter()
+    stored = await archive.store_reply(reply(n), name=NAMES[n % len(NAMES)])
+    if not stored:
+        raise RuntimeError(f"reply {n} was not stored")
+    return (time.perf_counter() - started) * 1000
+
+
+async def measure(path: Path, corpus: list[Entry]) -> Blocking:
+    """Time store calls during a digest, then as many with none running; return the figures."""
+    archive = Archive(path)
+    await archive.start()
+    try:
+        chat = await archive.get_chat(CHAT["id"])
+        assert chat is not None
+        for n in range(WARM_UP):
+            await store_one(archive, n)
+        during, seconds = await during_digest(archive, chat, corpus)
+        quiet = []
+        for n in range(len(during)):
+            quiet.append(await store_one(archive, 1_000_000 + n))
+            await asyncio.sleep(GAP)
+    finally:
+        await archive.close()
+    return Blocking(seconds, during, quiet)
+
+
+async def during_digest(
+    archive: Archive, chat: Chat, corpus: list[Entry]
+) -> tuple[list[float], float]:
+    """Store replies until the digest is planned; return the calls' times (ms) and its seconds."""
+    started = time.perf_counter()
+    digest = asyncio.create_task(archive.plan_digest(chat, DAY, corpus, weekly=False))
+    times, n = [], WARM_UP
+    while not digest.done():
+        times.append(await store_one(archive, n))
+        n += 1
+        await asyncio.sleep(GAP)
+    delivery = await digest
+    if not delivery.messages:
+        raise RuntimeError("the digest came out empty")
+    return times, time.perf_counter() - started
+
+
+def run(size: int) -> Blocking:
+    """Build the archive in a scratch directory and measure."""
+    corpus = load_corpus()
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "blocking.db"
+        build(path, size, corpus)
+        return asyncio.run(measure(path, corpus))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    result = run(parser.parse_args().messages)
+    print(
+        f"digest of a day took {result.digest_seconds:.2f} s; longest store call meanwhile "
+        f"{result.worst_during_ms:.1f} ms (target <= 20); {result.describe()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
