@@ -8,7 +8,7 @@ times, best of a few runs:
   build   build_daily_digest (threads, lines, resonances)
   render  plan_delivery: every Telegram chunk, and the standalone HTML document
 
-Run: cd /work/main && /work/venv/bin/python bench/bench_digest.py [--sizes 1000,10000,100000]
+Run: python bench/bench_digest.py [--sizes 1000,10000,100000]
 """
 
 from __future__ import annotations

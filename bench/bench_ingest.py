@@ -14,7 +14,7 @@ It prints both rates, their ratio (target >= 0.80), and the longest the event lo
 while each bot ingested, from a probe that sleeps 1 ms again and again (target < 10 ms), with
 the generation-2 garbage collections seen meanwhile (they hold the loop too).
 
-    cd /work/main && /work/venv/bin/python bench/bench_ingest.py [--messages 5000] [--rounds 3]
+    python bench/bench_ingest.py [--messages 5000] [--rounds 3]
 
 Each round measures both bots; the medians give the ratio, and the worst stall of any round is
 the event-loop hold printed.

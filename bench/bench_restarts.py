@@ -11,7 +11,7 @@ the sandbox. Once everything due has gone out (or a claim interrupted by a kill 
 minutes and the sweep's minute to be re-taken), the bot gets a SIGTERM, and the sandbox's
 records and the archive are compared: one passage and one digest per chat, every reply stored.
 
-    cd /work/main && /work/venv/bin/python bench/bench_restarts.py [--chats 100] [--kills 20]
+    python bench/bench_restarts.py [--chats 100] [--kills 20]
         [--rate 20] [--burst 0] [--seed 7] [--keep DIR]
 
 --rate is replies per second; --burst N also posts N replies in one go during each restart

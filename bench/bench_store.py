@@ -10,7 +10,7 @@ thread, words drawn from the manifesto at their natural frequencies. Then, on a 
      loop sleeps 1 ms again and again and records how late it wakes: the loop's longest stall.
 
 Benchmarks print figures; they assert nothing.
-Run: cd /work/main && /work/venv/bin/python bench/bench_store.py [--messages 1000000] [--rebuild]
+Run: python bench/bench_store.py [--messages 1000000] [--rebuild]
 """
 
 from __future__ import annotations
