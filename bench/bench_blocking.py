@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_digest import CHAT, DAY, NAMES, START, synthetic_day
 from bot.archive import Archive
-from bot.archive.rows import Chat, Incoming
+from bot.archive.rows import Chat
 from bot.archive.store import Store
 from bot.core.corpus import Entry, load_corpus
+from bot.core.updates import Incoming
 
 ROOT = 1
 GAP = 0.002  # seconds between two stored replies

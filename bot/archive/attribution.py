@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.archive.rows import Incoming
 from bot.archive.store import Store
 from bot.compose.passage import passage_heading
 from bot.core.corpus import Entry, entry_at
 from bot.core.text import ELLIPSIS
+from bot.core.updates import Incoming
 from bot.i18n import translator, translator_for
 
 RECENT_DAYS = 8  # how far back an unrecorded copy of a passage is looked for

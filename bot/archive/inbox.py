@@ -7,7 +7,6 @@ bare id stays a while longer, so that Telegram delivering it again is recognised
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 
 from bot.archive.base import StoreBase
@@ -18,19 +17,6 @@ HANDLED_KEPT_SECONDS = 2 * 24 * 3600
 
 class InboxMixin(StoreBase):
     """Raw updates on their way in: recorded, handled, pruned."""
-
-    def record_answer(
-        self, answer: bytes, *, now: int, handled: Iterable[int] = ()
-    ) -> tuple[list[int], list[int]]:
-        """Record the updates of a raw getUpdates answer, and mark ``handled`` ones, at once.
-
-        Return the ids recorded and those among them already handled (delivered again).
-        """
-        updates = json.loads(answer).get("result") or []
-        rows = [(int(u["update_id"]), json.dumps(u, ensure_ascii=False)) for u in updates]
-        with self.db.atomic():
-            self.mark_all_handled(handled, now=now)
-            return [update_id for update_id, _ in rows], self.record_updates(rows, now=now)
 
     def record_updates(self, updates: Sequence[tuple[int, str]], *, now: int) -> list[int]:
         """Record (update_id, JSON) pairs in one transaction; return the ids already handled."""

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from typing import cast
 
 from bot.archive.base import AUTHOR, MESSAGE_SELECT, Row, StoreBase, as_authored
-from bot.archive.rows import Hit, Incoming, Message
+from bot.archive.rows import Hit, Message
+from bot.core.updates import Incoming
 
 MAX_SEARCH_TERMS = 16
 MAX_SEARCH_RESULTS = 100

@@ -30,6 +30,7 @@ from bot.core.corpus import Entry
 from bot.core.personal import digest_day, reader_calendar
 from bot.core.schedule import Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
+from bot.core.updates import Author
 from bot.i18n import translator_for
 
 WEEK_DAYS = 7
@@ -255,19 +256,19 @@ def note_curiosity(
     store: Store,
     chat_id: int,
     *,
-    author: tuple[int | None, int | None, str, str | None],
+    author: Author,
     local_date: str,
     text: str,
     message_id: int | None,
     now: int,
 ) -> int | None:
     """Remember the author's name and add the curiosity; None if the author is silenced."""
-    user_id, sender_chat_id, name, username = author
+    user_id, sender_chat_id = author.user_id, author.sender_chat_id
     with store.db.atomic():
         if sender_chat_id is not None:
-            store.upsert_sender_chat(sender_chat_id, title=name)
+            store.upsert_sender_chat(sender_chat_id, title=author.name)
         elif user_id is not None:
-            store.upsert_user(user_id, first_name=name, username=username)
+            store.upsert_user(user_id, first_name=author.name, username=author.username)
         return store.add_curiosity(
             chat_id,
             user_id=user_id,

@@ -6,13 +6,20 @@ out act on a person and retention on age, in every chat at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 from bot.archive.base import MESSAGE_SELECT, POST_COLUMNS, as_authored, as_bools
 from bot.archive.chats import ChatsMixin
 from bot.archive.rows import Curiosity, Export, Person
 from bot.archive.schema import FTS_TABLES
+from bot.core.updates import Author
+
+UPSERT_USER = """INSERT INTO users (id, first_name, username) VALUES (?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, username = excluded.username
+WHERE NOT forgotten"""
+UPSERT_SENDER_CHAT = """INSERT INTO sender_chats (id, title) VALUES (?, ?)
+ON CONFLICT (id) DO UPDATE SET title = excluded.title"""
 
 USER_FLAGS = ("opted_out", "forgotten")
 DAY_SECONDS = 86_400
@@ -38,21 +45,27 @@ class PeopleMixin(ChatsMixin):
 
     def upsert_user(self, user_id: int, *, first_name: str, username: str | None = None) -> None:
         """Remember a person's current name (nothing is kept for a forgotten person)."""
-        self.db.execute(
-            """INSERT INTO users (id, first_name, username) VALUES (?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,
-                username = excluded.username
-            WHERE NOT forgotten""",
-            (user_id, first_name or "", username),
-        )
+        self.db.execute(UPSERT_USER, (user_id, first_name or "", username))
 
     def upsert_sender_chat(self, chat_id: int, *, title: str | None) -> None:
         """Remember the name of a channel or anonymous admin that speaks as a chat."""
-        self.db.execute(
-            "INSERT INTO sender_chats (id, title) VALUES (?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET title = excluded.title",
-            (chat_id, title or ""),
+        self.db.execute(UPSERT_SENDER_CHAT, (chat_id, title or ""))
+
+    def remember_authors(self, authors: Sequence[Author]) -> None:
+        """Remember each author's current name, as upsert_user and upsert_sender_chat do."""
+        people = [(a.user_id, a.name, a.username) for a in authors if a.sender_chat_id is None]
+        self.db.conn.executemany(UPSERT_USER, [p for p in people if p[0] is not None])
+        chats = [(a.sender_chat_id, a.name) for a in authors if a.sender_chat_id is not None]
+        self.db.conn.executemany(UPSERT_SENDER_CHAT, chats)
+
+    def silenced_among(self, user_ids: Iterable[int | None]) -> set[int]:
+        """Return those of the people who opted out or were forgotten."""
+        ids = [user_id for user_id in set(user_ids) if user_id is not None]
+        marks = ", ".join("?" for _ in ids)
+        rows = self.db.query(
+            f"SELECT id FROM users WHERE id IN ({marks}) AND (opted_out OR forgotten)", ids
         )
+        return {int(row["id"]) for row in rows}
 
     def get_user(self, user_id: int) -> Person | None:
         """Return what is kept about a person, or None."""

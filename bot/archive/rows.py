@@ -6,7 +6,7 @@ TypedDicts rather than dataclasses: a row is still the plain dict sqlite-utils r
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, TypedDict
 
 from bot.core.text import PostKind
 
@@ -111,20 +111,6 @@ class Person(TypedDict):
     username: str | None
     opted_out: bool
     forgotten: bool
-
-
-class Incoming(TypedDict):
-    """A message on its way into a thread, as the shell reads it from an update."""
-
-    chat_id: int
-    message_id: int
-    root_message_id: int  # 0 when the archive is to find it from the parent
-    reply_to_message_id: int | None
-    date: int
-    user_id: NotRequired[int | None]
-    sender_chat_id: NotRequired[int | None]
-    kind: NotRequired[str]
-    text: NotRequired[str]
 
 
 class PersonalDigest(TypedDict):

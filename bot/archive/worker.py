@@ -37,16 +37,16 @@ from bot.archive.rows import (
     Curiosity,
     Export,
     Hit,
-    Incoming,
     Message,
     PersonalDigest,
     Post,
 )
-from bot.archive.store import Store
+from bot.archive.store import Arrival, Store
 from bot.compose.digest import Delivery
 from bot.compose.passage import Recall
 from bot.core.corpus import Entry
 from bot.core.schedule import Slot
+from bot.core.updates import Author, Incoming, Json, Said
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -350,7 +350,7 @@ class Archive:
         self,
         chat_id: int,
         *,
-        author: tuple[int | None, int | None, str, str | None],
+        author: Author,
         local_date: str,
         text: str,
         message_id: int | None,
@@ -399,8 +399,14 @@ class Archive:
 
     async def record_answer(
         self, answer: bytes, *, now: int, handled: Sequence[int] = ()
-    ) -> tuple[list[int], list[int]]:
+    ) -> Arrival:
         return await self.run(Store.record_answer, answer, now=now, handled=handled)
+
+    async def record_arrivals(self, updates: Sequence[Json], *, now: int) -> Arrival:
+        return await self.run(Store.record_arrivals, updates, now=now)
+
+    async def store_said(self, said: Said) -> bool:
+        return await self.run(Store.store_said, said)
 
     async def mark_all_handled(self, update_ids: Sequence[int], *, now: int) -> None:
         await self.run(Store.mark_all_handled, update_ids, now=now)

@@ -160,11 +160,15 @@ def build_application(
 
 def register_handlers(app: App) -> None:
     """Add every handler. Order matters: group -1 stores replies before anything answers."""
-    plain = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    # A message with text is never a service message, and StatusUpdate.ALL checks some fifty
+    # kinds of them: asked only of the rest, it stays off the path of every reply.
+    said = filters.TEXT | ~filters.StatusUpdate.ALL
+    plain = filters.UpdateType.MESSAGE & ~filters.COMMAND & said
     app.add_handler(MessageHandler(plain, incoming.record_reply), group=-1)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, incoming.record_edit), -1)
-    # After the reply is stored (group -1), its #curious is noted and confirmed.
-    tagged = plain & filters.TEXT & filters.Regex(incoming.CURIOUS_TAG)
+    # After the reply is stored (group -1), its #curious is noted and confirmed. The tag is
+    # looked for first, as most messages have none.
+    tagged = filters.Regex(incoming.CURIOUS_TAG) & plain
     app.add_handler(MessageHandler(tagged, incoming.tagged_curiosity))
     app.add_handler(ChatMemberHandler(chats.track_chats, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrate_chat))
@@ -215,7 +219,7 @@ def _menu(t: Translator) -> list[BotCommand]:
 async def post_shutdown(app: App) -> None:
     """Write the handled marks still waiting, and close the archive."""
     state = commons_of(app)
-    await state.inbox.flush()
+    await state.inbox.close()
     await state.store.close()
 
 

@@ -6,7 +6,9 @@ keeps PTB's Updater and webhook server, and closes that gap at seams PTB offers:
 
 - ``InboxRequest`` (PTB's HTTPXRequest) writes the raw answer of each ``getUpdates`` call to the
   archive in one transaction before PTB reads it, so the Updater's next call, which confirms
-  the batch, comes after the write;
+  the batch, comes after the write; the members' messages that open the batch are stored in
+  their threads in that same transaction (``Store.record_arrivals``), so their handlers need
+  no trip to the archive of their own;
 - ``InboxQueue.put`` writes an update that did not come through it (a webhook call), before the
   webhook server may answer;
 - ``InboxProcessor`` (PTB's ``BaseUpdateProcessor``) marks each update handled once every
@@ -26,16 +28,19 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import BaseUpdateProcessor, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.archive import Archive
+from bot.archive.store import Arrival
 
 logger = logging.getLogger(__name__)
 
@@ -61,36 +66,75 @@ class Inbox:
         self.recorded: set[int] = set()  # written with a batch, not yet queued
         self.skip: set[int] = set()  # delivered again after being handled
         self.pending: list[int] = []  # handled, their mark waiting for the next write
+        self.stored: set[int] = set()  # their message stored as it arrived, not yet handled
+        self._recording: asyncio.Future[None] | None = None  # the batch being written
 
     def _now(self) -> int:
         return int(self.clock().timestamp())
 
-    async def record_answer(self, answer: bytes) -> None:
-        """Write a raw getUpdates answer to the archive, with the marks that were waiting."""
+    def start_recording(self, answer: bytes) -> None:
+        """Begin writing a raw getUpdates answer, with the marks that were waiting.
+
+        PTB parses the answer meanwhile; ``recorded()`` waits for the write, and both the
+        batch's first update entering the queue and the next getUpdates call await it.
+        """
+        self._recording = asyncio.ensure_future(self._record(answer))
+
+    async def _record(self, answer: bytes) -> None:
         waiting, self.pending = self.pending, []
         try:
-            ids, handled = await self.archive.record_answer(
-                answer, now=self._now(), handled=waiting
-            )
+            arrival = await self.archive.record_answer(answer, now=self._now(), handled=waiting)
         except BaseException:
             self.pending = waiting + self.pending
             raise
-        self.recorded.update(ids)
-        self.skip.update(handled)
+        self._arrived(arrival)
+        self.recorded.update(arrival.recorded)
+
+    async def recorded_so_far(self) -> None:
+        """Wait until the batch being written is written; a failed write raises, once.
+
+        The failure is a NetworkError, as if the batch never came: PTB's polling loop logs it
+        and fetches the same batch again, since nothing was confirmed.
+        """
+        recording, self._recording = self._recording, None
+        if recording is None:
+            return
+        try:
+            await recording
+        except Exception as error:
+            raise NetworkError(f"the updates could not be recorded: {error!r}") from error
 
     async def ensure_recorded(self, update: Update) -> None:
         """Write an update unless its batch already did (a webhook call is a batch of one)."""
+        if self._recording is not None:
+            await self.recorded_so_far()
         if update.update_id in self.recorded:
             self.recorded.discard(update.update_id)
             return
-        row = (update.update_id, json.dumps(update.to_dict(), ensure_ascii=False))
-        self.skip.update(await self.archive.record_updates([row], now=self._now()))
+        self._arrived(await self.archive.record_arrivals([update.to_dict()], now=self._now()))
+
+    def _arrived(self, arrival: Arrival) -> None:
+        self.skip.update(arrival.again)
+        self.stored.update(arrival.stored)
+
+    def stored_on_arrival(self, update: Update) -> bool:
+        """True, once, if the update's message was stored in its thread as it arrived."""
+        if update.update_id in self.stored:
+            self.stored.discard(update.update_id)
+            return True
+        return False
 
     async def handled(self, update: Update, handling: Handling) -> None:
         """Record that every handler has run for this update (at once if Telegram saw it)."""
         self.pending.append(update.update_id)
         if handling.called_telegram:
             await self.flush()
+
+    async def close(self) -> None:
+        """Let the batch being written finish (it is fetched again if it failed), then flush."""
+        with suppress(NetworkError):
+            await self.recorded_so_far()
+        await self.flush()
 
     async def flush(self) -> None:
         """Write the marks that are waiting."""
@@ -102,6 +146,7 @@ class Inbox:
         """True, once, for an update Telegram delivered again after it was handled."""
         if update.update_id in self.skip:
             self.skip.discard(update.update_id)
+            self.stored.discard(update.update_id)
             return True
         return False
 
@@ -120,10 +165,13 @@ class InboxRequest(HTTPXRequest):
         handling = HANDLING.get()
         if handling is not None:
             handling.called_telegram = True
+        fetching = url.endswith("/getUpdates")
+        if fetching:
+            # This call confirms the batch before it: that one must be in the archive first.
+            await self.inbox.recorded_so_far()
         status, answer = await super().do_request(url, method, *args, **kwargs)
-        if status == 200 and url.endswith("/getUpdates"):
-            # If this fails, PTB logs it and asks for the batch again: nothing was confirmed.
-            await self.inbox.record_answer(answer)
+        if status == 200 and fetching:
+            self.inbox.start_recording(answer)
         return status, answer
 
 

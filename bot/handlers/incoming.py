@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Message, Update
+from telegram import Update
 
 from bot.archive.attribution import BotMessage
-from bot.archive.rows import Incoming
 from bot.compose import views
 from bot.compose.views import render_curiosity_list
-from bot.core import schedule
+from bot.core import schedule, updates
 from bot.core.text import N_
 from bot.handlers.chats import chat_and_translator, translator_of
 from bot.handlers.outbox import reply
@@ -38,102 +37,28 @@ NO_THREAD_YET = N_(
 )
 OPTED_OUT = N_("You have opted out, so nothing you say is kept. Send /optin to take part again.")
 
-# Message attribute -> the kind we store; the first one present wins.
-KINDS = (
-    ("photo", "photo"),
-    ("video", "video"),
-    ("animation", "animation"),
-    ("voice", "voice"),
-    ("video_note", "video"),
-    ("audio", "audio"),
-    ("sticker", "sticker"),
-    ("document", "document"),
-)
-
-Author = tuple[int | None, int | None, str, str | None]
-
-
-def kind_and_text(message: Message) -> tuple[str, str]:
-    """Return what kind of message this is and its text (caption, or a sticker's emoji)."""
-    if message.text is not None:
-        return "text", message.text
-    if message.sticker is not None:
-        return "sticker", message.sticker.emoji or ""
-    for attribute, kind in KINDS:
-        if getattr(message, attribute):
-            return kind, message.caption or ""
-    return "other", message.caption or ""
-
-
-def opens_topic(message: Message) -> bool:
-    """True if the message's reply_to is only its forum topic's opening, not a real reply."""
-    parent = message.reply_to_message
-    if parent is None or not message.is_topic_message:
-        return False
-    return parent.forum_topic_created is not None or parent.message_id == message.message_thread_id
-
-
-async def topic_or_private_root(state: Commons, message: Message) -> int | None:
-    """Return the post a non-reply belongs to (its topic's, or a private chat's latest)."""
-    chat_id, topic = message.chat_id, message.message_thread_id
-    if message.is_topic_message and topic:
-        post = await state.store.latest_passage_in_topic(chat_id, topic)
-    elif message.chat.type == "private":
-        post = await state.store.last_post(chat_id, "passage")
-    else:
-        return None  # group chatter is never stored
-    return post["message_id"] if post is not None else None
-
-
-def author_of(message: Message) -> Author:
-    """Return (user_id, sender_chat_id, name, username) of whoever wrote the message."""
-    if message.sender_chat is not None:
-        # A channel or an anonymous admin speaks as a chat, not as a person.
-        sender = message.sender_chat
-        return None, sender.id, sender.title or sender.username or "", None
-    user = message.from_user
-    if user is None:
-        return None, None, "", None
-    return user.id, None, user.first_name, user.username
-
-
-def message_row(message: Message, root: int, parent: int, author: Author) -> Incoming:
-    """Return the archive row for a thread message."""
-    kind, text = kind_and_text(message)
-    return {
-        "chat_id": message.chat_id,
-        "message_id": message.message_id,
-        "root_message_id": root,
-        "reply_to_message_id": parent,
-        "user_id": author[0],
-        "sender_chat_id": author[1],
-        "kind": kind,
-        "text": text,
-        "date": int(message.date.timestamp()),
-    }
-
 
 async def record_reply(update: Update, context: Context) -> None:
     """Store a message that belongs to one of the bot's threads."""
     message = update.message
-    if message is None:
-        return
     state = context.commons
-    author = author_of(message)
-    _, _, name, username = author
+    if message is None or state.inbox.stored_on_arrival(update):
+        return
+    said = updates.said_in(message.to_dict())
+    # In one trip to the database: the archive finds the thread.
+    stored = await state.store.store_said(said)
     parent = message.reply_to_message
-    if parent is not None and not opens_topic(message):
-        # The common case, in one trip to the database: the archive finds the thread.
-        row = message_row(message, 0, parent.message_id, author)
-        stored = await state.store.store_reply(row, name=name, username=username)
-        if not stored and parent.from_user is not None and parent.from_user.id == state.bot_id:
-            await join_bot_thread(update, state, row, author)
-    elif (root := await topic_or_private_root(state, message)) is not None:
-        row = message_row(message, root, root, author)
-        await state.store.store_authored(row, name=name, username=username)
+    if (
+        not stored
+        and said.message["reply_to_message_id"] is not None
+        and parent is not None
+        and parent.from_user is not None
+        and parent.from_user.id == state.bot_id
+    ):
+        await join_bot_thread(update, state, said)
 
 
-async def join_bot_thread(update: Update, state: Commons, row: Incoming, author: Author) -> None:
+async def join_bot_thread(update: Update, state: Commons, said: updates.Said) -> None:
     """A reply to a bot message not known as a passage copy: find its thread by any road."""
     message = update.message
     assert message is not None and message.reply_to_message is not None
@@ -144,14 +69,15 @@ async def join_bot_thread(update: Update, state: Commons, row: Incoming, author:
         quote=message.quote.text if message.quote is not None else None,
         today=schedule.local_date(state.now(), chat["timezone"]).isoformat(),
     )
+    author = said.author
     road = await state.store.join_bot_reply(
-        row, about, state.corpus, name=author[2], username=author[3]
+        said.message, about, state.corpus, name=author.name, username=author.username
     )
     if road == "recognised":
         # The crash window: Telegram took a passage whose id was never recorded.
         logger.info("chat %s: a reply found an unrecorded copy of a passage", chat["id"])
-    if road == "nowhere" and (chat["id"], author[0]) not in state.told_how_to_join:
-        state.told_how_to_join.add((chat["id"], author[0]))
+    if road == "nowhere" and (chat["id"], author.user_id) not in state.told_how_to_join:
+        state.told_how_to_join.add((chat["id"], author.user_id))
         when = views.describe_time(t, schedule.next_run(chat, "passage", state.now()), chat)
         await reply(update, t._(NO_THREAD_YET, when=when))
 
@@ -161,7 +87,7 @@ async def record_edit(update: Update, context: Context) -> None:
     message = update.edited_message
     if message is None:
         return
-    _, text = kind_and_text(message)
+    _, text = updates.kind_and_text(message.to_dict())
     edited_at = int((message.edit_date or message.date).timestamp())
     await context.commons.store.edit_message(
         message.chat_id, message.message_id, text=text, edited_at=edited_at
@@ -196,7 +122,7 @@ async def record_curiosity(update: Update, context: Context, text: str) -> None:
     chat, t = await chat_and_translator(state, update)
     stored = await state.store.note_curiosity(
         chat["id"],
-        author=author_of(message),
+        author=updates.author_of(message.to_dict()),
         local_date=schedule.local_date(state.now(), chat["timezone"]).isoformat(),
         text=text[:MAX_CURIOSITY_CHARS],
         message_id=message.message_id,

@@ -1,0 +1,70 @@
+"""Reading what a member said from a message as the Bot API spells it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.core.updates import Author, author_of, is_command, said_in, said_on_arrival
+
+GROUP = {"id": -1001, "type": "supergroup", "title": "Readers"}
+
+
+def message(message_id: int = 20, **fields: Any) -> dict[str, Any]:
+    return {
+        "message_id": message_id,
+        "date": 1_900_000_000,
+        "chat": GROUP,
+        "from": {"id": 7, "is_bot": False, "first_name": "Ana", "username": "ana"},
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "kind", "text"),
+    [
+        ({"text": "seeds"}, "text", "seeds"),
+        ({"photo": [{"file_id": "p"}], "caption": "a field"}, "photo", "a field"),
+        ({"video_note": {"file_id": "v"}}, "video", ""),
+        ({"sticker": {"file_id": "s", "emoji": "🌱"}}, "sticker", "🌱"),
+        ({"document": {"file_id": "d"}}, "document", ""),
+        ({"poll": {"id": "q"}}, "other", ""),
+    ],
+)
+def test_each_kind_of_message_is_kept_with_its_words(fields, kind, text) -> None:
+    said = said_in(message(**fields))
+    assert (said.message["kind"], said.message["text"]) == (kind, text)
+
+
+def test_a_channel_or_anonymous_admin_speaks_as_its_chat() -> None:
+    sender = {"id": -100555, "type": "channel", "title": "The Commons Channel"}
+    assert author_of(message(sender_chat=sender, text="x")) == Author(
+        None, -100555, "The Commons Channel", None
+    )
+    assert author_of(message(text="x")) == Author(7, None, "Ana", "ana")
+
+
+def test_a_reply_answers_its_parent_and_a_topic_message_answers_nothing_but_its_topic() -> None:
+    reply = said_in(message(text="yes", reply_to_message=message(10, text="q")))
+    in_topic = said_in(
+        message(
+            text="hello",
+            is_topic_message=True,
+            message_thread_id=5,
+            reply_to_message=message(5, forum_topic_created={"name": "Daily"}),
+        )
+    )
+    assert (reply.message["reply_to_message_id"], reply.topic) == (10, None)
+    assert (in_topic.message["reply_to_message_id"], in_topic.topic) == (None, 5)
+
+
+def test_commands_service_messages_and_other_updates_wait_for_their_handlers() -> None:
+    command = message(text="/optout", entities=[{"type": "bot_command", "offset": 0, "length": 7}])
+    mention = message(text="hi @x", entities=[{"type": "mention", "offset": 3, "length": 2}])
+    joined = message(new_chat_members=[{"id": 9, "is_bot": False, "first_name": "Bo"}])
+    assert is_command(command) and not is_command(mention)
+    assert said_on_arrival({"update_id": 1, "message": command}) is None
+    assert said_on_arrival({"update_id": 2, "message": joined}) is None
+    assert said_on_arrival({"update_id": 3, "my_chat_member": {}}) is None
+    assert said_on_arrival({"update_id": 4, "message": mention}) is not None
