@@ -37,6 +37,9 @@ __all__ = ["Store", "UnknownChatError", "fts_query"]
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+# SQLite's own checkpoint runs in the commit that takes the log past 1,000 pages; a writer that
+# hands checkpoints to another connection keeps it for a log sixteen times that size.
+WRITER_CHECKPOINT_PAGES = 16_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,16 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+
+    def leave_checkpoints_to_another_connection(self) -> None:
+        """Let this (writing) connection copy the log into the file in its commits only when
+        another connection's checkpoints have fallen far behind (a long burst of writes)."""
+        self.db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
+
+    def checkpoint(self) -> None:
+        """Copy what the write-ahead log holds into the archive file, without waiting for
+        readers or blocking the writer (a passive checkpoint)."""
+        self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def store_authored(self, message: Incoming, *, name: str, username: str | None = None) -> bool:
         """Remember the author's name and store the message, in one transaction; True if new.

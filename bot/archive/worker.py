@@ -9,9 +9,10 @@ Reads that can take long run beside the writer on read-only connections of their
 is in WAL mode): search, a thread and an export on a reader thread, and digests, seconds of
 pure Python on a busy day, in a planner process (``bot.archive.planner``), so a large digest
 never keeps a reply waiting to be stored. Every write, and so every exactly-once claim, stays on
-the one writer thread. A reader sees what the writer committed before it was called, as every
-writer call commits before it returns. An in-memory archive has one connection, so its reads
-run on the writer thread too.
+the one writer thread; copying the write-ahead log into the file (a checkpoint) runs beside it,
+on a connection of its own (``Checkpointer``). A reader sees what the writer committed before
+it was called, as every writer call commits before it returns. An in-memory archive has one
+connection, so its reads run on the writer thread too.
 
 Every call the bot makes has its own typed one-line method here, so go-to-definition and mypy
 follow it into the Store; ``run`` takes any function of the Store (a named operation from
@@ -22,8 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, Unpack
@@ -48,6 +50,8 @@ from bot.core.corpus import Entry
 from bot.core.schedule import Slot
 from bot.core.updates import Author, Incoming, Json, Said
 
+CHECKPOINT_EVERY_SECONDS = 1.0
+
 T = TypeVar("T")
 P = ParamSpec("P")
 
@@ -62,6 +66,7 @@ class Archive:
         self._reader: ThreadPoolExecutor | None = None
         self._reading: Store | None = None  # touched only on the reader thread
         self._planner: Planner | None = None
+        self._checkpointer: Checkpointer | None = None
 
     async def start(self) -> None:
         """Start the worker thread and open (and upgrade) the archive on it."""
@@ -79,6 +84,9 @@ class Archive:
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commons-read")
             self._reading = await _submit_to(self._reader, Store.open_reader, self.path)
             self._planner = Planner(self.path)
+            self._checkpointer = Checkpointer(self.path)
+            await self._checkpointer.start()
+            await self._submit(self._store.leave_checkpoints_to_another_connection)
 
     async def close(self) -> None:
         """Close the connection on its thread, then stop the thread."""
@@ -87,6 +95,9 @@ class Archive:
             return
         if self._planner is not None:
             await self._planner.close()
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
+            self._checkpointer = None
         reader, reading = self._reader, self._reading
         if reader is not None and reading is not None:
             await _submit_to(reader, reading.close)
@@ -110,7 +121,11 @@ class Archive:
         """Return fn(store, *args, **kwargs), run on the worker thread."""
         if self._store is None:
             raise RuntimeError("the archive is not open: await Archive.start() first")
-        return await self._submit(fn, self._store, *args, **kwargs)
+        try:
+            return await self._submit(fn, self._store, *args, **kwargs)
+        finally:
+            if self._checkpointer is not None:
+                self._checkpointer.after_write()
 
     async def read(
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -416,6 +431,43 @@ class Archive:
 
     async def inbox_counts(self) -> dict[str, int]:
         return await self.run(Store.inbox_counts)
+
+
+class Checkpointer:
+    """Copies the write-ahead log into the archive file on a connection of its own.
+
+    Left to itself, SQLite does it inside whichever commit takes the log past 1,000 pages, and
+    that commit (a member's reply being stored) waits tens of milliseconds for it. Here it runs
+    beside the writer, at most once a second and only after a write: a passive checkpoint
+    neither waits for readers nor holds the writer up.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commons-log")
+        self._store: Store | None = None
+        self._running: Future[None] | None = None
+        self._next = 0.0
+
+    async def start(self) -> None:
+        self._store = await _submit_to(self._executor, Store.open_reader, self.path)
+
+    def after_write(self) -> None:
+        """Start a checkpoint unless one is running or the last began under a second ago."""
+        now = time.monotonic()
+        if self._store is None or now < self._next:
+            return
+        if self._running is not None and not self._running.done():
+            return
+        self._next = now + CHECKPOINT_EVERY_SECONDS
+        self._running = self._executor.submit(self._store.checkpoint)
+
+    async def close(self) -> None:
+        """Close the connection on its thread (after any checkpoint running), stop the thread."""
+        if self._store is not None:
+            await _submit_to(self._executor, self._store.close)
+        self._store = None
+        self._executor.shutdown(wait=True)
 
 
 async def _submit_to(

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.archive import Archive
+from bot.archive import Archive, worker
 from bot.archive.planner import collection_paused
-from bot.archive.store import Store, UnknownChatError
+from bot.archive.store import WRITER_CHECKPOINT_PAGES, Store, UnknownChatError
+from tests.archive.support import make_message, with_thread
 
 NOW = 1_710_000_000
 
@@ -164,3 +165,31 @@ def test_the_collector_is_paused_only_while_planning() -> None:
     with pytest.raises(ValueError), collection_paused():
         raise ValueError("a failed plan")
     assert (inside, gc.isenabled()) == (False, True)
+
+
+async def test_the_log_is_copied_into_the_file_beside_the_writer_not_in_its_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker, "CHECKPOINT_EVERY_SECONDS", 0.0)
+    path = tmp_path / "archive.db"
+    archive = Archive(path)
+    await archive.start()
+    try:
+        await archive.run(with_thread)
+        for batch in range(40):
+            said = [
+                make_message(batch * 100 + n, text=f"{batch} {n} " + "commons " * 250)
+                for n in range(50)
+            ]
+            await archive.run(Store.store_messages, said)  # type: ignore[arg-type]
+            await asyncio.sleep(0.02)  # replies come and go; the log is copied in between
+        autocheckpoint = await archive.run(
+            lambda s: s.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        )
+        log_size = os.path.getsize(f"{path}-wal")
+    finally:
+        await archive.close()
+    # The writer's commits leave the log to the checkpoints beside them (unless they fall far
+    # behind), yet the log stays a fraction of what was written.
+    assert autocheckpoint == WRITER_CHECKPOINT_PAGES
+    assert path.stat().st_size > 4_000_000 and log_size < 1_500_000
