@@ -2,8 +2,9 @@
 
 Builds an archive with one chat whose day holds N replies under its passage (the threads of
 ``bench_digest``'s synthetic day), opens it through ``Archive`` as the bot does, and starts
-the evening digest's ``plan_digest``. While it runs, a reply is stored through
-``store_reply`` every few milliseconds; the figure is the longest of those calls, next to as
+the evening digest's ``plan_digest``. While it runs, a reply arrives every few milliseconds,
+recorded as the bot records a fetched batch (``record_arrivals``: the inbox row and the reply in
+its thread, in one transaction); the figure is the longest of those calls, next to as
 many calls made after it with no digest running (a store call on a large archive has slow
 moments of its own).
 
@@ -19,6 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,7 +29,6 @@ from bot.archive import Archive
 from bot.archive.rows import Chat
 from bot.archive.store import Store
 from bot.core.corpus import Entry, load_corpus
-from bot.core.updates import Incoming
 
 ROOT = 1
 GAP = 0.002  # seconds between two stored replies
@@ -85,25 +86,25 @@ def build(path: Path, size: int, corpus: list[Entry]) -> None:
     store.close()
 
 
-def reply(n: int) -> Incoming:
-    """Return the n-th reply stored while the digest builds (to the passage itself)."""
-    return {
-        "chat_id": CHAT["id"],
+def reply(n: int) -> dict[str, Any]:
+    """Return the update of the n-th reply stored while the digest builds (to the passage)."""
+    author = NAMES[n % len(NAMES)]
+    message = {
         "message_id": 10_000_000 + n,
-        "root_message_id": 0,
-        "reply_to_message_id": ROOT,
-        "user_id": 1 + n % len(NAMES),
-        "kind": "text",
-        "text": f"one more thought on the commons, number {n}",
         "date": START + 80_000,
+        "chat": {"id": CHAT["id"], "type": "supergroup", "title": "Readers"},
+        "from": {"id": 1 + n % len(NAMES), "is_bot": False, "first_name": author},
+        "text": f"one more thought on the commons, number {n}",
+        "reply_to_message": {"message_id": ROOT, "date": START, "chat": {"id": CHAT["id"]}},
     }
+    return {"update_id": n, "message": message}
 
 
 async def store_one(archive: Archive, n: int) -> float:
-    """Store the n-th reply; return how long the call took (ms)."""
+    """Record the n-th reply as a fetched batch of one; return how long the call took (ms)."""
     started = time.perf_counter()
-    stored = await archive.store_reply(reply(n), name=NAMES[n % len(NAMES)])
-    if not stored:
+    arrival = await archive.record_arrivals([reply(n)], now=START + 80_000)
+    if not arrival.stored:
         raise RuntimeError(f"reply {n} was not stored")
     return (time.perf_counter() - started) * 1000
 

@@ -112,21 +112,6 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
                 self.upsert_user(user_id, first_name=name, username=username)
             return self.store_message(message)
 
-    def store_reply(self, message: Incoming, *, name: str, username: str | None = None) -> bool:
-        """Store a reply whose parent is in one of our threads; False if it is not (or known).
-
-        The thread is found from the parent: a stored reply or a passage post, or a member's
-        curiosity (answering it joins that day's thread). One call, one trip to this thread.
-        """
-        chat_id, parent = message["chat_id"], message["reply_to_message_id"]
-        if parent is None:
-            return False
-        root = self.thread_root(chat_id, parent) or self._curiosity_root(chat_id, parent)
-        if root is None:
-            return False
-        row: Incoming = {**message, "root_message_id": root}
-        return self.store_authored(row, name=name, username=username)
-
     def record_answer(self, answer: bytes, *, now: int, handled: Iterable[int] = ()) -> Arrival:
         """Record the updates of a raw getUpdates answer, and mark ``handled`` ones, at once."""
         updates = json.loads(answer).get("result") or []

@@ -304,16 +304,6 @@ class Archive:
 
     # threads
 
-    async def store_reply(
-        self, message: Incoming, *, name: str, username: str | None = None
-    ) -> bool:
-        return await self.run(Store.store_reply, message, name=name, username=username)
-
-    async def store_authored(
-        self, message: Incoming, *, name: str, username: str | None = None
-    ) -> bool:
-        return await self.run(Store.store_authored, message, name=name, username=username)
-
     async def join_bot_reply(
         self,
         message: Incoming,

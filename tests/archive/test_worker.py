@@ -15,6 +15,7 @@ import pytest
 from bot.archive import Archive, worker
 from bot.archive.planner import collection_paused
 from bot.archive.store import WRITER_CHECKPOINT_PAGES, Store, UnknownChatError
+from bot.core.updates import Author, Incoming, Said
 from tests.archive.support import make_message, with_thread
 
 NOW = 1_710_000_000
@@ -117,7 +118,7 @@ async def test_reads_see_every_write_made_before_them(store: Archive) -> None:
     await store.run(Store.claim_post, -1, "2024-03-10", "passage", now=NOW)
     await store.run(Store.record_passage_sent, -1, "2024-03-10", message_id=10, sent_at=NOW)
     for n in range(20):
-        message = {
+        message: Incoming = {
             "chat_id": -1,
             "message_id": 11 + n,
             "root_message_id": 0,
@@ -126,7 +127,7 @@ async def test_reads_see_every_write_made_before_them(store: Archive) -> None:
             "text": f"reply {n}",
             "date": NOW,
         }
-        assert await store.store_reply(message, name="Ana")  # type: ignore[arg-type]
+        assert await store.store_said(Said(message, Author(5, None, "Ana", None), False, None))
         assert len(await store.thread_messages(-1, 10)) == n + 1
 
 
