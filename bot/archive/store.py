@@ -80,9 +80,14 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
         return cls(Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)))
 
     @classmethod
-    def open_reader(cls, path: str | Path) -> Store:
-        """Return a read-only store on an archive file that a writing Store has opened."""
+    def open_reader(cls, path: str | Path, *, cache_kib: int | None = None) -> Store:
+        """Return a read-only store on an archive file that a writing Store has opened.
+
+        ``cache_kib`` bounds its page cache (SQLite's default is 2 MiB a connection).
+        """
         connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        if cache_kib is not None:
+            connection.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         return cls(Database(connection), read_only=True)
 
     def close(self) -> None:

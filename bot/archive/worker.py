@@ -440,7 +440,8 @@ class Checkpointer:
         self._next = 0.0
 
     async def start(self) -> None:
-        self._store = await _submit_to(self._executor, Store.open_reader, self.path)
+        # It reads log frames and writes them to the file once: a cache would only hold memory.
+        self._store = await _submit_to(self._executor, Store.open_reader, self.path, cache_kib=64)
 
     def after_write(self) -> None:
         """Start a checkpoint unless one is running or the last began under a second ago."""
