@@ -171,10 +171,8 @@ def resonance_voices(
     voices = [Voice(person(r), lexicon.curiosity_words(r["text"])) for r in curiosities]
     keys = {word.key for voice in voices for word in voice.words}
     languages = languages_of(keys)
-    return voices + [
-        Voice(person(r), lexicon.message_words(r["text"] or "", keys, languages), False)
-        for r in messages
-    ]
+    found = lexicon.messages_words([r["text"] or "" for r in messages], keys, languages)
+    return voices + [Voice(person(r), w, False) for r, w in zip(messages, found, strict=True)]
 
 
 def _some_names(t: Translator, names: list[str], most: int) -> str:
