@@ -134,9 +134,7 @@ def _scan(voices: Sequence[Voice]) -> dict[str, _Key]:
     for index, voice in enumerate(voices):
         if voice.wondering:
             _add_wondering(keys, index, voice)
-    for index, voice in enumerate(voices):
-        if not voice.wondering:
-            _add_writing(keys, index, voice)
+    _add_writing(keys, voices)
     return keys
 
 
@@ -156,11 +154,22 @@ def _add_wondering(keys: dict[str, _Key], index: int, voice: Voice) -> None:
             _join(found, index, voice)
 
 
-def _add_writing(keys: dict[str, _Key], index: int, voice: Voice) -> None:
-    """Add a thread message to the keys someone wondered about (their words name themes)."""
-    # Set operations keep this cheap: a busy day has far more messages than curiosities.
-    for key in {word.key for word in voice.words} & keys.keys():
-        _join(keys[key], index, voice)
+def _add_writing(keys: dict[str, _Key], voices: Sequence[Voice]) -> None:
+    """Add the thread messages to the keys someone wondered about (their words name themes)."""
+    # A busy day has far more messages than curiosities: a set intersection finds each one's
+    # keys, and each key takes its messages in one go.
+    wanted = keys.keys()
+    writing: dict[str, list[int]] = {}
+    for index, voice in enumerate(voices):
+        if not voice.wondering:
+            for key in {word.key for word in voice.words} & wanted:
+                writing.setdefault(key, []).append(index)
+    people = [voice.person for voice in voices]
+    for key, indices in writing.items():
+        found = keys[key]
+        found.people.update(dict.fromkeys(map(people.__getitem__, indices)))
+        found.voices.extend(indices)
+        found.first = min(found.first, indices[0])
 
 
 def _commonness(found: _Key) -> float:
