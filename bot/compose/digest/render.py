@@ -62,7 +62,7 @@ class Delivery:
 
 def render_line(line: Sequence[str]) -> str:
     """Return one line as HTML, escaping every person-written part."""
-    return "".join(part if isinstance(part, Markup) else escape(part) for part in line)
+    return "".join([part if isinstance(part, Markup) else escape(part) for part in line])
 
 
 def render_block(block: Block, *, document: bool = False) -> str:
