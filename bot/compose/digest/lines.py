@@ -118,13 +118,15 @@ class MessageLines:
 
     def line(self, message: Row, depth: int) -> Line:
         """Return 'Ana: text ↗', indented with an arrow when it is a reply."""
+        indent = INDENTS[min(depth, MAX_INDENT)]
+        name = self.name(message)
         text = trim(said(message), TRIM_TEXT)
-        line = (INDENTS[min(depth, MAX_INDENT)], BOLD, self.name(message), UNBOLD, COLON, text)
         message_id = message["message_id"]
         if not message_id or self.href is None:
-            return line
+            return (indent, BOLD, name, UNBOLD, COLON, text)
         # A message id is a number: nothing in it to escape.
-        return (*line, Markup(f' <a href="{self.href}{message_id}">↗</a>'))
+        link = Markup(f' <a href="{self.href}{message_id}">↗</a>')
+        return (indent, BOLD, name, UNBOLD, COLON, text, link)
 
     def name(self, row: Row) -> str:
         """Return display_name(row), made once per author."""
