@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 MAX_THEME_WORDS = 2
 CURIOSITIES_PER_LINE = 3  # at most one theme per three curiosities keeps a digest readable
@@ -32,6 +33,9 @@ class Word:
     key: str
     form: str
     zipf: float
+
+
+_KEY = attrgetter("key")  # a Word's key
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ def _add_writing(keys: dict[str, _Key], voices: Sequence[Voice]) -> None:
     writing: dict[str, list[int]] = {key: [] for key in wanted}
     for index, voice in enumerate(voices):
         if not voice.wondering:
-            for key in {word.key for word in voice.words} & wanted:
+            for key in wanted & set(map(_KEY, voice.words)):
                 writing[key].append(index)
     for key, indices in writing.items():
         if indices:
