@@ -117,20 +117,37 @@ def hanging_from(messages: Iterable[Row], anchors: Collection[int]) -> dict[int,
     """
     by_id = {message["message_id"]: message for message in messages}
     found: dict[int, list[Row]] = {}
+    reached: dict[int, int | None] = {}  # an id -> the anchor up from it
     for message in sorted(by_id.values(), key=_order):
-        anchor = _anchor_of(message, by_id, anchors)
+        anchor = _anchor_up_from(message.get("reply_to_message_id"), by_id, anchors, reached)
         if anchor is not None:
             found.setdefault(anchor, []).append(message)
     return found
 
 
-def _anchor_of(message: Row, by_id: Mapping[int, Row], anchors: Collection[int]) -> int | None:
-    seen: set[int] = set()
-    current = message.get("reply_to_message_id")
-    while current is not None and current not in seen:
+def _anchor_up_from(
+    start: int | None,
+    by_id: Mapping[int, Row],
+    anchors: Collection[int],
+    reached: dict[int, int | None],
+) -> int | None:
+    """Return the first anchor on the way up the replies from the message start, or None.
+
+    What each id on the way reaches is kept in reached, so a long chain of replies is walked
+    once, not once per message in it. A loop with no anchor in it reaches none.
+    """
+    path: dict[int, None] = {}
+    current = start
+    while current is not None and current not in reached:
         if current in anchors:
-            return int(current)
-        seen.add(current)
+            reached[current] = int(current)
+            break
+        if current in path:  # round a loop
+            reached[current] = None
+            break
+        path[current] = None
         parent = by_id.get(current)
         current = parent.get("reply_to_message_id") if parent is not None else None
-    return None
+    anchor = None if current is None else reached[current]
+    reached.update(dict.fromkeys(path, anchor))
+    return anchor
