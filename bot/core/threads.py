@@ -94,8 +94,9 @@ def _read_down(opening: Row, replies: Mapping[int | None, list[Row]]) -> list[tu
     while stack:
         message, depth = stack.pop()
         thread.append((message, depth))
-        below = replies.get(message["message_id"], [])
-        stack.extend([(reply, depth + 1) for reply in reversed(below)])
+        below = replies.get(message["message_id"])
+        if below:  # most messages have no reply
+            stack.extend([(reply, depth + 1) for reply in reversed(below)])
     return thread
 
 
