@@ -177,6 +177,7 @@ class _Matcher:
         return tuple(chain.from_iterable(map(self.matches.__getitem__, forms)))
 
     def _read(self, fresh: set[str]) -> None:
+        """Note which words of each new piece match a key."""
         for piece in fresh:
             hits = tuple(form for form in piece_words(piece) if self._match(form))
             if hits:
@@ -184,6 +185,7 @@ class _Matcher:
         self.read |= fresh
 
     def _match(self, form: str) -> tuple[Word, ...]:
+        """Return the word keyed in each language, the keys that match only (keyed once)."""
         if form not in self.matches:
             self.matches[form] = tuple(
                 w for lang in self.languages for w in self.key(form, lang)[1] if w.key in self.keys
