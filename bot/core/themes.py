@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 MAX_THEME_WORDS = 2
 CURIOSITIES_PER_LINE = 3  # at most one theme per three curiosities keeps a digest readable
@@ -34,6 +35,9 @@ class Word:
     zipf: float
 
 
+_KEY = attrgetter("key")  # a Word's key
+
+
 @dataclass(frozen=True)
 class Voice:
     """One thing someone said, as its specific words: a curiosity or a thread message."""
@@ -54,11 +58,10 @@ class Theme:
 
 @dataclass
 class _Key:
-    """What one key gathered while scanning: people in order, voices, forms, commonness."""
+    """What one key gathered while scanning: who wondered, voices, forms, commonness."""
 
     first: int
     seen: int  # when this key was first met, so ties keep reading order
-    people: dict[Hashable, None] = field(default_factory=dict)
     wonderers: dict[Hashable, float] = field(default_factory=dict)  # -> the form's Zipf
     voices: list[int] = field(default_factory=list)
     forms: Counter[str] = field(default_factory=Counter)
@@ -97,9 +100,10 @@ def find_themes(
     curiosities is kept, the widest and most specific first.
     """
     keys = _scan(voices)
+    people = [voice.person for voice in voices]
     groups: dict[frozenset[Hashable], _Group] = {}
     for found in keys.values():
-        if len(found.people) >= min_people and _commonness(found) < shared_below:
+        if _commonness(found) < shared_below and _used_by(found, people, min_people):
             wonderers = frozenset(found.wonderers)
             groups.setdefault(wonderers, _Group(wonderers, [])).keys.append(found)
     merged = _merge_repeats(list(groups.values()))
@@ -128,15 +132,13 @@ def _merge_repeats(groups: list[_Group]) -> list[_Group]:
 
 
 def _scan(voices: Sequence[Voice]) -> dict[str, _Key]:
-    """Return every key a wondering voice used, with everyone (wondering or not) who used it."""
+    """Return every key a wondering voice used, with every voice (wondering or not) using it."""
     keys: dict[str, _Key] = {}
     # Curiosities first, so thread messages only ever extend keys somebody wondered about.
     for index, voice in enumerate(voices):
         if voice.wondering:
             _add_wondering(keys, index, voice)
-    for index, voice in enumerate(voices):
-        if not voice.wondering:
-            _add_writing(keys, index, voice)
+    _add_writing(keys, voices)
     return keys
 
 
@@ -153,14 +155,25 @@ def _add_wondering(keys: dict[str, _Key], index: int, voice: Voice) -> None:
         found.wonderers[voice.person] = zipf
         if word.key not in carried:
             carried.add(word.key)
-            _join(found, index, voice)
+            found.voices.append(index)
+            found.first = min(found.first, index)
 
 
-def _add_writing(keys: dict[str, _Key], index: int, voice: Voice) -> None:
-    """Add a thread message to the keys someone wondered about (their words name themes)."""
-    # Set operations keep this cheap: a busy day has far more messages than curiosities.
-    for key in {word.key for word in voice.words} & keys.keys():
-        _join(keys[key], index, voice)
+def _add_writing(keys: dict[str, _Key], voices: Sequence[Voice]) -> None:
+    """Add the thread messages to the keys someone wondered about (their words name themes)."""
+    # A busy day has far more messages than curiosities: a set intersection finds each one's
+    # keys, and who wrote them is only looked at for the keys that need it (_used_by).
+    wanted = keys.keys()
+    writing: dict[str, list[int]] = {key: [] for key in wanted}
+    for index, voice in enumerate(voices):
+        if not voice.wondering:
+            for key in wanted & set(map(_KEY, voice.words)):
+                writing[key].append(index)
+    for key, indices in writing.items():
+        if indices:
+            found = keys[key]
+            found.voices.extend(indices)
+            found.first = min(found.first, indices[0])
 
 
 def _commonness(found: _Key) -> float:
@@ -168,10 +181,14 @@ def _commonness(found: _Key) -> float:
     return sum(found.wonderers.values()) / len(found.wonderers)
 
 
-def _join(found: _Key, index: int, voice: Voice) -> None:
-    found.people.setdefault(voice.person, None)
-    found.voices.append(index)
-    found.first = min(found.first, index)
+def _used_by(found: _Key, people: Sequence[Hashable], least: int) -> bool:
+    """Return whether at least least people used the key, wondering or writing."""
+    met = set(found.wonderers)
+    for index in found.voices:  # most keys have enough people after a few of their voices
+        if len(met) >= least:
+            break
+        met.add(people[index])
+    return len(met) >= least
 
 
 def _theme(members: list[_Key], voices: Sequence[Voice]) -> Theme:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 Row = Mapping[str, Any]  # a stored message: message_id, reply_to_message_id, date...
@@ -22,12 +23,22 @@ class ThreadNode:
     children: list[ThreadNode] = field(default_factory=list)
 
 
-def _order(message: Row) -> tuple[int, int]:
-    return (message["date"], message["message_id"])
+_order = itemgetter("date", "message_id")  # how a thread reads: by date, then message_id
+
+
+def _by_id(messages: Iterable[Row]) -> dict[int, Row]:
+    """Return the messages by id (the first of a repeated id), in reading order."""
+    first: dict[int, Row] = {}
+    for message in messages:
+        first.setdefault(message["message_id"], message)
+    return {message["message_id"]: message for message in sorted(first.values(), key=_order)}
 
 
 def _parents(messages: dict[int, Row], root_message_id: int) -> dict[int, int | None]:
-    """Map each message id to its parent's id, or None for a top-level reply."""
+    """Map each message id to its parent's id, or None for a top-level reply.
+
+    messages are by id in reading order (as _by_id returns them).
+    """
     parents: dict[int, int | None] = {}
     for message_id, message in messages.items():
         parent = message.get("reply_to_message_id")
@@ -37,7 +48,7 @@ def _parents(messages: dict[int, Row], root_message_id: int) -> dict[int, int | 
     # message, which cannot really reply to a later one, so every message still hangs from
     # the root and none is lost.
     rooted: set[int] = set()  # known to lead up to the root: no need to walk them again
-    for start in sorted(parents, key=lambda message_id: _order(messages[message_id])):
+    for start in parents:
         path = {start}
         current = parents[start]
         while current is not None and current not in rooted and current not in path:
@@ -52,17 +63,41 @@ def _parents(messages: dict[int, Row], root_message_id: int) -> dict[int, int | 
 
 def build_threads(messages: Iterable[Row], root_message_id: int) -> list[ThreadNode]:
     """Return the forest of replies under the root, each level ordered by (date, message_id)."""
-    by_id: dict[int, Row] = {}
-    for message in messages:
-        by_id.setdefault(message["message_id"], message)
+    by_id = _by_id(messages)
     parents = _parents(by_id, root_message_id)
     nodes = {message_id: ThreadNode(message) for message_id, message in by_id.items()}
     forest: list[ThreadNode] = []
-    for message in sorted(by_id.values(), key=_order):
-        node = nodes[message["message_id"]]
-        parent = parents[message["message_id"]]
+    for message_id, node in nodes.items():
+        parent = parents[message_id]
         (forest if parent is None else nodes[parent].children).append(node)
     return forest
+
+
+def threads_in_order(messages: Iterable[Row], root_message_id: int) -> list[list[tuple[Row, int]]]:
+    """Return each thread under the root as its messages and their depths, in reading order.
+
+    The same as walking each tree build_threads returns, without making the trees: a digest
+    needs this for every message of a busy day.
+    """
+    by_id = _by_id(messages)
+    parents = _parents(by_id, root_message_id)
+    replies: dict[int | None, list[Row]] = {}  # None: the top-level replies
+    for message_id, message in by_id.items():
+        replies.setdefault(parents[message_id], []).append(message)
+    return [_read_down(opening, replies) for opening in replies.get(None, [])]
+
+
+def _read_down(opening: Row, replies: Mapping[int | None, list[Row]]) -> list[tuple[Row, int]]:
+    """Return a message and every reply under it, depth-first, with depths from 0."""
+    thread = []
+    stack = [(opening, 0)]  # a stack, not recursion, as in walk
+    while stack:
+        message, depth = stack.pop()
+        thread.append((message, depth))
+        below = replies.get(message["message_id"])
+        if below:  # most messages have no reply
+            stack.extend([(reply, depth + 1) for reply in reversed(below)])
+    return thread
 
 
 def walk(forest: Iterable[ThreadNode]) -> Iterator[tuple[ThreadNode, int]]:
@@ -83,20 +118,37 @@ def hanging_from(messages: Iterable[Row], anchors: Collection[int]) -> dict[int,
     """
     by_id = {message["message_id"]: message for message in messages}
     found: dict[int, list[Row]] = {}
+    reached: dict[int, int | None] = {}  # an id -> the anchor up from it
     for message in sorted(by_id.values(), key=_order):
-        anchor = _anchor_of(message, by_id, anchors)
+        anchor = _anchor_up_from(message.get("reply_to_message_id"), by_id, anchors, reached)
         if anchor is not None:
             found.setdefault(anchor, []).append(message)
     return found
 
 
-def _anchor_of(message: Row, by_id: Mapping[int, Row], anchors: Collection[int]) -> int | None:
-    seen: set[int] = set()
-    current = message.get("reply_to_message_id")
-    while current is not None and current not in seen:
+def _anchor_up_from(
+    start: int | None,
+    by_id: Mapping[int, Row],
+    anchors: Collection[int],
+    reached: dict[int, int | None],
+) -> int | None:
+    """Return the first anchor on the way up the replies from the message start, or None.
+
+    What each id on the way reaches is kept in reached, so a long chain of replies is walked
+    once, not once per message in it. A loop with no anchor in it reaches none.
+    """
+    path: dict[int, None] = {}
+    current = start
+    while current is not None and current not in reached:
         if current in anchors:
-            return int(current)
-        seen.add(current)
+            reached[current] = int(current)
+            break
+        if current in path:  # round a loop
+            reached[current] = None
+            break
+        path[current] = None
         parent = by_id.get(current)
         current = parent.get("reply_to_message_id") if parent is not None else None
-    return None
+    anchor = None if current is None else reached[current]
+    reached.update(dict.fromkeys(path, anchor))
+    return anchor

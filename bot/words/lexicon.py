@@ -15,12 +15,13 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from bot.core.corpus import Entry
 from bot.core.themes import Word
 from bot.words.frequency import detect_language, family_zipf, zipf
 from bot.words.language import stems
-from bot.words.tokens import word_pairs, words
+from bot.words.tokens import piece_words, pieces, word_pairs, words
 
 # A family at Zipf 5.2 or more (about once in 6,000 words, all its forms together) is a
 # generic concept: "decide" (5.3), "feel" (5.9), "people" (6.3), and "decidir" (5.4) alike.
@@ -140,6 +141,56 @@ class Lexicon:
         return tuple(
             w for f in forms for lang in languages for w in self.key(f, lang)[1] if w.key in keys
         )
+
+    def messages_words(
+        self, texts: Iterable[str], keys: Collection[str], languages: Collection[str]
+    ) -> list[tuple[Word, ...]]:
+        """Return message_words of each text: the same words (in any order), found faster."""
+        if not keys:
+            return [() for _ in texts]
+        matcher = _Matcher(self.key, keys, languages)
+        return [matcher.words_of(text) for text in texts]
+
+
+class _Matcher:
+    """One day's thread messages matched against its curiosities' keys.
+
+    A busy day has a hundred thousand messages but far fewer distinct pieces of text (a word
+    with its punctuation), and most hold no word that matches: each distinct piece is read and
+    each distinct word keyed once, and a message meets the matching pieces in one set
+    intersection.
+    """
+
+    def __init__(self, key: Keyer, keys: Collection[str], languages: Collection[str]) -> None:
+        self.key, self.keys, self.languages = key, keys, languages
+        self.read: set[str] = set()  # pieces read so far
+        self.hits: dict[str, tuple[str, ...]] = {}  # a piece -> its words that match a key
+        self.matches: dict[str, tuple[Word, ...]] = {}  # a word -> its keyed words that match
+
+    def words_of(self, text: str) -> tuple[Word, ...]:
+        """Return message_words(text, keys, languages)."""
+        found = pieces(text)
+        if not self.read.issuperset(found):
+            self._read(set(found).difference(self.read))
+        # Each step in C (set operations, map, chain): a message has a dozen matching words.
+        forms = set().union(*map(self.hits.__getitem__, self.hits.keys() & found))
+        return tuple(chain.from_iterable(map(self.matches.__getitem__, forms)))
+
+    def _read(self, fresh: set[str]) -> None:
+        """Note which words of each new piece match a key."""
+        for piece in fresh:
+            hits = tuple(form for form in piece_words(piece) if self._match(form))
+            if hits:
+                self.hits[piece] = hits
+        self.read |= fresh
+
+    def _match(self, form: str) -> tuple[Word, ...]:
+        """Return the word keyed in each language, the keys that match only (keyed once)."""
+        if form not in self.matches:
+            self.matches[form] = tuple(
+                w for lang in self.languages for w in self.key(form, lang)[1] if w.key in self.keys
+            )
+        return self.matches[form]
 
 
 def languages_of(keys: Iterable[str]) -> set[str]:

@@ -29,7 +29,12 @@ _MARKUP = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_MAYBE_MARKUP = re.compile(r"[<@/]|www\.|\.(?:com|org|net|io|dev|info|edu|gov|app)\b", re.I)
+# What the alternatives above need besides an @ or a /: a whole tag, or a dot of a web address
+# ("www." or a known ending). Each starts with one character a search can skip to.
+_TAG = re.compile(r"<[^<>]*>")
+_ADDRESS_DOT = re.compile(
+    r"\.(?:(?<=www\.)|(?:com|org|net|io|dev|info|edu|gov|app)\b)", re.IGNORECASE
+)
 # Punctuation that ends a phrase: two words either side of it are not a pair.
 _PHRASE_END = re.compile(r"[.!?;:,()\[\]\"«»¿¡…—–\n]+")
 # Letters only: digits split a token and apostrophes and hyphens end one, so "l'entraide" gives
@@ -44,13 +49,36 @@ def readable_text(text: str) -> str:
     """Return text with entities decoded and markup, links, mentions and commands removed."""
     # Entities first, so "&lt;img&gt;" is removed as the tag it spells.
     text = html.unescape(text)
-    # Most messages hold no markup at all: one quick scan tells, and spares the full one.
-    return _MARKUP.sub(" ", text) if _MAYBE_MARKUP.search(text) else text
+    # Most messages hold no markup at all: quick scans tell, and spare the full one.
+    return _MARKUP.sub(" ", text) if _maybe_markup(text) else text
+
+
+def _maybe_markup(text: str) -> bool:
+    """Return whether _MARKUP could find anything in text (False only if it finds nothing)."""
+    if "@" in text or "/" in text:
+        return True
+    if "<" in text and _TAG.search(text):
+        return True
+    return "." in text and _ADDRESS_DOT.search(text) is not None
 
 
 def words(text: str) -> list[str]:
     """Return the lowercase words of text, in order, none shorter than MIN_LETTERS."""
     return _LONG_WORD.findall(readable_text(text).lower())
+
+
+def pieces(text: str) -> list[str]:
+    """Return the whitespace-separated pieces of text once markup is gone, in order.
+
+    No word spans whitespace, so the words of text are the words of its pieces in turn
+    (``piece_words``), and a busy day, which repeats its pieces, can read each only once.
+    """
+    return readable_text(text).split()
+
+
+def piece_words(piece: str) -> list[str]:
+    """Return the lowercase words of one piece of text, none shorter than MIN_LETTERS."""
+    return _LONG_WORD.findall(piece.lower())
 
 
 def word_pairs(text: str) -> list[tuple[str, str]]:

@@ -307,6 +307,7 @@ def test_a_day_too_long_for_a_few_messages_is_one_message_and_a_document():
     assert "<title>Readers · Evening digest, Tuesday 25 November 2025</title>" in document
     assert [n for n in range(200) if f"m{n:05d}" not in document] == []
     assert "expandable>" not in document
+    assert document == render_document(digest)  # sent as rendered, though encoded in pieces
 
 
 @pytest.mark.parametrize(

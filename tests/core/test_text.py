@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import random
 
 import pytest
 
-from bot.core.text import excerpt, fit_html, fit_lines, trim, units, visible_units
+from bot.core.text import (
+    escape,
+    excerpt,
+    fit_html,
+    fit_lines,
+    one_line,
+    trim,
+    units,
+    visible_units,
+)
 from tests.telegram_html import telegram_problems
 
 
@@ -93,3 +103,23 @@ def test_trim_backs_up_to_a_space_only_when_that_keeps_most_of_the_text(
     text: str, limit: int, expected: str
 ) -> None:
     assert trim(text, limit) == expected
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable():
+    # What one_line's quick check relies on, for every character there is.
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert [c for c in spaces if c.isprintable()] == [" "]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_one_line_joins_whitespace_as_splitting_and_joining_does(seed):
+    rng = random.Random(seed)
+    pieces = ["a", "Ана", "x<y", "🌱", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c", "\u200b"]
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert one_line(text) == " ".join(text.split())
+
+
+def test_escape_is_html_escape_without_quotes():
+    text = '<a href="x">Ana & Bo\'s</a> &amp; >'
+    assert escape(text) == html.escape(text, quote=False)

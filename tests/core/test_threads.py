@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.archive.store import Store
-from bot.core.threads import ThreadNode, build_threads, hanging_from, walk
+from bot.core.threads import ThreadNode, build_threads, hanging_from, threads_in_order, walk
 
 ROOT = 1000
 NOW = 1_710_000_000
@@ -152,3 +152,67 @@ def test_a_loop_is_cut_at_its_earliest_message_by_date_not_by_id() -> None:
 def test_a_reply_naming_the_root_itself_is_top_level_not_a_child_of_a_message() -> None:
     rows = [row(ROOT, ROOT), row(11, ROOT)]
     assert shape(build_threads(rows, ROOT)) == [(11, []), (ROOT, [])]
+
+
+def walked(forest: list[ThreadNode]) -> list[list[tuple[int, int]]]:
+    return [
+        [(node.message["message_id"], depth) for node, depth in walk([tree])] for tree in forest
+    ]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_threads_in_order_read_as_walking_the_forest(seed: int) -> None:
+    messages, missing = random_conversation(seed, 400)
+    rng = random.Random(seed)
+    arrived = [m for m in messages if m["message_id"] not in missing]
+    # Bad data too: loops, replies to themselves, ties in date, repeats.
+    for m in rng.sample(arrived, 20):
+        m["reply_to_message_id"] = rng.choice(
+            [m["message_id"], *(a["message_id"] for a in arrived)]
+        )
+    rng.shuffle(arrived)
+    rows = arrived + arrived[:30]
+    threads = threads_in_order(rows, ROOT)
+    assert [[(m["message_id"], d) for m, d in t] for t in threads] == walked(
+        build_threads(rows, ROOT)
+    )
+    assert sum(map(len, threads)) == len(arrived)
+
+
+def test_threads_in_order_read_a_chain_thousands_deep() -> None:
+    rows = [row(ROOT + n, ROOT + n - 1) for n in range(1, 5001)]
+    [thread] = threads_in_order(rows, ROOT)
+    assert [(m["message_id"], d) for m, d in thread][-1] == (ROOT + 5000, 4999)
+
+
+def first_anchor_up(message: dict[str, Any], by_id: dict[int, Any], anchors: set[int]) -> Any:
+    """The first anchor on the way up from a message, walked step by step."""
+    seen: set[int] = set()
+    current = message["reply_to_message_id"]
+    while current is not None and current not in seen:
+        if current in anchors:
+            return current
+        seen.add(current)
+        current = by_id[current]["reply_to_message_id"] if current in by_id else None
+    return None
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_answers_hang_from_the_first_anchor_up_even_in_bad_data(seed: int) -> None:
+    messages, missing = random_conversation(seed, 300)
+    rng = random.Random(seed)
+    arrived = [m for m in messages if m["message_id"] not in missing]
+    # Loops, replies to themselves, anchors inside loops and anchors that are messages too.
+    for m in rng.sample(arrived, 30):
+        m["reply_to_message_id"] = rng.choice(
+            [m["message_id"], *(a["message_id"] for a in arrived)]
+        )
+    anchors = {m["message_id"] for m in rng.sample(messages, 25)} | {ROOT}
+    by_id = {m["message_id"]: m for m in arrived}
+    expected: dict[int, list[int]] = {}
+    for m in sorted(arrived, key=lambda m: (m["date"], m["message_id"])):
+        anchor = first_anchor_up(m, by_id, anchors)
+        if anchor is not None:
+            expected.setdefault(anchor, []).append(m["message_id"])
+    found = hanging_from(arrived, anchors)
+    assert {a: [m["message_id"] for m in rows] for a, rows in found.items()} == expected

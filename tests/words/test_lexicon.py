@@ -1,9 +1,13 @@
 """Specific words: forms of one word meet, generic words and the group's background never do."""
 
+import random
+from collections import Counter
+
 import pytest
 
 from bot.core.corpus import Entry, load_corpus
-from bot.words import Lexicon, lexicon_for
+from bot.words import Lexicon, languages_of, lexicon_for
+from bot.words.lexicon import keyed_word
 
 LEXICON = Lexicon()  # no corpus: only the words of being curious are background
 
@@ -90,3 +94,49 @@ def test_two_uncommon_words_side_by_side_are_a_phrase_of_their_own():
 @pytest.mark.parametrize("text", ["What makes people happy?", "What do people think?"])
 def test_the_commonest_words_make_no_phrase(text):
     assert keys(text) == set()
+
+
+# Words in every language, many of them forms whose stem is no prefix of the word ("happy"
+# is keyed "happi", "Häuser" "haus", "ёлки" "елк"), written as people write them, some
+# run together with no space between.
+FORMS = [
+    "happy", "happiness", "Happier", "happily", "Häuser", "Haus", "häuslich", "Bäume", "Baum",
+    "Mütter", "Mutter", "Straße", "Strasse", "größer", "groß", "общество", "общественный",
+    "общин", "общины", "Сообщества", "ёлка", "ёлки", "reciprocité", "réciproque", "recíproco",
+    "reciprocidad", "reciprocity", "enclosures", "enclosure", "maintainers", "maintaining",
+    "maintained", "sortition", "lotteries", "lottery", "Wikipedia", "WIKIPEDIA", "Ostrom",
+    "seeds", "seeding", "timebanks", "banks", "measuring", "measurement", "Über", "über",
+    "naïve", "café", "CAFÉ", "asambleas", "asamblea", "vecinal", "Genossenschaften",
+    "genossenschaftliche", "кооперативы", "кооператив", "ΟΔΟΣ", "the", "and", "people",
+    "happy-go-lucky", "Häuser/Bäume", "seeds—enclosure", "l'enclosure", "reciprocity's",
+    "общины,ёлки",
+]  # fmt: skip
+NOISE = ["<b>seeds</b>", "https://example.org/seeds", "@ana", "/curious", "&amp;", "x<y", "a/b"]
+
+
+def test_messages_are_matched_in_bulk_exactly_as_one_by_one():
+    rng = random.Random(5)
+    # Keys of every other form, keyed in each language, as if curiosities had wondered.
+    wanted = {
+        word.key
+        for form in FORMS[::2]
+        for language in ("en", "de", "ru", "es", "fr")
+        for word in keyed_word(form.lower(), language)[1]
+    }
+    languages = languages_of(wanted)
+    texts = [
+        rng.choice([" ", "\n", ", "]).join(
+            rng.choice(FORMS) + rng.choice(["", ".", "?", "!"]) if rng.random() < 0.9
+            else rng.choice(NOISE)
+            for _ in range(rng.randint(0, 20))
+        )
+        for _ in range(300)
+    ]  # fmt: skip
+    bulk = LEXICON.messages_words(texts, wanted, languages)
+    one_by_one = [LEXICON.message_words(text, wanted, languages) for text in texts]
+    assert [Counter(words) for words in bulk] == [Counter(words) for words in one_by_one]
+    assert sum(1 for words in one_by_one if words) > 200  # most messages match something
+
+
+def test_no_keys_match_no_message():
+    assert LEXICON.messages_words(["happy seeds", ""], set(), set()) == [(), ()]

@@ -1,8 +1,11 @@
 """Words as a person reads them: markup, links, mentions, commands and numbers are never words."""
 
+import html
+import random
+
 import pytest
 
-from bot.words.tokens import word_pairs, words
+from bot.words.tokens import _MARKUP, piece_words, pieces, readable_text, word_pairs, words
 
 
 @pytest.mark.parametrize(
@@ -43,3 +46,35 @@ def test_words_are_lowercase_letters_only_with_markup_gone(text, expected):
 )  # fmt: skip
 def test_word_pairs_stand_side_by_side_within_a_phrase(text, expected):
     assert word_pairs(text) == expected
+
+
+# Varied text for the shortcuts below: markup of every kind, near-markup ("x < y", "a/b",
+# "e.g."), accents, German, Russian, Greek (whose final sigma lowercases by its neighbours)
+# and every kind of whitespace.
+PIECES = [
+    "Reciprocity", "reciprocal,", "happy", "happiness?", "Häuser", "Haus.", "Straße", "größer",
+    "общество", "Общины!", "ёлки", "ΟΔΟΣ", "ΣΟΦΟΣ.", "ὈΔΌΣ’Σ", "l'entraide", "peer-to-peer",
+    "x<y", "<", ">", "<b>bold</b>", '<a href="https://e.org/x">link</a>', "&lt;img&gt;", "&amp;",
+    "&", "&#10;", "a/b", "/curious", "@ana", "ana@example.org", "www.example.org", "WWW.Foo",
+    "example.com", "e.g.", "Example.COM/seeds", "i.e", "2024", "p2p", "İstanbul", "ﬁnance",
+    "🌱", "_x_",
+]  # fmt: skip
+SPACES = [" ", "  ", "\n", "\t", "\u00a0", "\u2028", "\u3000", " \n "]
+
+
+def varied_texts(count: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(PIECES) + rng.choice(SPACES) for _ in range(rng.randint(0, 12)))
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("text", varied_texts(400))
+def test_the_quick_look_for_markup_never_misses_any(text):
+    assert readable_text(text) == _MARKUP.sub(" ", html.unescape(text))
+
+
+@pytest.mark.parametrize("text", varied_texts(400, seed=4))
+def test_the_words_of_the_pieces_are_the_words_of_the_text(text):
+    assert [word for piece in pieces(text) for word in piece_words(piece)] == words(text)

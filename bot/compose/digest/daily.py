@@ -16,7 +16,7 @@ from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
 from bot.core.text import trim
 from bot.core.themes import find_themes
-from bot.core.threads import build_threads, hanging_from, walk
+from bot.core.threads import build_threads, hanging_from, threads_in_order, walk
 from bot.i18n import Translator
 from bot.words import Lexicon, lexicon_for
 
@@ -86,9 +86,10 @@ def _passage_block(
 def _thread_blocks(t: Translator, chat: Row, messages: Sequence[Row]) -> list[Block]:
     """Return one block per thread: its opening, then its replies as an indented tree."""
     blocks = []
+    make = lines.MessageLines(t, chat)
     for root, rows in lines.by_root(messages).items():
-        for node in build_threads(rows, root):
-            tree = [lines.message_line(t, chat, n.message, d) for n, d in walk([node])]
+        for thread in threads_in_order(rows, root):
+            tree = [make.line(message, depth) for message, depth in thread]
             replies = tuple(tree[1:])
             quote = "blockquote expandable" if len(replies) >= COLLAPSE_FROM else "blockquote"
             blocks.append(Block(head=(tree[0],), body=replies, quote=quote if replies else ""))
@@ -100,9 +101,10 @@ def _curiosity_lines(
 ) -> list[Line]:
     """Return a curiosity's line, then its answers as an indented tree."""
     tree = walk(build_threads(answers, curiosity["message_id"]))
+    make = lines.MessageLines(t, chat)
     return [
         lines.curiosity_line(t, chat, curiosity),
-        *(lines.message_line(t, chat, node.message, depth + 1) for node, depth in tree),
+        *(make.line(node.message, depth + 1) for node, depth in tree),
     ]
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from bot.compose.digest.render import Block, Digest, Line, Markup
-from bot.core.text import message_link, trim
+from bot.core.text import link_prefix, message_link, one_line, trim
 from bot.core.themes import Theme, Voice
 from bot.i18n import N_, Translator
 from bot.words import Lexicon, languages_of
@@ -31,16 +31,20 @@ ANONYMOUS = N_("a member")
 MAX_WONDERING = 8
 MAX_WRITERS = 4
 # Shared pieces of markup, made once: a busy day renders them hundreds of thousands of times.
-BOLD, UNBOLD, COLON = Markup("<b>"), Markup("</b>"), Markup(": ")
+BOLD, UNBOLD = Markup("<b>"), Markup("</b>")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 INDENTS = [Markup("")] + [Markup("   " * (depth - 1) + "↳ ") for depth in range(1, MAX_INDENT + 1)]
+# A message line's markup before and after the name, in as few parts as there can be: a busy
+# day's lines are rendered part by part, a hundred thousand of them.
+NAME_STARTS = [Markup(f"{indent}<b>") for indent in INDENTS]
+NAME_END = Markup("</b>: ")
 
 
 def display_name(t: Translator, row: Row) -> str:
     """Return the first name to show for a row's author, or 'a member' if they opted out."""
     if row["opted_out"]:
         return t._(ANONYMOUS)
-    return trim(" ".join((row.get("author") or "").split()), TRIM_NAME) or t._("someone")
+    return trim(one_line(row.get("author") or ""), TRIM_NAME) or t._("someone")
 
 
 def person(row: Row) -> object:
@@ -98,16 +102,44 @@ def opening(text: str, limit: int) -> str:
 
 def said(message: Row) -> str:
     """Return a message's text on one line; other kinds as '[photo] caption'."""
-    text = " ".join((message.get("text") or "").split())
+    text = one_line(message.get("text") or "")
     kind = message.get("kind") or "text"
     return text if kind == "text" else f"[{kind}] {text}".rstrip()
 
 
-def message_line(t: Translator, chat: Row, message: Row, depth: int) -> Line:
-    """Return 'Ana: text ↗', indented with an arrow when it is a reply."""
-    text = trim(said(message), TRIM_TEXT)
-    line = (INDENTS[min(depth, MAX_INDENT)], *name_parts(t, message), COLON, text)
-    return line + link_parts(chat, message["message_id"])
+class MessageLines:
+    """Makes a digest's line for each message of one chat.
+
+    A busy day has thousands of messages from far fewer people: each name is made once, and
+    every link from the chat's one prefix.
+    """
+
+    def __init__(self, t: Translator, chat: Row) -> None:
+        self.t = t
+        prefix = link_prefix(chat)
+        self.href = html.escape(prefix) if prefix else None
+        self.names: dict[str | None, str] = {}
+
+    def line(self, message: Row, depth: int) -> Line:
+        """Return 'Ana: text ↗', indented with an arrow when it is a reply."""
+        start = NAME_STARTS[min(depth, MAX_INDENT)]
+        name = self.name(message)
+        text = trim(said(message), TRIM_TEXT)
+        message_id = message["message_id"]
+        if not message_id or self.href is None:
+            return (start, name, NAME_END, text)
+        # A message id is a number: nothing in it to escape.
+        link = Markup(f' <a href="{self.href}{message_id}">↗</a>')
+        return (start, name, NAME_END, text, link)
+
+    def name(self, row: Row) -> str:
+        """Return display_name(row), made once per author."""
+        if row["opted_out"]:
+            return display_name(self.t, row)
+        author = row.get("author")
+        if author not in self.names:
+            self.names[author] = display_name(self.t, row)
+        return self.names[author]
 
 
 def curiosity_line(t: Translator, chat: Row, row: Row, *, dated: bool = False) -> Line:
@@ -171,10 +203,8 @@ def resonance_voices(
     voices = [Voice(person(r), lexicon.curiosity_words(r["text"])) for r in curiosities]
     keys = {word.key for voice in voices for word in voice.words}
     languages = languages_of(keys)
-    return voices + [
-        Voice(person(r), lexicon.message_words(r["text"] or "", keys, languages), False)
-        for r in messages
-    ]
+    found = lexicon.messages_words([r["text"] or "" for r in messages], keys, languages)
+    return voices + [Voice(person(r), w, False) for r, w in zip(messages, found, strict=True)]
 
 
 def _some_names(t: Translator, names: list[str], most: int) -> str:

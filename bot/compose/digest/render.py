@@ -62,7 +62,7 @@ class Delivery:
 
 def render_line(line: Sequence[str]) -> str:
     """Return one line as HTML, escaping every person-written part."""
-    return "".join(part if isinstance(part, Markup) else escape(part) for part in line)
+    return "".join([part if isinstance(part, Markup) else escape(part) for part in line])
 
 
 def render_block(block: Block, *, document: bool = False) -> str:
@@ -167,16 +167,31 @@ def _shorten(text: str, room: int) -> str:
 
 def render_document(digest: Digest) -> str:
     """Return the whole digest as a standalone HTML page, for sending as a file."""
+    return "".join(_document_parts(digest))
+
+
+def document_bytes(digest: Digest) -> bytes:
+    """Return render_document(digest) encoded as UTF-8.
+
+    Encoded a section at a time: a busy day's page is tens of megabytes, and as one string
+    (four bytes a character once an emoji is in it) it would be copied whole again and again.
+    """
+    return b"".join(part.encode("utf-8") for part in _document_parts(digest))
+
+
+def _document_parts(digest: Digest) -> Iterator[str]:
+    """Yield the standalone HTML page in pieces: its head, each section, its end."""
     title = escape(digest.title)
-    sections = "\n".join(
-        f"<section>{render_block(block, document=True)}</section>" for block in digest.blocks
-    )
-    return (
+    yield (
         f'<!doctype html>\n<html lang="{digest.language}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>{_DOCUMENT_STYLE}</style>\n</head>\n<body>\n"
-        f"<main>\n<h1>{title}</h1>\n{sections}\n</main>\n</body>\n</html>\n"
+        f"<main>\n<h1>{title}</h1>\n"
     )
+    for index, block in enumerate(digest.blocks):
+        gap = "\n" if index else ""
+        yield f"{gap}<section>{render_block(block, document=True)}</section>"
+    yield "\n</main>\n</body>\n</html>\n"
 
 
 _DOCUMENT_STYLE = (
@@ -198,7 +213,7 @@ def plan_delivery(t: Translator, digest: Digest, *, max_messages: int = MAX_MESS
     note = t._(ATTACHED_NOTE)
     room = MAX_CHUNK - units(BLOCK_GAP + note)
     first = next(_chunks(digest, room)) + BLOCK_GAP + note
-    document = render_document(digest).encode("utf-8")
+    document = document_bytes(digest)
     return Delivery(messages=(first,), document=(digest.filename, document))
 
 
