@@ -110,12 +110,14 @@ class MessagesMixin(StoreBase):
             senders = {(r["sender_chat_id"],) for r in rows if r["sender_chat_id"] is not None}
             self.db.conn.executemany("INSERT OR IGNORE INTO users (id) VALUES (?)", users)
             self.db.conn.executemany("INSERT OR IGNORE INTO sender_chats (id) VALUES (?)", senders)
-            self.db.execute(f"CREATE TEMP TABLE incoming ({MESSAGE_FIELDS})")
+            # Made once per connection and emptied after use: creating and dropping it each
+            # time would change the schema, and every prepared statement would be prepared anew.
+            self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS incoming ({MESSAGE_FIELDS})")
             self.db.conn.executemany(INSERT_INCOMING, rows)
             # One statement moves them all: FTS5 writes its buffered index at the end of every
             # statement, so row-by-row inserts would make a tiny index segment per message.
             stored = self.db.execute(STORE_INCOMING).rowcount
-            self.db.execute("DROP TABLE temp.incoming")
+            self.db.execute("DELETE FROM temp.incoming")
         return stored
 
     def edit_message(self, chat_id: int, message_id: int, *, text: str, edited_at: int) -> bool:
