@@ -42,6 +42,7 @@ from bot.handlers.state import (
     App,
     Clock,
     Commons,
+    Context,
     commons_of,
     system_clock,
 )
@@ -172,10 +173,20 @@ def register_handlers(app: App) -> None:
     app.add_handler(MessageHandler(tagged, incoming.tagged_curiosity))
     app.add_handler(ChatMemberHandler(chats.track_chats, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrate_chat))
-    for command in COMMANDS:
-        callback = CALLBACKS[command.name]
-        app.add_handler(CommandHandler(command.name, callback, filters=filters.UpdateType.MESSAGE))
+    # One handler for the whole command table: PTB asks the handlers of a group one by one, and
+    # with one each, every reply in a busy group would be checked against each command.
+    names = [command.name for command in COMMANDS]
+    app.add_handler(CommandHandler(names, run_command, filters=filters.UpdateType.MESSAGE))
     app.add_error_handler(log_error)
+
+
+async def run_command(update: Update, context: Context) -> None:
+    """Run the callback of the command the message opens with (CommandHandler checked it)."""
+    message = update.effective_message
+    assert message is not None and message.text is not None and message.entities
+    # As CommandHandler reads it: "/Today@CommonsBot args" is "today".
+    name = message.text[1 : message.entities[0].length].split("@")[0].lower()
+    await CALLBACKS[name](update, context)
 
 
 async def post_init(app: App, pause: Pause = asyncio.sleep) -> None:

@@ -301,6 +301,19 @@ async def test_search_today_and_status(world):
     assert "Time zone: UTC" in status and "Last morning passage: sent" in status
 
 
+async def test_a_command_addressed_to_the_bot_by_name_is_answered_and_one_to_another_is_not(
+    world,
+):
+    async with world.running():
+        group = await join_group(world)
+        me = world.sandbox.world.bot["username"]
+        status = await world.command(group, "Cy", f"/Status@{me}")
+        before = len(world.sent(group))
+        await world.say(group, "Cy", "/status@another_bot")
+    assert "Time zone: UTC" in status
+    assert len(world.sent(group)) == before
+
+
 async def test_purge_asks_for_confirmation_then_deletes_the_chats_archive(world):
     async with world.running():
         group = await join_group(world)
