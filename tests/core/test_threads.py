@@ -160,16 +160,25 @@ def walked(forest: list[ThreadNode]) -> list[list[tuple[int, int]]]:
     ]
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_threads_in_order_read_as_walking_the_forest(seed: int) -> None:
-    messages, missing = random_conversation(seed, 400)
+def tangled_conversation(
+    seed: int, size: int, tangles: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], random.Random]:
+    """A random conversation (all of it, what arrived) with ``tangles`` replies re-aimed at
+    random: loops, replies to themselves. The generator goes on from there."""
+    messages, missing = random_conversation(seed, size)
     rng = random.Random(seed)
     arrived = [m for m in messages if m["message_id"] not in missing]
-    # Bad data too: loops, replies to themselves, ties in date, repeats.
-    for m in rng.sample(arrived, 20):
+    for m in rng.sample(arrived, tangles):
         m["reply_to_message_id"] = rng.choice(
             [m["message_id"], *(a["message_id"] for a in arrived)]
         )
+    return messages, arrived, rng
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_threads_in_order_read_as_walking_the_forest(seed: int) -> None:
+    # Bad data too: loops, replies to themselves, ties in date, repeats.
+    _, arrived, rng = tangled_conversation(seed, 400, 20)
     rng.shuffle(arrived)
     rows = arrived + arrived[:30]
     threads = threads_in_order(rows, ROOT)
@@ -199,14 +208,8 @@ def first_anchor_up(message: dict[str, Any], by_id: dict[int, Any], anchors: set
 
 @pytest.mark.parametrize("seed", range(8))
 def test_answers_hang_from_the_first_anchor_up_even_in_bad_data(seed: int) -> None:
-    messages, missing = random_conversation(seed, 300)
-    rng = random.Random(seed)
-    arrived = [m for m in messages if m["message_id"] not in missing]
     # Loops, replies to themselves, anchors inside loops and anchors that are messages too.
-    for m in rng.sample(arrived, 30):
-        m["reply_to_message_id"] = rng.choice(
-            [m["message_id"], *(a["message_id"] for a in arrived)]
-        )
+    messages, arrived, rng = tangled_conversation(seed, 300, 30)
     anchors = {m["message_id"] for m in rng.sample(messages, 25)} | {ROOT}
     by_id = {m["message_id"]: m for m in arrived}
     expected: dict[int, list[int]] = {}
