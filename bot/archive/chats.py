@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, cast
 
 from bot.archive.base import StoreBase, as_bools
@@ -17,6 +18,8 @@ CHAT_SETTINGS = frozenset(
 # with it when a group becomes a supergroup.
 CHAT_IDENTITY = ("id", "type", "title", "username", "is_forum", "active", "topic_thread_id")
 CHAT_FLAGS = ("is_forum", "paused", "active")
+FIRST_ID = -(2**63)  # below every chat id
+CHATS_PAGE = 500
 
 
 class UnknownChatError(LookupError):
@@ -57,10 +60,24 @@ class ChatsMixin(StoreBase):
             raise UnknownChatError(chat_id)
         return chat
 
-    def active_chats(self) -> list[Chat]:
-        """Return every chat the bot is still in (paused ones included), by id."""
-        rows = self.db.query("SELECT * FROM chats WHERE active ORDER BY id")
+    def active_chats(self, *, after: int | None = None, limit: int = -1) -> list[Chat]:
+        """Return the chats the bot is still in (paused ones included), by id: all of them, or
+        a page of ``limit`` after the id ``after``."""
+        rows = self.db.query(
+            "SELECT * FROM chats WHERE active AND id > ? ORDER BY id LIMIT ?",
+            (FIRST_ID if after is None else after, limit),
+        )
         return [cast(Chat, as_bools(row, *CHAT_FLAGS)) for row in rows]
+
+    def each_active_chat(self, page: int = CHATS_PAGE) -> Iterator[Chat]:
+        """Yield every active chat, by id, reading them a page at a time.
+
+        Ten thousand chats' rows at once take some 10 MB, which Python keeps once it has them.
+        """
+        after = None
+        while chats := self.active_chats(after=after, limit=page):
+            yield from chats
+            after = chats[-1]["id"]
 
     def update_chat(self, chat_id: int, **settings: Any) -> Chat:
         """Return the chat after changing those settings; ValueError names unknown ones."""

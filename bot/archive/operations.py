@@ -131,7 +131,7 @@ def due_slots(
     """Return every slot of every active chat and every person that is due now and not done."""
     now_ts = int(now.timestamp())
     slots = []
-    for chat in store.active_chats():
+    for chat in store.each_active_chat():
         for kind in (k for k in kinds if k in POST_KINDS):
             day = due_day(chat, kind, now)
             if not day or not may_claim(store.get_post(chat["id"], day, kind), now_ts):

@@ -154,6 +154,9 @@ class Archive:
     async def active_chats(self) -> list[Chat]:
         return await self.run(Store.active_chats)
 
+    async def active_chats_page(self, *, after: int | None, limit: int) -> list[Chat]:
+        return await self.run(Store.active_chats, after=after, limit=limit)
+
     async def register_chat(
         self,
         chat_id: int,

@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from telegram.error import NetworkError, RetryAfter
 
+from bot.archive.chats import CHATS_PAGE
 from bot.archive.rows import Chat
 from bot.config import heartbeat_path
 from bot.core import schedule
@@ -59,8 +60,11 @@ def schedule_chat(
 async def start_schedules(app: App) -> None:
     """Build every active chat's jobs, then start the catch-up sweep (which runs at once)."""
     state = commons_of(app)
-    for chat in await state.store.active_chats():
-        schedule_chat(app, chat)
+    after = None  # a page at a time: ten thousand chats' rows would stay in memory as a peak
+    while chats := await state.store.active_chats_page(after=after, limit=CHATS_PAGE):
+        for chat in chats:
+            schedule_chat(app, chat)
+        after = chats[-1]["id"]
     # Catch up on what was missed while the bot was down as soon as it runs, then every minute.
     catch_up_soon(app)
     if state.config.retention_days:

@@ -204,3 +204,11 @@ def test_where_both_chats_hold_a_message_the_new_chats_row_is_kept_and_logged(
     texts = [m["text"] for m in store.thread_messages(OTHER, POST)]
     assert (texts, store.get_chat(CHAT)) == (["in the supergroup"], None)
     assert "kept 2 rows the new chat already had" in caplog.text
+
+
+def test_active_chats_are_read_in_pages_in_order_of_id(store: Store) -> None:
+    for chat_id in (-30, 7, -1001, 12, -5):
+        store.register_chat(chat_id, type="group", now=NOW)
+    store.set_active(12, False)
+    assert [c["id"] for c in store.active_chats(after=-30, limit=2)] == [-5, 7]
+    assert [c["id"] for c in store.each_active_chat(page=2)] == [-1001, -30, -5, 7]

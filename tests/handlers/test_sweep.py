@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.handlers import build_application
+from bot.handlers import build_application, sweep
 from bot.handlers.app import polite_rate_limiter, post_init, post_shutdown
-from bot.handlers.sweep import deliver_due, next_runs
+from bot.handlers.sweep import deliver_due, next_runs, run_slot
 from bot.sandbox import Limits
 from tests.harness import BotWorld, make_world
 
@@ -235,3 +235,17 @@ async def test_a_quiet_day_gets_one_short_line_or_nothing(world, choice, expecte
     assert "On a quiet day the evening digest is" in answer
     assert (len(digests), post["status"]) == (expected, "sent" if expected else "skipped")
     assert all(len(text) < 300 for text in digests)
+
+
+async def test_every_chat_is_scheduled_at_start_when_read_a_page_at_a_time(world, monkeypatch):
+    monkeypatch.setattr(sweep, "CHATS_PAGE", 2)
+    world.clock.set(datetime(2030, 3, 5, 10, 0, tzinfo=UTC))
+    async with world.running():
+        chats = [await private_chat(world, name, "UTC") for name in ("Ana", "Bo")]
+        for n in range(3):
+            group = await world.sandbox.create_group(f"Group {n}", [world.members["Ana"]])
+            await world.store.register_chat(group["id"], type="group", title="g", now=0)
+            chats.append(group)
+    async with world.running() as app:
+        scheduled = {job.data[0] for job in app.job_queue.jobs() if job.callback is run_slot}
+    assert scheduled == {chat["id"] for chat in chats}
