@@ -88,7 +88,8 @@ def test_a_reply_to_a_recorded_copy_joins_its_thread_under_that_copy(chat: Store
     chat.record_post_copy(CHAT, 14, root_message_id=10, how="today")
     assert answer(chat, reply(20, to=14)) == "copy"
     assert stored(chat, 20) == (10, 14)
-    assert chat.get_user(7) is not None and chat.get_user(7)["first_name"] == "Ana"  # type: ignore[index]
+    user = chat.get_user(7)
+    assert user is not None and (user["first_name"], user["username"]) == ("Ana", "ana")
 
 
 def test_an_unrecorded_copy_is_recognised_by_its_heading_and_remembered(chat: Store) -> None:
@@ -221,6 +222,10 @@ def test_quote_pieces_look_for_what_was_said_then_the_line_then_its_opening() ->
     late = "x" * 80 + ": not a name"
     assert quote_pieces(late) == [late, late[:40]]
     assert quote_pieces("Bo: fine") == ["fine", "Bo: fine"]
+    assert quote_pieces("Bo: rule one: share") == ["rule one: share", "Bo: rule one: share"]
+    name = "N" * 79
+    assert quote_pieces(f"{name}: hi")[0] == f"{name}: hi"
+    assert quote_pieces(f"{name[1:]}: hi")[0] == "hi"
 
 
 # any other bot message: the day's thread
