@@ -151,5 +151,8 @@ async def test_an_in_memory_archive_passes_keywords_to_its_reads() -> None:
     await memory.register_chat(CHAT, type="group", now=NOW)
     await memory.run(Store.claim_post, CHAT, "2024-03-10", "digest", now=NOW)
     found = await memory.read(Store.posts_between, CHAT, "2024-03-01", "2024-03-31", kind="digest")
+    planned = await memory.plan(
+        Store.posts_between, CHAT, "2024-03-01", "2024-03-31", kind="digest"
+    )
     await memory.close()
-    assert [p["kind"] for p in found] == ["digest"]
+    assert [p["kind"] for p in found] == [p["kind"] for p in planned] == ["digest"]
