@@ -43,3 +43,14 @@ def test_a_passage_copy_maps_to_its_thread(store: Store) -> None:
         None,
     )
     assert store.post_copies(-1) == {"post": 1, "today": 1}
+
+
+def test_a_raw_answer_is_recorded_with_the_previous_batch_marked_handled(store: Store) -> None:
+    first = b'{"ok": true, "result": [{"update_id": 1, "message": {"text": "caf\xc3\xa9"}}]}'
+    assert store.record_answer(first, now=100) == ([1], [])
+    assert store.unhandled_updates() == ['{"update_id": 1, "message": {"text": "café"}}']
+    again = b'{"ok": true, "result": [{"update_id": 1}, {"update_id": 2}]}'
+    assert store.record_answer(again, now=101, handled=[1]) == ([1, 2], [1])
+    assert store.unhandled_updates() == ['{"update_id": 2}']
+    assert store.record_answer(b'{"ok": true, "result": []}', now=102, handled=[2]) == ([], [])
+    assert store.inbox_counts() == {"handled": 2, "unhandled": 0, "with_text": 0}

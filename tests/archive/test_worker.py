@@ -83,12 +83,15 @@ async def test_the_loop_keeps_running_while_the_worker_is_busy(store: Archive) -
 
 async def test_calls_before_start_or_after_close_are_refused(tmp_path: Path) -> None:
     store = Archive(tmp_path / "archive.db")
-    with pytest.raises(RuntimeError, match="not open"):
+    refused = r"^the archive is not open: await Archive\.start\(\) first$"
+    with pytest.raises(RuntimeError, match=refused):
         await store.get_chat(-1)
     await store.start()
     await store.close()
-    with pytest.raises(RuntimeError, match="not open"):
+    with pytest.raises(RuntimeError, match=refused):
         await store.get_chat(-1)
+    with pytest.raises(RuntimeError, match=refused):
+        await store.read(Store.get_chat, -1)
     await store.close()  # closing twice is harmless
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.schedule import (
     ScheduleError,
+    describe_wait,
     due_now,
     local_date,
     next_run,
@@ -17,6 +18,7 @@ from bot.core.schedule import (
     parse_hhmm,
     parse_timezone,
     parse_weekday,
+    passed_slots,
     slot_for,
 )
 
@@ -397,3 +399,39 @@ def test_only_names_of_a_sane_length_are_compared_with_every_zone(
     with pytest.raises(ScheduleError) as caught:
         parse_timezone(typed)
     assert ("did you mean" in str(caught.value)) is suggests
+
+
+@pytest.mark.parametrize(
+    ("wait", "said"),
+    [
+        (timedelta(days=2, hours=3, minutes=59), "2 d 3 h"),
+        (timedelta(days=1), "1 d 0 h"),
+        (timedelta(hours=3, minutes=12, seconds=59), "3 h 12 min"),
+        (timedelta(hours=1), "1 h 0 min"),
+        (timedelta(minutes=5, seconds=59), "5 min"),
+        (timedelta(seconds=59), "under a minute"),
+    ],
+)
+def test_a_wait_is_described_rounded_down(wait: timedelta, said: str) -> None:
+    assert describe_wait(wait) == said
+
+
+def test_resume_catches_up_only_the_slots_already_passed_today() -> None:
+    chat: Any = {
+        "timezone": "Europe/Berlin",
+        "post_time": "09:00",
+        "digest_time": "21:00",
+        "weekly_day": 1,
+        "weekly_time": "18:00",
+        "paused": True,
+        "created_at": 0,
+    }
+    tuesday_noon = datetime(2030, 3, 5, 11, 0, tzinfo=UTC)  # 12:00 in Berlin
+    tuesday_late = datetime(2030, 3, 5, 21, 30, tzinfo=UTC)  # 22:30
+    assert passed_slots(chat, tuesday_noon) == [("passage", "2030-03-05")]
+    assert passed_slots(chat, tuesday_late) == [
+        ("passage", "2030-03-05"),
+        ("digest", "2030-03-05"),
+        ("weekly", "2030-03-05"),
+    ]
+    assert chat["paused"] is True

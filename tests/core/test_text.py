@@ -123,3 +123,18 @@ def test_one_line_joins_whitespace_as_splitting_and_joining_does(seed):
 def test_escape_is_html_escape_without_quotes():
     text = '<a href="x">Ana & Bo\'s</a> &amp; >'
     assert escape(text) == html.escape(text, quote=False)
+
+
+def test_fit_lines_keeps_whole_lines_counting_their_line_breaks_and_the_note():
+    four = "aaaa\nbbbb\ncccc\ndddd"  # 19 units, line breaks included
+    assert fit_lines(four, limit=19, note="!!!") == four
+    assert fit_lines("aaaa\nbbbb", limit=9, note="!!!") == "aaaa\nbbbb"
+    # 12 units: two lines (9 with their break) and the note fill it exactly.
+    assert fit_lines(four, limit=12, note="!!!") == "aaaa\nbbbb!!!"
+    assert fit_lines(four, limit=11, note="!!!") == "aaaa!!!"
+    # Three lines would need 14 units with their breaks: 13 is not enough.
+    assert fit_lines(four, limit=16, note="!!!") == "aaaa\nbbbb!!!"
+    assert fit_lines(four, limit=17, note="!!!") == "aaaa\nbbbb\ncccc!!!"
+    assert fit_lines(four, limit=10) == "aaaa\nbbbb"
+    cut = fit_lines("aaaaaaaaaaaa\nb", limit=5, note="!")
+    assert units(cut) <= 5 and cut.startswith("aaaa")

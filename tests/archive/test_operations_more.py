@@ -1,0 +1,99 @@
+"""Operations the handlers call in one trip: curiosities with their author, a chat seen first,
+a digest previewed as the chat would read it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.archive import Store
+from bot.archive import operations as ops
+from bot.core.corpus import Entry
+from tests.archive.support import CHAT, NOW, POST, make_message, with_thread
+
+CORPUS = [Entry("ch1-01", "Chapter one", "The commons is a verb.", "We do it together.", 1)]
+
+
+def test_a_curiosity_keeps_its_authors_latest_name_and_its_day(store: Store) -> None:
+    with_thread(store)
+    first = ops.note_curiosity(
+        store, CHAT, author=(1, None, "Ana K", "anak"), local_date="2024-03-10",
+        text="why rules?", message_id=70, now=NOW,
+    )  # fmt: skip
+    ops.note_curiosity(
+        store, CHAT, author=(None, -500, "News", None), local_date="2024-03-11",
+        text="from the channel", message_id=71, now=NOW,
+    )  # fmt: skip
+    store.opt_out(2)
+    silenced = ops.note_curiosity(
+        store, CHAT, author=(2, None, "Bo", None), local_date="2024-03-10",
+        text="not kept", message_id=72, now=NOW,
+    )  # fmt: skip
+    day = ops.curiosities_of_day(store, CHAT, "2024-03-10")
+    assert first is not None and silenced is None
+    assert [(c["id"], c["author"], c["text"]) for c in day] == [(first, "Ana K", "why rules?")]
+    user = store.get_user(1)
+    assert user is not None and user["username"] == "anak"
+    assert [c["text"] for c in ops.curiosities_of_day(store, CHAT, "2024-03-11")] == [
+        "from the channel"
+    ]
+    assert store.db.execute("SELECT title FROM sender_chats WHERE id = -500").fetchone() == (
+        "News",
+    )
+
+
+def test_a_chat_is_registered_the_first_time_it_is_seen_and_kept_after(store: Store) -> None:
+    made = ops.ensure_chat(store, CHAT, now=NOW, type="supergroup", title="Readers")
+    again = ops.ensure_chat(store, CHAT, now=NOW + 60, type="group", title="Renamed")
+    assert (made["type"], made["title"], made["created_at"]) == ("supergroup", "Readers", NOW)
+    assert again == made
+
+
+def test_a_digest_preview_is_what_the_chat_would_read(store: Store) -> None:
+    with_thread(store)
+    store.db.execute("UPDATE posts SET passage_id = 'ch1-01' WHERE chat_id = ?", (CHAT,))
+    store.store_message(make_message(501, text="we share the garden"))
+    day = date(2024, 3, 10)
+    plain = ops.preview_digest(store, store.get_chat(CHAT), day, CORPUS, weekly=False, html=False)
+    html = ops.preview_digest(store, store.get_chat(CHAT), day, CORPUS, weekly=False, html=True)
+    assert "we share the garden" in plain and "<b>" not in plain
+    assert "we share the garden" in html and "<b>" in html
+    store.update_chat(CHAT, quiet_day="silent")
+    quiet = ops.preview_digest(
+        store, store.get_chat(CHAT), date(2024, 3, 12), CORPUS, weekly=False, html=False
+    )
+    assert quiet == "(a quiet day: this chat asked for no digest)"
+    assert store.thread_root(CHAT, POST) == POST
+
+
+def test_a_weekly_digest_covers_the_seven_days_up_to_its_day(store: Store) -> None:
+    store.register_chat(CHAT, type="supergroup", title="Readers", now=NOW - 30 * 86_400)
+    store.upsert_user(1, first_name="Ana")
+    corpus = [
+        Entry(f"ch1-0{n}", f"Chapter {n}", f"Passage number {n}.", f"Counter {n}.", n)
+        for n in range(1, 6)
+    ]
+    for n, day in enumerate(["2024-03-03", "2024-03-04", "2024-03-06", "2024-03-10"], start=1):
+        store.claim_post(CHAT, day, "passage", now=NOW)
+        store.record_passage_sent(
+            CHAT, day, message_id=100 + n, sent_at=NOW, passage_id=f"ch1-0{n}"
+        )
+        store.store_message(
+            make_message(200 + n, root_message_id=100 + n, reply_to_message_id=100 + n,
+                         text=f"reply on {day}")
+        )  # fmt: skip
+    chat = store.get_chat(CHAT)
+    text = ops.preview_digest(store, chat, date(2024, 3, 10), corpus, weekly=True, html=False)
+    lines = text.split("\n")
+    assert lines[0] == "Weekly digest · 4\u2009–\u200910 March"
+    assert [line for line in lines if line.startswith("• ") and "Chapter" in line] == [
+        "• Mon 4 Mar · Chapter 2: Passage number 2. ↗",
+        "• Wed 6 Mar · Chapter 3: Passage number 3. ↗",
+        "• Sun 10 Mar · Chapter 4: Passage number 4. ↗",
+    ]
+    assert [line.split(" · ")[0] for line in lines if line.startswith("• Ana")] == [
+        "• Ana: reply on 2024-03-04",
+        "• Ana: reply on 2024-03-06",
+        "• Ana: reply on 2024-03-10",
+    ]
+    daily = ops.preview_digest(store, chat, date(2024, 3, 6), corpus, weekly=False, html=False)
+    assert "reply on 2024-03-06" in daily and "reply on 2024-03-04" not in daily
