@@ -151,10 +151,7 @@ class Archive:
     async def get_chat(self, chat_id: int) -> Chat | None:
         return await self.run(Store.get_chat, chat_id)
 
-    async def active_chats(self) -> list[Chat]:
-        return await self.run(Store.active_chats)
-
-    async def active_chats_page(self, *, after: int | None, limit: int) -> list[Chat]:
+    async def active_chats(self, *, after: int | None = None, limit: int = -1) -> list[Chat]:
         return await self.run(Store.active_chats, after=after, limit=limit)
 
     async def register_chat(

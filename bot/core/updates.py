@@ -137,9 +137,12 @@ def said_on_arrival(update: Json) -> Said | None:
     An edit changes nothing for the messages after it, so it is neither (see ``passes_by``).
     """
     message = update.get("message")
-    if message is None or is_command(message):
-        return None
-    said = said_in(message)
+    try:
+        if message is None or is_command(message):
+            return None
+        said = said_in(message)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # not as the Bot API spells a message: its handlers will see what it is
     # A service message (a member joined, the chat moved...) has no text, caption or media.
     return None if said.message["kind"] == "other" else said
 

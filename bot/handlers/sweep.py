@@ -61,7 +61,7 @@ async def start_schedules(app: App) -> None:
     """Build every active chat's jobs, then start the catch-up sweep (which runs at once)."""
     state = commons_of(app)
     after = None  # a page at a time: ten thousand chats' rows would stay in memory as a peak
-    while chats := await state.store.active_chats_page(after=after, limit=CHATS_PAGE):
+    while chats := await state.store.active_chats(after=after, limit=CHATS_PAGE):
         for chat in chats:
             schedule_chat(app, chat)
         after = chats[-1]["id"]

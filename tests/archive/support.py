@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bot.archive import Store
+from bot.core.updates import Author, Incoming, Said
 
 DAY = 86_400
 NOW = 1_710_000_000
@@ -28,6 +29,12 @@ def make_message(message_id: int, **overrides: Any) -> dict[str, Any]:
         "date": NOW + message_id,
         **overrides,
     }
+
+
+def said(message: dict[str, Any], name: str = "Ana", username: str | None = None) -> Said:
+    """What a member said in a group, as the archive gets it from an update."""
+    author = Author(message.get("user_id"), message.get("sender_chat_id"), name, username)
+    return Said(cast(Incoming, message), author, private=False, topic=None)
 
 
 def with_thread(store: Store, chat_id: int = CHAT, message_id: int = POST) -> None:

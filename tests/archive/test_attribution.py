@@ -17,6 +17,7 @@ from bot.archive.attribution import RECENT_DAYS, BotMessage, join_bot_reply, quo
 from bot.compose.passage import passage_heading
 from bot.core.corpus import Entry
 from bot.i18n import translator
+from tests.archive.support import said
 
 CHAT = -100
 TODAY = date(2030, 3, 5)
@@ -182,8 +183,8 @@ def test_a_recorded_passage_is_never_adopted_again(chat: Store) -> None:
 
 def test_a_quoted_digest_line_joins_the_quoted_message_thread_under_it(chat: Store) -> None:
     send_passage(chat, 1, 10, "ch1-01")
-    chat.store_reply(reply(11, to=10, text="we keep the garden together, every spring"), name="Bo")
-    chat.store_reply(reply(12, to=11, text="and in winter?"), name="Cy")
+    chat.store_said(said(reply(11, to=10, text="we keep the garden together, every spring"), "Bo"))
+    chat.store_said(said(reply(12, to=11, text="and in winter?"), "Cy"))
     quote = "Bo: we keep the garden together, every spring ↗"
     assert answer(chat, reply(20, to=40), quote=quote) == "quote"
     assert stored(chat, 20) == (10, 11)

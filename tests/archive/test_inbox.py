@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.archive import Store
 from bot.archive.inbox import HANDLED_KEPT_SECONDS
+from bot.archive.store import Arrival
 
 
 def test_a_batch_is_recorded_once_and_comes_back_unhandled_in_order(store: Store) -> None:
@@ -45,12 +46,20 @@ def test_a_passage_copy_maps_to_its_thread(store: Store) -> None:
     assert store.post_copies(-1) == {"post": 1, "today": 1}
 
 
+def arrived(arrival: Arrival) -> tuple[list[int], list[int]]:
+    """The ids a batch recorded, and those among them handled before."""
+    return arrival.recorded, arrival.again
+
+
 def test_a_raw_answer_is_recorded_with_the_previous_batch_marked_handled(store: Store) -> None:
     first = b'{"ok": true, "result": [{"update_id": 1, "message": {"text": "caf\xc3\xa9"}}]}'
-    assert store.record_answer(first, now=100) == ([1], [])
+    assert arrived(store.record_answer(first, now=100)) == ([1], [])
     assert store.unhandled_updates() == ['{"update_id": 1, "message": {"text": "café"}}']
     again = b'{"ok": true, "result": [{"update_id": 1}, {"update_id": 2}]}'
-    assert store.record_answer(again, now=101, handled=[1]) == ([1, 2], [1])
+    assert arrived(store.record_answer(again, now=101, handled=[1])) == ([1, 2], [1])
     assert store.unhandled_updates() == ['{"update_id": 2}']
-    assert store.record_answer(b'{"ok": true, "result": []}', now=102, handled=[2]) == ([], [])
+    assert arrived(store.record_answer(b'{"ok": true, "result": []}', now=102, handled=[2])) == (
+        [],
+        [],
+    )
     assert store.inbox_counts() == {"handled": 2, "unhandled": 0, "with_text": 0}

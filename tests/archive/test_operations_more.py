@@ -8,6 +8,7 @@ from datetime import date
 from bot.archive import Store
 from bot.archive import operations as ops
 from bot.core.corpus import Entry
+from bot.core.updates import Author
 from tests.archive.support import CHAT, NOW, POST, make_message, with_thread
 
 CORPUS = [Entry("ch1-01", "Chapter one", "The commons is a verb.", "We do it together.", 1)]
@@ -16,16 +17,16 @@ CORPUS = [Entry("ch1-01", "Chapter one", "The commons is a verb.", "We do it tog
 def test_a_curiosity_keeps_its_authors_latest_name_and_its_day(store: Store) -> None:
     with_thread(store)
     first = ops.note_curiosity(
-        store, CHAT, author=(1, None, "Ana K", "anak"), local_date="2024-03-10",
+        store, CHAT, author=Author(1, None, "Ana K", "anak"), local_date="2024-03-10",
         text="why rules?", message_id=70, now=NOW,
     )  # fmt: skip
     ops.note_curiosity(
-        store, CHAT, author=(None, -500, "News", None), local_date="2024-03-11",
+        store, CHAT, author=Author(None, -500, "News", None), local_date="2024-03-11",
         text="from the channel", message_id=71, now=NOW,
     )  # fmt: skip
     store.opt_out(2)
     silenced = ops.note_curiosity(
-        store, CHAT, author=(2, None, "Bo", None), local_date="2024-03-10",
+        store, CHAT, author=Author(2, None, "Bo", None), local_date="2024-03-10",
         text="not kept", message_id=72, now=NOW,
     )  # fmt: skip
     day = ops.curiosities_of_day(store, CHAT, "2024-03-10")

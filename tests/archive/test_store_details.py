@@ -7,7 +7,7 @@ import pytest
 
 from bot.archive import Archive, Store
 from bot.archive.chats import UnknownChatError
-from tests.archive.support import CHAT, DAY, NOW, POST, make_message, with_thread
+from tests.archive.support import CHAT, DAY, NOW, POST, make_message, said, with_thread
 
 
 def test_a_channel_speaking_in_a_thread_is_stored_under_its_title(store: Store) -> None:
@@ -45,9 +45,9 @@ def test_a_reply_is_stored_only_in_a_known_thread(store: Store) -> None:
     with_thread(store)
     no_parent = make_message(801, reply_to_message_id=None)
     stranger = make_message(802, reply_to_message_id=9999)
-    assert store.store_reply(no_parent, name="Ana") is False
-    assert store.store_reply(stranger, name="Ana") is False
-    assert store.store_reply(make_message(803), name="Ana", username="ana2") is True
+    assert store.store_said(said(no_parent)) is False
+    assert store.store_said(said(stranger)) is False
+    assert store.store_said(said(make_message(803), username="ana2")) is True
     user = store.get_user(1)
     assert user is not None and user["username"] == "ana2"
     assert [m["message_id"] for m in store.thread_messages(CHAT, POST)] == [803]
@@ -58,7 +58,7 @@ def test_answering_a_curiosity_joins_its_days_thread(store: Store) -> None:
     store.add_curiosity(
         CHAT, user_id=2, local_date="2024-03-10", text="why?", message_id=900, now=NOW
     )
-    assert store.store_reply(make_message(901, reply_to_message_id=900), name="Ana") is True
+    assert store.store_said(said(make_message(901, reply_to_message_id=900))) is True
     message = store.get_message(CHAT, 901)
     assert message is not None and message["root_message_id"] == POST
     assert store.thread_of(CHAT, 901)[0]["message_id"] == 901

@@ -32,7 +32,9 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, Time
 
 from bot.archive.checkup import Finding
 from bot.compose.digest import Delivery
-from bot.handlers import admin, chats, incoming, outbox, startup, sweep
+from bot.core import updates
+from bot.core.updates import Author
+from bot.handlers import admin, chats, outbox, startup, sweep
 from bot.handlers.app import _menu, polite_rate_limiter
 from bot.handlers.checkup import admin_finding, privacy_finding
 from bot.handlers.state import job_id
@@ -133,56 +135,58 @@ def test_a_chats_identity_is_its_type_name_and_topics() -> None:
 # incoming messages: kind, text, author, row
 
 
+def sent(**fields: Any) -> dict[str, Any]:
+    """A message as the handlers read it: a parsed Message, as the Bot API spells it."""
+    return message(**fields).to_dict()
+
+
 def test_each_kind_of_message_is_stored_with_its_text_or_caption() -> None:
     photo = [PhotoSize("p", "p1", 10, 10)]
     sticker = Sticker("s", "s1", 10, 10, False, False, "regular", emoji="🌱")
     plain_sticker = Sticker("s", "s1", 10, 10, False, False, "regular")
-    assert incoming.kind_and_text(message(text="hello")) == ("text", "hello")
-    assert incoming.kind_and_text(message(text="")) == ("text", "")
-    assert incoming.kind_and_text(message(sticker=sticker)) == ("sticker", "🌱")
-    assert incoming.kind_and_text(message(sticker=plain_sticker)) == ("sticker", "")
-    assert incoming.kind_and_text(message(photo=photo, caption="look")) == ("photo", "look")
-    assert incoming.kind_and_text(message(photo=photo)) == ("photo", "")
-    assert incoming.kind_and_text(message(voice=Voice("v", "v1", 3))) == ("voice", "")
+    assert updates.kind_and_text(sent(text="hello")) == ("text", "hello")
+    assert updates.kind_and_text(sent(text="")) == ("text", "")
+    assert updates.kind_and_text(sent(sticker=sticker)) == ("sticker", "🌱")
+    assert updates.kind_and_text(sent(sticker=plain_sticker)) == ("sticker", "")
+    assert updates.kind_and_text(sent(photo=photo, caption="look")) == ("photo", "look")
+    assert updates.kind_and_text(sent(photo=photo)) == ("photo", "")
+    assert updates.kind_and_text(sent(voice=Voice("v", "v1", 3))) == ("voice", "")
     note = Video("n", "n1", 10, 10, 3)
-    assert incoming.kind_and_text(message(video=note, caption="c")) == ("video", "c")
-    assert incoming.kind_and_text(message(caption="only a caption")) == ("other", "only a caption")
-    assert incoming.kind_and_text(message()) == ("other", "")
+    assert updates.kind_and_text(sent(video=note, caption="c")) == ("video", "c")
+    assert updates.kind_and_text(sent(caption="only a caption")) == ("other", "only a caption")
+    assert updates.kind_and_text(sent()) == ("other", "")
 
 
 def test_a_reply_to_a_topics_opening_is_not_a_reply() -> None:
     opening = message(message_id=30, forum_topic_created=ForumTopicCreated("Readings", 0))
     in_topic = {"is_topic_message": True, "message_thread_id": 30}
-    assert incoming.opens_topic(message(reply_to_message=opening, **in_topic)) is True
+    assert updates.opens_topic(sent(reply_to_message=opening, **in_topic)) is True
     plain_root = message(message_id=30, text="first words of the topic")
-    assert incoming.opens_topic(message(reply_to_message=plain_root, **in_topic)) is True
+    assert updates.opens_topic(sent(reply_to_message=plain_root, **in_topic)) is True
     other = message(message_id=31, text="a real message")
-    assert incoming.opens_topic(message(reply_to_message=other, **in_topic)) is False
-    assert incoming.opens_topic(message(reply_to_message=opening)) is False
-    assert incoming.opens_topic(message(**in_topic)) is False
+    assert updates.opens_topic(sent(reply_to_message=other, **in_topic)) is False
+    assert updates.opens_topic(sent(reply_to_message=opening)) is False
+    assert updates.opens_topic(sent(**in_topic)) is False
 
 
 def test_the_author_is_the_person_or_the_chat_speaking() -> None:
     channel = Chat(-200, "channel", title="News")
     nameless = Chat(-201, "channel", username="news")
-    assert incoming.author_of(message()) == (7, None, "Ana", "ana")
-    assert incoming.author_of(message(sender_chat=channel)) == (None, -200, "News", None)
-    assert incoming.author_of(message(sender_chat=nameless)) == (None, -201, "news", None)
-    assert incoming.author_of(message(sender_chat=Chat(-202, "channel"))) == (
-        None,
-        -202,
-        "",
-        None,
+    assert updates.author_of(sent()) == Author(7, None, "Ana", "ana")
+    assert updates.author_of(sent(sender_chat=channel)) == Author(None, -200, "News", None)
+    assert updates.author_of(sent(sender_chat=nameless)) == Author(None, -201, "news", None)
+    assert updates.author_of(sent(sender_chat=Chat(-202, "channel"))) == Author(
+        None, -202, "", None
     )
-    assert incoming.author_of(message(from_user=None)) == (None, None, "", None)
+    assert updates.author_of(sent(from_user=None)) == Author(None, None, "", None)
 
 
 def test_a_thread_message_row_holds_what_the_archive_needs() -> None:
-    row = incoming.message_row(message(message_id=51, text="hi"), 10, 40, (7, None, "Ana", "ana"))
-    assert row == {
+    said = updates.said_in(sent(message_id=51, text="hi", reply_to_message=message(message_id=40)))
+    assert said.message == {
         "chat_id": -100,
         "message_id": 51,
-        "root_message_id": 10,
+        "root_message_id": 0,
         "reply_to_message_id": 40,
         "user_id": 7,
         "sender_chat_id": None,
@@ -190,8 +194,9 @@ def test_a_thread_message_row_holds_what_the_archive_needs() -> None:
         "text": "hi",
         "date": int(WHEN.timestamp()),
     }
-    by_channel = incoming.message_row(message(), 10, 40, (None, -200, "News", None))
-    assert (by_channel["user_id"], by_channel["sender_chat_id"]) == (None, -200)
+    by_channel = updates.said_in(sent(sender_chat=Chat(-200, "channel", title="News")))
+    assert (by_channel.message["user_id"], by_channel.message["sender_chat_id"]) == (None, -200)
+    assert by_channel.message["reply_to_message_id"] is None
 
 
 # the outbox
