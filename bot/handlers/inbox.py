@@ -5,10 +5,10 @@ and a webhook answers 200 as soon as its update is queued, both before any handl
 keeps PTB's Updater and webhook server, and closes that gap at seams PTB offers:
 
 - ``InboxRequest`` (PTB's HTTPXRequest) writes the raw answer of each ``getUpdates`` call to the
-  archive in one transaction before PTB reads it, so the Updater's next call, which confirms
-  the batch, comes after the write; the members' messages that open the batch are stored in
-  their threads in that same transaction (``Store.record_arrivals``), so their handlers need
-  no trip to the archive of their own;
+  archive in one transaction while PTB parses it; the batch's first update waits for the write
+  before it is queued, and so does the Updater's next call, which confirms the batch. The
+  members' messages that open the batch are stored in their threads in that same transaction
+  (``Store.record_arrivals``), so their handlers need no trip to the archive of their own;
 - ``InboxQueue.put`` writes an update that did not come through it (a webhook call), before the
   webhook server may answer;
 - ``InboxProcessor`` (PTB's ``BaseUpdateProcessor``) marks each update handled once every
@@ -75,8 +75,8 @@ class Inbox:
     def start_recording(self, answer: bytes) -> None:
         """Begin writing a raw getUpdates answer, with the marks that were waiting.
 
-        PTB parses the answer meanwhile; ``recorded()`` waits for the write, and both the
-        batch's first update entering the queue and the next getUpdates call await it.
+        PTB parses the answer meanwhile; ``recorded_so_far()`` waits for the write, and both
+        the batch's first update entering the queue and the next getUpdates call await it.
         """
         self._recording = asyncio.ensure_future(self._record(answer))
 
