@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +38,27 @@ __all__ = ["Store", "UnknownChatError", "fts_query"]
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+WAL_RETRY_SECONDS = 0.01
 # SQLite's own checkpoint runs in the commit that takes the log past 1,000 pages; a writer that
 # hands checkpoints to another connection keeps it for a log sixteen times that size.
 WRITER_CHECKPOINT_PAGES = 16_000
+
+
+def enable_wal(db: Database) -> None:
+    """Switch the file to write-ahead logging, waiting out another connection opening it.
+
+    The switch needs the file to itself, and SQLite answers "database is locked" at once
+    rather than waiting the busy timeout: two processes opening one new file would fail.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -67,7 +86,7 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
         # Deleted rows are overwritten with zeros, so forgotten words leave no bytes behind.
         db.execute("PRAGMA secure_delete = ON")
         if not db.memory:
-            db.enable_wal()
+            enable_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
         apply_migrations(db)
 
