@@ -287,19 +287,6 @@ def test_readwise_with_a_byte_order_mark_and_windows_line_ends_is_read(tmp_path)
     assert ids_and_pairs(path) == [("commons-page-7", "Two lines\nof text", "a note\nin two")]
 
 
-def test_an_empty_readwise_file_says_it_found_no_columns(tmp_path):
-    path = write(tmp_path, "export.csv", "")
-    assert error_of(path) == (
-        f"{path}:1: not a Readwise CSV export: no column Highlight, Book Title, Note "
-        "(found nothing)"
-    )
-
-
-def test_a_broken_first_readwise_row_is_line_two(tmp_path):
-    path = write(tmp_path, "export.csv", 'Highlight,Book Title,Note\n"bad"x,B,n\n')
-    assert error_of(path).startswith(f"{path}:2: not valid CSV:")
-
-
 def test_readwise_rows_without_location_type_title_or_text(tmp_path):
     path = write(
         tmp_path,

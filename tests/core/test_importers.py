@@ -206,17 +206,27 @@ def test_readwise_rows_become_passages_with_their_notes(tmp_path):
     )
 
 
-def test_readwise_without_its_columns_is_a_line_one_error(tmp_path):
-    path = write(tmp_path, "export.csv", "Title,Text\nA,B\n")
+@pytest.mark.parametrize(
+    ("text", "found"), [("Title,Text\nA,B\n", "Title, Text"), ("", "nothing")]
+)
+def test_readwise_without_its_columns_is_a_line_one_error(tmp_path, text, found):
+    path = write(tmp_path, "export.csv", text)
     assert error_of(path) == (
         f"{path}:1: not a Readwise CSV export: no column Highlight, Book Title, Note "
-        "(found Title, Text)"
+        f"(found {found})"
     )
 
 
-def test_a_broken_readwise_row_names_its_line(tmp_path):
-    path = write(tmp_path, "export.csv", 'Highlight,Book Title,Note\nok,B,n\n"bad"x,B,n\n')
-    assert error_of(path).startswith(f"{path}:3: not valid CSV:")
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('Highlight,Book Title,Note\nok,B,n\n"bad"x,B,n\n', 3),
+        ('Highlight,Book Title,Note\n"bad"x,B,n\n', 2),
+    ],
+)
+def test_a_broken_readwise_row_names_its_line(tmp_path, text, line):
+    path = write(tmp_path, "export.csv", text)
+    assert error_of(path).startswith(f"{path}:{line}: not valid CSV:")
 
 
 # Hypothesis
