@@ -38,15 +38,20 @@ async def test_a_reply_to_the_today_copy_joins_the_morning_thread(world):
     assert "on the today copy" in found
 
 
-async def test_a_copy_sent_again_after_a_lost_answer_keeps_one_thread(world):
+async def group_with_a_lost_passage(world: BotWorld) -> dict:
+    """A group whose passage Telegram posted, but whose answer never reached the bot."""
     members = [world.members[n] for n in NAMES]
+    group = await world.sandbox.create_supergroup("Readers", members)
+    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
+    await world.sandbox.wait_for_sent(group, 1)
+    world.sandbox.faults.script("sendMessage", [Fault.server_error(after=True)])
+    assert await world.deliver_due() == ["failed"]
+    return group
+
+
+async def test_a_copy_sent_again_after_a_lost_answer_keeps_one_thread(world):
     async with world.running():
-        group = await world.sandbox.create_supergroup("Readers", members)
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
-        # Telegram posts the passage, but its answer never reaches the bot: the id is unknown.
-        world.sandbox.faults.script("sendMessage", [Fault.server_error(after=True)])
-        assert await world.deliver_due() == ["failed"]
+        group = await group_with_a_lost_passage(world)
         world.clock.advance(minutes=10)
         assert await world.deliver_due() == ["sent"]
         first, second = (s["message"] for s in world.sent(group)[1:3])
@@ -72,13 +77,8 @@ async def test_a_copy_sent_again_after_a_lost_answer_keeps_one_thread(world):
 
 
 async def test_a_reply_to_a_lost_copy_before_it_is_sent_again_keeps_it_the_only_one(world):
-    members = [world.members[n] for n in NAMES]
     async with world.running():
-        group = await world.sandbox.create_supergroup("Readers", members)
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
-        world.sandbox.faults.script("sendMessage", [Fault.server_error(after=True)])
-        assert await world.deliver_due() == ["failed"]
+        group = await group_with_a_lost_passage(world)
         lost = world.sent(group)[1]["message"]
         reply = await world.say(group, "Bo", "answering at once", reply_to=lost)
         world.clock.advance(minutes=10)
