@@ -20,7 +20,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import Config
+from bot.core.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import polite_rate_limiter, post_init, post_shutdown
 from bot.handlers.sweep import deliver_due

@@ -41,7 +41,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import LoopProbe, SandboxProcess, query
-from bot.config import Config
+from bot.core.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import running
 from bot.handlers.sweep import deliver_due

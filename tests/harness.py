@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram.ext import Application, BaseRateLimiter
 
-from bot.config import Config
+from bot.core.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import running
 from bot.handlers.sweep import deliver_due

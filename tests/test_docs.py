@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.compose.passage import render_passage_post
-from bot.config import SETTINGS
+from bot.core.config import SETTINGS
 from bot.core.corpus import load_corpus
 from bot.i18n import translator
 from bot.sandbox.markup import parse_html

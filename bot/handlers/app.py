@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot.archive import Archive
 from bot.compose.help import COMMANDS
-from bot.config import Config
+from bot.core.config import Config
 from bot.core.corpus import Entry, load_corpus
 from bot.handlers import admin, chats, commands, incoming
 from bot.handlers.errors import log_error
@@ -35,7 +35,7 @@ from bot.handlers.inbox import (
     Processes,
     replay_unhandled,
 )
-from bot.handlers.startup import Pause, patiently
+from bot.handlers.network import Pause, patiently
 from bot.handlers.state import (
     COMMONS_KEY,
     CONTEXT_TYPES,

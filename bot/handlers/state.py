@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.archive import Archive
 from bot.archive.rows import Chat
-from bot.config import Config
+from bot.core.config import Config
 from bot.core.corpus import Entry
 from bot.core.text import POST_KINDS
 from bot.handlers.inbox import Inbox

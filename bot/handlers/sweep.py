@@ -18,8 +18,8 @@ from telegram.error import NetworkError, RetryAfter
 
 from bot.archive.chats import CHATS_PAGE
 from bot.archive.rows import Chat
-from bot.config import heartbeat_path
 from bot.core import schedule
+from bot.core.config import heartbeat_path
 from bot.core.schedule import SLOT_KINDS, Slot, due_day
 from bot.core.text import PostKind
 from bot.handlers.outbox import deliver

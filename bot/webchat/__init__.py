@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.sandbox import Sandbox
-from bot.webchat.demo import DEMO_MEMBERS, DEMO_TITLE, ensure_demo_group
+from bot.webchat.group import DEMO_MEMBERS, DEMO_TITLE, ensure_demo_group
 from bot.webchat.sanitize import sanitize_telegram_html
 from bot.webchat.server import ClockHook, WebChatHandlers, guard
 

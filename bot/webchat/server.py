@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from bot.sandbox import Sandbox
-from bot.webchat.demo import ensure_member
+from bot.webchat.group import ensure_member
 from bot.webchat.quotes import quote_of
 from bot.webchat.views import (
     chat_view,
@@ -41,7 +41,7 @@ NO_CLOCK = "this web chat has no bot clock to move: run python -m bot without a 
 
 
 class ClockHook(Protocol):
-    """The running bot's clock, which the page's buttons move (see bot.handlers.clock)."""
+    """The running bot's clock, which the page's buttons move (see bot.demo.clock)."""
 
     async def read(self, chat_id: int) -> Mapping[str, Any]:
         """Return now, in the chat's time zone, and where each button would take it."""

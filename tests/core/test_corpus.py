@@ -445,7 +445,7 @@ def test_rotation_of_an_empty_corpus_is_refused() -> None:
 
 
 def run_cli(*args: str) -> Result:
-    from bot.__main__ import cli
+    from bot.cli.main import cli
 
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 

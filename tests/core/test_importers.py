@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.__main__ import cli
+from bot.cli.main import cli
 from bot.compose.passage import render_passage_post
 from bot.core.corpus import CorpusError, Entry, load_corpus
 from bot.core.importers import ImportProblem, import_source, parse_source

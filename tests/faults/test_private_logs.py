@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.cli.logs import CHATTY_LIBRARIES, QUIET_LIBRARIES, configure_logging
 from bot.handlers import build_application
-from bot.logs import CHATTY_LIBRARIES, QUIET_LIBRARIES, configure_logging
 from tests.harness import BotWorld, make_world
 
 SECRET = "webhook-secret-kTq93Zp"

@@ -30,14 +30,14 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TimedOut
 
-from bot.archive.checkup import Finding
+from bot.archive.inspection import Finding
 from bot.compose.digest import Delivery
 from bot.core import updates
 from bot.core.updates import Author
 from bot.handlers import admin, chats, outbox, startup, sweep
 from bot.handlers.app import _menu, polite_rate_limiter
-from bot.handlers.checkup import admin_finding, privacy_finding
 from bot.handlers.state import job_id
+from bot.handlers.telegram_status import admin_finding, privacy_finding
 from bot.i18n import translator
 
 WHEN = datetime(2030, 3, 5, 10, 0, tzinfo=UTC)

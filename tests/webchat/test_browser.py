@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.config import Config
-from bot.handlers.clock import MovableClock, TimeTravel
+from bot.core.config import Config
+from bot.demo.clock import MovableClock, TimeTravel
 from bot.sandbox import Sandbox
 from bot.webchat import WebChat, start_webchat
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError
+from bot.core.config import Config, ConfigError
 
 
 def test_defaults_without_environment():

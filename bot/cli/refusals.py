@@ -10,8 +10,8 @@ import os
 import socket
 from pathlib import Path
 
-from bot.archive.checkup import UnusableArchive, check_archive
-from bot.config import Config, ConfigError
+from bot.archive.inspection import UnusableArchive, check_archive
+from bot.core.config import Config, ConfigError
 
 # Whatever the umask, the archive, its -wal/-shm, the heartbeat (0600) and the data folder (0700)
 # are readable by the bot's own user alone: they hold what people said.

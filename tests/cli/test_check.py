@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.checks import describe_next
+from bot.cli.check import describe_next
 from tests.core.test_schedule import BERLIN, make_chat, utc
 
 

@@ -7,13 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.archive.checkup import Finding, archive_findings, read_active_chats
+from bot.archive.inspection import Finding, archive_findings, read_active_chats
 from bot.archive.rows import Chat
-from bot.config import Config
+from bot.core.config import Config
 from bot.core.corpus import CorpusError, default_corpus_path, load_corpus
 from bot.core.schedule import describe_wait, next_run
 from bot.core.text import PostKind
-from bot.handlers.checkup import telegram_findings
+from bot.handlers.telegram_status import telegram_findings
 from bot.i18n import translator
 
 # Below this the archive may stop growing mid-day: SQLite needs room for its WAL and checkpoints.

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.corpus import Entry, load_corpus
-from bot.demo import run_demo
-from bot.demo_script import TALKS, Talk, talk_about
+from bot.demo.talks import TALKS, Talk, talk_about
+from bot.demo.week import run_demo
 
 CORPUS = {entry.id: entry for entry in load_corpus(None)}
 DAYS = ("Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -97,7 +97,7 @@ def test_the_week_ends_with_the_weekly_digest(transcript: str) -> None:
 
 def test_the_demo_speaks_the_language_its_corpus_names(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.md"
-    seed = (Path(__file__).resolve().parent.parent / "seeds" / "corpus.md").read_text("utf-8")
+    seed = (Path(__file__).resolve().parents[2] / "seeds" / "corpus.md").read_text("utf-8")
     corpus.write_text(seed.replace("\nlanguage: en\n", "\nlanguage: ru\n", 1), "utf-8")
     lines: list[str] = []
     code = asyncio.run(

@@ -4,7 +4,7 @@ The real bot runs against the sandbox, on a clock the script moves: the bot join
 morning passage, five members reply (three levels deep), say what they are curious about, one
 edits a reply, and the evening digest arrives; then a compressed week ends in the weekly digest.
 Each day's conversation is the one scripted for the passage the bot posted that day
-(``bot.demo_script``), so the replies always answer the passage above them.
+(``bot.demo.talks``), so the replies always answer the passage above them.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 
 from bot.compose.digest.render import render_plain
 from bot.compose.passage import HEADER_PREFIX
-from bot.config import Config
+from bot.core.config import Config
 from bot.core.corpus import corpus_language
-from bot.demo_script import TALKS, Talk, talk_about
+from bot.demo.talks import TALKS, Talk, talk_about
 from bot.handlers import build_application
 from bot.handlers.app import polite_rate_limiter, running
 from bot.handlers.state import commons_of

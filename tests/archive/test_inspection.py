@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.archive import Store
-from bot.archive.checkup import (
+from bot.archive.inspection import (
     Finding,
     UnusableArchive,
     archive_findings,

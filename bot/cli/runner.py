@@ -9,15 +9,15 @@ import signal
 from pathlib import Path
 
 from bot.archive import Store
-from bot.config import Config, ConfigError
+from bot.cli.refusals import PRIVATE_UMASK, check_start
+from bot.core.config import Config, ConfigError
 from bot.core.corpus import corpus_language
+from bot.demo.clock import MovableClock, TimeTravel
 from bot.handlers import build_application
 from bot.handlers.app import running
-from bot.handlers.clock import MovableClock, TimeTravel
-from bot.handlers.startup import TokenRejected
+from bot.handlers.network import TokenRejected
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.sandbox import Sandbox
-from bot.startup import PRIVATE_UMASK, check_start
 from bot.webchat import start_webchat
 
 __all__ = ["TokenRejected", "run_bot"]

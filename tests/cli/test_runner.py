@@ -4,59 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.archive.store import Store
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def start_bot(tmp_path: Path, **env: str) -> asyncio.subprocess.Process:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "COMMONS_"))}
-    environ |= {"COMMONS_DB": str(tmp_path / "commons.db"), "PYTHONPATH": str(ROOT)} | env
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=environ,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-
-
-async def wait_until_responds(url: str, timeout: float = 20) -> httpx.Response:
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with httpx.AsyncClient() as client:
-        while True:
-            try:
-                return await client.get(url)
-            except httpx.TransportError:
-                if asyncio.get_running_loop().time() > deadline:
-                    raise
-                await asyncio.sleep(0.1)
-
-
-async def wait_until_exists(path: Path, timeout: float = 20) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not path.exists():
-        assert asyncio.get_running_loop().time() < deadline, f"{path} never appeared"
-        await asyncio.sleep(0.1)
-
-
-async def stop(process: asyncio.subprocess.Process) -> str:
-    process.send_signal(signal.SIGTERM)
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=15)
-    return output.decode()
+from tests.processes import (
+    ROOT,
+    free_port,
+    run_refused,
+    start_bot,
+    stop,
+    wait_until_exists,
+    wait_until_responds,
+)
 
 
 async def test_run_without_token_serves_the_web_chat_and_stops_on_sigterm(tmp_path):
@@ -117,15 +81,6 @@ async def test_the_token_never_reaches_the_log(sandbox, tmp_path):
 # Start-up refusals: one line on stderr naming the setting, exit status 2, the archive untouched.
 
 SECRETISH = "this-is-not-a-token"
-
-
-def run_refused(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "COMMONS_"))}
-    environ |= {"COMMONS_DB": str(tmp_path / "commons.db"), "PYTHONPATH": str(ROOT)} | env
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=environ,
-        capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
 
 
 def an_archive(path: Path) -> bytes:
@@ -232,8 +187,10 @@ def test_a_busy_web_chat_port_names_commons_web_port(tmp_path):
 
 
 def test_an_address_this_machine_does_not_have_names_commons_listen(tmp_path):
-    result = run_refused(tmp_path, COMMONS_LISTEN="192.0.2.1")  # TEST-NET-1: never local
-    assert_one_line(result, "COMMONS_LISTEN=192.0.2.1: cannot listen on port 8080 there")
+    port = free_port()
+    result = run_refused(tmp_path, COMMONS_LISTEN="192.0.2.1", COMMONS_WEB_PORT=str(port))
+    # 192.0.2.1 is TEST-NET-1: never an address of this machine.
+    assert_one_line(result, f"COMMONS_LISTEN=192.0.2.1: cannot listen on port {port} there")
     assert not (tmp_path / "commons.db").exists()
 
 

@@ -6,7 +6,7 @@ from telegram import Bot, User
 from telegram.constants import ChatMemberStatus
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 
-from bot.archive.checkup import Finding
+from bot.archive.inspection import Finding
 from bot.archive.rows import Chat
 
 ADMIN = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}

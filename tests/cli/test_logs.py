@@ -2,7 +2,7 @@
 
 import logging
 
-from bot.logs import RedactingFilter
+from bot.cli.logs import RedactingFilter
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 

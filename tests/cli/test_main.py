@@ -10,11 +10,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.__main__ import cli
 from bot.archive.store import Store
+from bot.cli.main import cli
 
 CHAT = -1001234567890
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def scripted_archive(path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.handlers import build_application
 from bot.handlers.app import running
-from bot.handlers.startup import MAX_DELAY, TokenRejected, next_delay
+from bot.handlers.network import MAX_DELAY, TokenRejected, next_delay
 from bot.sandbox import Fault
 from tests.harness import make_world
 
@@ -23,10 +23,10 @@ async def test_telegram_unreachable_at_start_is_waited_out(sandbox, tmp_path, ca
         pauses.append(seconds)
 
     app = build_application(world.config, clock=world.clock)
-    with caplog.at_level(logging.WARNING, logger="bot.handlers.startup"):
+    with caplog.at_level(logging.WARNING, logger="bot.handlers.network"):
         async with running(app, poll_timeout=1, pause=pause):
             ready = app.bot.bot.id
-    tries = [r.getMessage() for r in caplog.records if r.name == "bot.handlers.startup"]
+    tries = [r.getMessage() for r in caplog.records if r.name == "bot.handlers.network"]
     assert ready == world.sandbox.bot_user["id"]
     assert pauses == [1.0, 2.0, 1.0]
     assert [t.split(":")[0] for t in tries] == ["starting", "starting", "publishing the commands"]

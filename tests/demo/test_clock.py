@@ -15,13 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.config import Config
+from bot.core.config import Config
+from bot.demo.clock import MovableClock, TimeTravel
 from bot.handlers import build_application
 from bot.handlers.app import App, polite_rate_limiter, running
-from bot.handlers.clock import MovableClock, TimeTravel
 from bot.sandbox import Limits, Sandbox
 from bot.webchat import WebChat, start_webchat
-from tests.test_run import free_port, start_bot, stop, wait_until_responds
+from tests.processes import free_port, start_bot, stop, wait_until_responds
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
 # A Monday mid-morning years ahead of the real clock, so the JobQueue's own timers stay quiet.
