@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_digest import CHAT, DAY, NAMES, START, synthetic_day
-from bot.archive import Archive
+from bot.archive import Archive, operations
 from bot.archive.rows import Chat
 from bot.archive.store import Store
 from bot.core.corpus import Entry, load_corpus
@@ -103,7 +103,7 @@ def reply(n: int) -> dict[str, Any]:
 async def store_one(archive: Archive, n: int) -> float:
     """Record the n-th reply as a fetched batch of one; return how long the call took (ms)."""
     started = time.perf_counter()
-    arrival = await archive.record_arrivals([reply(n)], now=START + 80_000)
+    arrival = await archive.run(Store.record_arrivals, [reply(n)], now=START + 80_000)
     if not arrival.stored:
         raise RuntimeError(f"reply {n} was not stored")
     return (time.perf_counter() - started) * 1000
@@ -114,7 +114,7 @@ async def measure(path: Path, corpus: list[Entry]) -> Blocking:
     archive = Archive(path)
     await archive.start()
     try:
-        chat = await archive.get_chat(CHAT["id"])
+        chat = await archive.run(Store.get_chat, CHAT["id"])
         assert chat is not None
         for n in range(WARM_UP):
             await store_one(archive, n)
@@ -133,7 +133,9 @@ async def during_digest(
 ) -> tuple[list[float], float]:
     """Store replies until the digest is planned; return the calls' times (ms) and its seconds."""
     started = time.perf_counter()
-    digest = asyncio.create_task(archive.plan_digest(chat, DAY, corpus, weekly=False))
+    digest = asyncio.create_task(
+        archive.plan(operations.plan_digest, chat, DAY, corpus, weekly=False)
+    )
     times, n = [], WARM_UP
     while not digest.done():
         times.append(await store_one(archive, n))

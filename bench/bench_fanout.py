@@ -20,6 +20,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.archive.store import Store
 from bot.core.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import polite_rate_limiter, post_init, post_shutdown
@@ -43,10 +44,12 @@ async def measure(chats: int, scale: float, db_path: Path) -> dict[str, float]:
         async with app:
             await post_init(app)
             owner = await sandbox.create_user("Owner")
-            store = app.bot_data["commons"].store
+            archive = app.bot_data["commons"].archive
             for n in range(chats):
                 group = await sandbox.create_group(f"Group {n}", [owner], with_bot=True)
-                await store.register_chat(group["id"], type="group", title=group["title"], now=0)
+                await archive.run(
+                    Store.register_chat, group["id"], type="group", title=group["title"], now=0
+                )
             now["t"] = DUE
             started = time.perf_counter()
             outcomes = await deliver_due(app)

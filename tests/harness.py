@@ -6,7 +6,7 @@ during a test; tests move the clock and call ``deliver_due`` (what the minute sw
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,11 +15,15 @@ from typing import Any
 
 from telegram.ext import Application, BaseRateLimiter
 
+from bot.archive import Archive
 from bot.core.config import Config
 from bot.handlers import build_application
 from bot.handlers.app import running
 from bot.handlers.sweep import deliver_due
 from bot.sandbox import Sandbox
+
+Call = Callable[..., Awaitable[Any]]
+Wrapper = Callable[[Call], Call]
 
 START = datetime(2030, 3, 5, 10, 0, tzinfo=UTC)  # a Tuesday, years ahead of any real clock
 
@@ -79,9 +83,9 @@ class BotWorld:
         return await deliver_due(self.app)
 
     @property
-    def store(self) -> Any:
+    def archive(self) -> Archive:
         assert self.app is not None
-        return self.app.bot_data["commons"].store
+        return self.app.bot_data["commons"].archive
 
     async def say(self, chat: Any, who: str, text: str | None, **kwargs: Any) -> dict[str, Any]:
         """A member sends a message; returns it once the bot has handled it."""
@@ -124,3 +128,24 @@ async def make_world(sandbox_factory: Any, tmp_path: Path, names: tuple[str, ...
     for name in names:
         world.members[name] = await sandbox.create_user(name, name.lower())
     return world
+
+
+def intercept(archive: Archive, fn: Callable[..., Any], wrap: Wrapper) -> None:
+    """Route the archive's calls of ``fn`` through ``wrap`` (a fault a test injects).
+
+    ``wrap`` takes the call as it would run, ``await call(*args, **kwargs)``, and returns its
+    stand-in; every other call runs as before. Intercepts stack: the newest wraps the rest.
+    """
+    run = archive.run
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        return await run(fn, *args, **kwargs)
+
+    wrapped = wrap(call)
+
+    async def routed(called: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        if called is fn:
+            return await wrapped(*args, **kwargs)
+        return await run(called, *args, **kwargs)
+
+    archive.run = routed  # type: ignore[method-assign]

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.archive.rows import Chat
+from bot.archive.store import Store
 from bot.core import schedule
 from bot.core.schedule import SLOT_KINDS
 from bot.handlers.state import App, Clock, commons_of, system_clock
@@ -84,11 +85,11 @@ class TimeTravel:
 
     async def chat_for(self, chat_id: int) -> Chat | None:
         """Return the chat whose calendar the buttons follow: this one, else any active one."""
-        store = commons_of(self.app).store
-        chat = await store.get_chat(chat_id)
+        archive = commons_of(self.app).archive
+        chat = await archive.run(Store.get_chat, chat_id)
         if chat is not None and chat["active"]:
             return chat
-        return next(iter(await store.active_chats()), None)
+        return next(iter(await archive.run(Store.active_chats)), None)
 
 
 async def advance(app: App, clock: MovableClock, target: datetime) -> list[str]:
@@ -104,7 +105,7 @@ async def advance(app: App, clock: MovableClock, target: datetime) -> list[str]:
 
 async def next_slot(app: App, now: datetime) -> datetime | None:
     """Return the earliest slot of any active, unpaused chat strictly after ``now``."""
-    chats = await commons_of(app).store.active_chats()
+    chats = await commons_of(app).archive.run(Store.active_chats)
     slots = [
         schedule.next_run(chat, kind, now)
         for chat in chats

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.archive.store import Store
 from bot.compose.digest.render import render_plain
 from bot.compose.passage import HEADER_PREFIX
 from bot.core.config import Config
@@ -85,7 +86,7 @@ class Script:
     async def todays_talk(self, day: date) -> Talk:
         """Return the conversation scripted for the passage posted on ``day``."""
         state = commons_of(self.app)
-        post = await state.store.get_post(self.chat["id"], day.isoformat(), "passage")
+        post = await state.archive.run(Store.get_post, self.chat["id"], day.isoformat(), "passage")
         entry = next(e for e in state.corpus if post is not None and e.id == post["passage_id"])
         return TALKS.get(entry.id) or talk_about(entry)
 

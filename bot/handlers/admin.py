@@ -12,7 +12,8 @@ from typing import Any
 from telegram import Chat, Update
 from telegram.constants import ChatMemberStatus
 
-from bot.archive import rows
+from bot.archive import operations, rows
+from bot.archive.store import Store
 from bot.compose import help, views
 from bot.core import schedule
 from bot.core.schedule import ScheduleError
@@ -67,10 +68,12 @@ async def _update_settings(update: Update, context: Context, **settings: Any) ->
     """Save settings, rebuild the chat's jobs at once, and confirm with the new schedule."""
     state = context.commons
     chat = await ensure_chat(state, update)
-    chat = await state.store.change_settings(chat["id"], now=state.timestamp(), **settings)
+    chat = await state.archive.run(
+        operations.change_settings, chat["id"], now=state.timestamp(), **settings
+    )
     schedule_chat(context.application, chat)
     last_sent: dict[str, int | None] = {
-        kind: await state.store.last_sent_at(chat["id"], kind) for kind in POST_KINDS
+        kind: await state.archive.run(Store.last_sent_at, chat["id"], kind) for kind in POST_KINDS
     }
     await reply(update, views.render_schedule(translator_for(chat), chat, state.now(), last_sent))
     return chat
@@ -162,7 +165,7 @@ async def setlang(update: Update, context: Context) -> None:
             usage = f"{unknown}\n\n{usage}"
         await reply(update, usage)
         return
-    chat = await state.store.update_chat(chat["id"], language=wanted.lower())
+    chat = await state.archive.run(Store.update_chat, chat["id"], language=wanted.lower())
     t = translator_for(chat)
     await reply(update, t._("From now on I speak {language} here.", language=t.language_name))
 
@@ -172,7 +175,7 @@ async def pause(update: Update, context: Context) -> None:
     """/pause: no posts or digests until /resume; paused days are not caught up."""
     state = context.commons
     chat, t = await chat_and_translator(state, update)
-    await state.store.update_chat(chat["id"], paused=True)
+    await state.archive.run(Store.update_chat, chat["id"], paused=True)
     unschedule_chat(context.application, chat["id"])
     await reply(update, t._("Paused: no posts or digests until an admin sends /resume."))
 
@@ -184,7 +187,7 @@ async def resume(update: Update, context: Context) -> None:
     chat = await ensure_chat(state, update)
     # Days skipped while paused are not caught up: mark today's passed slots as skipped.
     passed = schedule.passed_slots(chat, state.now())
-    await state.store.skip_slots(chat["id"], passed, now=state.timestamp())
+    await state.archive.run(operations.skip_slots, chat["id"], passed, now=state.timestamp())
     await _update_settings(update, context, paused=False)
 
 
@@ -193,7 +196,7 @@ async def skip(update: Update, context: Context) -> None:
     """/skip: move on to the next passage without posting this one."""
     state = context.commons
     chat, t = await chat_and_translator(state, update)
-    skipped = await state.store.advance_corpus(chat["id"])
+    skipped = await state.archive.run(Store.advance_corpus, chat["id"])
     entry = state.corpus[skipped % len(state.corpus)]
     upcoming = state.corpus[(skipped + 1) % len(state.corpus)]
     await reply(update, views.render_skipped(t, entry, upcoming))
@@ -211,7 +214,9 @@ async def topic(update: Update, context: Context) -> None:
         await reply(update, answer)
         return
     thread_id = message.message_thread_id if message.is_topic_message else None
-    await state.store.update_chat(chat["id"], topic_thread_id=thread_id, is_forum=True)
+    await state.archive.run(
+        Store.update_chat, chat["id"], topic_thread_id=thread_id, is_forum=True
+    )
     if thread_id:
         await reply(update, t._("From now on I post the passages and digests in this topic."))
     else:
@@ -223,7 +228,7 @@ async def export(update: Update, context: Context) -> None:
     """/export: the chat's archive as a JSON document, for its admins."""
     state = context.commons
     chat, t = await chat_and_translator(state, update)
-    archive = await state.store.export_chat(chat["id"])
+    archive = await state.archive.read(Store.export_chat, chat["id"])
     data = json.dumps(archive, ensure_ascii=False, indent=2).encode()
     message = update.effective_message
     assert message is not None
@@ -252,5 +257,5 @@ async def purge(update: Update, context: Context) -> None:
 
 
 async def _purge(state: Commons, chat_id: int) -> None:
-    await state.store.purge_chat(chat_id)
+    await state.archive.run(Store.purge_chat, chat_id)
     logger.info("chat %s purged", chat_id)

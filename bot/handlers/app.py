@@ -192,7 +192,7 @@ async def run_command(update: Update, context: Context) -> None:
 async def post_init(app: App, pause: Pause = asyncio.sleep) -> None:
     """Open the archive, handle what a crash left, learn who we are, rebuild the schedule."""
     state = commons_of(app)
-    await state.store.start()
+    await state.archive.start()
     me = app.bot.bot  # asked by initialize(), which retried until Telegram answered
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
@@ -231,7 +231,7 @@ async def post_shutdown(app: App) -> None:
     """Write the handled marks still waiting, and close the archive."""
     state = commons_of(app)
     await state.inbox.close()
-    await state.store.close()
+    await state.archive.close()
 
 
 @asynccontextmanager

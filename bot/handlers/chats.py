@@ -7,7 +7,8 @@ import logging
 from telegram import Chat, ChatMember, ChatMemberRestricted, ChatMemberUpdated, Update, User
 from telegram.constants import ChatMemberStatus
 
-from bot.archive import rows
+from bot.archive import operations, rows
+from bot.archive.store import Store
 from bot.compose.help import render_welcome
 from bot.handlers.outbox import follow_migration, mark_removed, send_to_chat
 from bot.handlers.state import App, Commons, Context, commons_of
@@ -49,10 +50,12 @@ async def ensure_chat(state: Commons, update: Update) -> rows.Chat:
     """
     chat = update.effective_chat
     assert chat is not None
-    stored = await state.store.ensure_chat(chat.id, now=state.timestamp(), **identity(chat))
+    stored = await state.archive.run(
+        operations.ensure_chat, chat.id, now=state.timestamp(), **identity(chat)
+    )
     if stored["language"] is None and update.effective_user is not None:
         language = language_for(update.effective_user.language_code)
-        stored = await state.store.update_chat(chat.id, language=language)
+        stored = await state.archive.run(Store.update_chat, chat.id, language=language)
     return stored
 
 
@@ -68,7 +71,7 @@ async def translator_of(state: Commons, update: Update) -> Translator:
     A chat not yet known speaks the language of the person writing.
     """
     chat, user = update.effective_chat, update.effective_user
-    stored = await state.store.get_chat(chat.id) if chat is not None else None
+    stored = await state.archive.run(Store.get_chat, chat.id) if chat is not None else None
     if stored is not None and stored["language"] is not None:
         return translator_for(stored)
     return translator(language_for(user.language_code if user else None))
@@ -76,7 +79,7 @@ async def translator_of(state: Commons, update: Update) -> Translator:
 
 async def private_translator(state: Commons, user: User) -> Translator:
     """Return the translator of a person's private chat with the bot: theirs, once set."""
-    private = await state.store.get_chat(user.id)
+    private = await state.archive.run(Store.get_chat, user.id)
     if private is not None and private["language"] is not None:
         return translator_for(private)
     return translator(language_for(user.language_code))
@@ -102,11 +105,13 @@ async def track_chats(update: Update, context: Context) -> None:
     if not present:
         await mark_removed(app, chat.id)
         return
-    stored = await state.store.register_chat(chat.id, now=state.timestamp(), **identity(chat))
+    stored = await state.archive.run(
+        Store.register_chat, chat.id, now=state.timestamp(), **identity(chat)
+    )
     if stored["language"] is None:
         # The group speaks the language of whoever added the bot, until an admin says otherwise.
         language = language_for(update.my_chat_member.from_user.language_code)
-        stored = await state.store.update_chat(chat.id, language=language)
+        stored = await state.archive.run(Store.update_chat, chat.id, language=language)
     logger.info("chat %s (%s) added the bot", chat.id, chat.type)
     schedule_chat(app, stored)
     catch_up_soon(app)  # the first passage comes on the day the bot joins

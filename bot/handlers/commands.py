@@ -5,7 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
+from bot.archive import operations
 from bot.archive.rows import Chat, Post
+from bot.archive.store import Store
 from bot.compose import help, personal, views
 from bot.compose.passage import render_passage_post
 from bot.core import schedule
@@ -33,7 +35,7 @@ async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     reader = None
     if chat["type"] == ChatType.PRIVATE and user is not None:
-        reader = await context.commons.store.resume_personal_digest(user.id)
+        reader = await context.commons.archive.run(Store.resume_personal_digest, user.id)
     text = help.render_help(t)
     await reply(update, f"{text}\n\n{personal.render_resumed(t, reader)}" if reader else text)
 
@@ -55,11 +57,13 @@ async def mydigest(update: Update, context: Context) -> None:
     chat, t = await chat_and_translator(state, update)
     in_group = chat["type"] != ChatType.PRIVATE
     if request.action == "off":
-        stopped = await state.store.stop_personal_digest(user.id, chat["id"] if in_group else None)
+        stopped = await state.archive.run(
+            Store.stop_personal_digest, user.id, chat["id"] if in_group else None
+        )
         await reply(update, personal.render_stopped(t, stopped, in_group))
     elif request.action == "show":
-        reader = await state.store.get_personal_digest(user.id)
-        groups = await state.store.personal_chats(user.id) if reader else []
+        reader = await state.archive.run(Store.get_personal_digest, user.id)
+        groups = await state.archive.run(Store.personal_chats, user.id) if reader else []
         await reply(update, personal.render_status(t, reader, groups))
     elif in_group:
         await _turn_on(update, context, chat, request)
@@ -72,9 +76,10 @@ async def _turn_on(update: Update, context: Context, chat: Chat, request: Reques
     user = update.effective_user
     assert user is not None
     state = context.commons
-    known = await state.store.get_personal_digest(user.id)
+    known = await state.archive.run(Store.get_personal_digest, user.id)
     # A first digest starts at the group's own evening time, in its zone, unless asked.
-    reader = await state.store.set_personal_digest(
+    reader = await state.archive.run(
+        Store.set_personal_digest,
         user.id,
         chat["id"],
         now=state.timestamp(),
@@ -86,7 +91,7 @@ async def _turn_on(update: Update, context: Context, chat: Chat, request: Reques
     in_private = await private_translator(state, user)
     welcome = personal.render_private_welcome(in_private, chat, reader)
     if await send_to_chat(context.application, {"id": user.id}, welcome) is None:
-        await state.store.refuse_personal_digest(user.id, now=state.timestamp())
+        await state.archive.run(Store.refuse_personal_digest, user.id, now=state.timestamp())
         answer = personal.render_start_needed(t, user.first_name, context.bot.username)
         await reply(update, answer)
         return
@@ -95,20 +100,21 @@ async def _turn_on(update: Update, context: Context, chat: Chat, request: Reques
 
 async def _retime(update: Update, state: Commons, user_id: int, request: Request) -> None:
     """In private: change the time or zone of every digest the person gets."""
-    reader = await state.store.get_personal_digest(user_id)
+    reader = await state.archive.run(Store.get_personal_digest, user_id)
     _, t = await chat_and_translator(state, update)
     if reader is None or not (request.digest_time or request.timezone):
         await reply(update, t._(personal.ASK_IN_GROUP))
         return
     for chat_id in reader["chat_ids"]:
-        reader = await state.store.set_personal_digest(
+        reader = await state.archive.run(
+            Store.set_personal_digest,
             user_id,
             chat_id,
             now=state.timestamp(),
             timezone=request.timezone,
             digest_time=request.digest_time,
         )
-    groups = await state.store.personal_chats(user_id)
+    groups = await state.archive.run(Store.personal_chats, user_id)
     await reply(update, personal.render_status(t, reader, groups))
 
 
@@ -117,7 +123,7 @@ async def today(update: Update, context: Context) -> None:
     state = context.commons
     chat, t = await chat_and_translator(state, update)
     day = schedule.local_date(state.now(), chat["timezone"])
-    post = await state.store.get_post(chat["id"], day.isoformat(), "passage")
+    post = await state.archive.run(Store.get_post, chat["id"], day.isoformat(), "passage")
     if post is None or post["status"] != "sent" or post["message_id"] is None:
         when = views.describe_time(t, schedule.next_run(chat, "passage", state.now()), chat)
         await reply(update, t._("No passage yet today. The next one comes {when}.", when=when))
@@ -127,8 +133,12 @@ async def today(update: Update, context: Context) -> None:
     text = render_passage_post(t, entry, local_date=day)
     copy = await reply(update, views.with_post_link(t, text, chat, post["message_id"]))
     # A reply to this copy joins the morning post's thread.
-    await state.store.record_post_copy(
-        chat["id"], copy.message_id, root_message_id=post["message_id"], how="today"
+    await state.archive.run(
+        Store.record_post_copy,
+        chat["id"],
+        copy.message_id,
+        root_message_id=post["message_id"],
+        how="today",
     )
 
 
@@ -143,9 +153,11 @@ async def thread(update: Update, context: Context) -> None:
             update, t._("Reply to a message with /thread to see the thread it is part of.")
         )
         return
-    rows = await state.store.thread_of(chat["id"], message.reply_to_message.message_id)
+    rows = await state.archive.read(
+        Store.thread_of, chat["id"], message.reply_to_message.message_id
+    )
     parents = sorted({r["reply_to_message_id"] for r in rows if r["reply_to_message_id"]})
-    asked = await state.store.curiosities_answered(chat["id"], parents)
+    asked = await state.archive.run(Store.curiosities_answered, chat["id"], parents)
     await reply(update, views.render_thread(t, chat, rows, asked))
 
 
@@ -157,7 +169,7 @@ async def search(update: Update, context: Context) -> None:
     if not query:
         await reply(update, t._(help.SEARCH_USAGE))
         return
-    results = await state.store.search(chat["id"], query, limit=10)
+    results = await state.archive.read(Store.search, chat["id"], query, limit=10)
     await reply(update, views.render_search(t, chat, query, results))
 
 
@@ -166,10 +178,10 @@ async def status(update: Update, context: Context) -> None:
     state = context.commons
     chat, t = await chat_and_translator(state, update)
     last: dict[str, Post | None] = {
-        kind: await state.store.last_post(chat["id"], kind) for kind in POST_KINDS
+        kind: await state.archive.run(Store.last_post, chat["id"], kind) for kind in POST_KINDS
     }
     sent: dict[str, int | None] = {
-        kind: await state.store.last_sent_at(chat["id"], kind) for kind in POST_KINDS
+        kind: await state.archive.run(Store.last_sent_at, chat["id"], kind) for kind in POST_KINDS
     }
     sees = await can_see_threads(context.application, chat["id"], chat["type"])
     await reply(update, views.render_status(t, chat, state.now(), last, sees, sent))
@@ -186,7 +198,7 @@ async def forgetme(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     t = await _translator(update, context)
-    deleted = await context.commons.store.forget_user(user.id)
+    deleted = await context.commons.archive.run(Store.forget_user, user.id)
     await reply(
         update,
         t.ngettext(
@@ -209,7 +221,7 @@ async def optout(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     t = await _translator(update, context)
-    await context.commons.store.opt_out(user.id)
+    await context.commons.archive.run(Store.opt_out, user.id)
     await reply(
         update,
         t._(
@@ -224,7 +236,7 @@ async def optin(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     t = await _translator(update, context)
-    await context.commons.store.opt_in(user.id)
+    await context.commons.archive.run(Store.opt_in, user.id)
     await reply(update, t._("Welcome back: your replies and curiosities are kept again."))
 
 
@@ -243,5 +255,5 @@ async def _digest_reply(update: Update, context: Context, weekly: bool) -> None:
     chat, t = await chat_and_translator(state, update)
     day = schedule.local_date(state.now(), chat["timezone"])
     loud: Chat = {**chat, "quiet_day": "line"}
-    plan = await state.store.plan_digest(loud, day, state.corpus, weekly=weekly)
+    plan = await state.archive.plan(operations.plan_digest, loud, day, state.corpus, weekly=weekly)
     await reply_digest(update, plan, t)

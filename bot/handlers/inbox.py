@@ -40,7 +40,7 @@ from telegram.ext import BaseUpdateProcessor, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.archive import Archive
-from bot.archive.store import Arrival
+from bot.archive.store import Arrival, Store
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,9 @@ class Inbox:
     async def _record(self, answer: bytes) -> None:
         waiting, self.pending = self.pending, []
         try:
-            arrival = await self.archive.record_answer(answer, now=self._now(), handled=waiting)
+            arrival = await self.archive.run(
+                Store.record_answer, answer, now=self._now(), handled=waiting
+            )
         except BaseException:
             self.pending = waiting + self.pending
             raise
@@ -111,7 +113,9 @@ class Inbox:
         if update.update_id in self.recorded:
             self.recorded.discard(update.update_id)
             return
-        self._arrived(await self.archive.record_arrivals([update.to_dict()], now=self._now()))
+        self._arrived(
+            await self.archive.run(Store.record_arrivals, [update.to_dict()], now=self._now())
+        )
 
     def _arrived(self, arrival: Arrival) -> None:
         self.skip.update(arrival.again)
@@ -140,7 +144,7 @@ class Inbox:
         """Write the marks that are waiting."""
         waiting, self.pending = self.pending, []
         if waiting:
-            await self.archive.mark_all_handled(waiting, now=self._now())
+            await self.archive.run(Store.mark_all_handled, waiting, now=self._now())
 
     def should_skip(self, update: Update) -> bool:
         """True, once, for an update Telegram delivered again after it was handled."""
@@ -223,7 +227,7 @@ class InboxProcessor(BaseUpdateProcessor):
 
 async def replay_unhandled(inbox: Inbox, bot: ExtBot[None], process: Processes) -> int:
     """Handle, in order, every update recorded but not handled before; return how many."""
-    payloads = await inbox.archive.unhandled_updates()
+    payloads = await inbox.archive.run(Store.unhandled_updates)
     for payload in payloads:
         update = Update.de_json(json.loads(payload), bot)
         await process(update)

@@ -13,7 +13,9 @@ import re
 
 from telegram import Update
 
+from bot.archive import attribution, operations
 from bot.archive.attribution import BotMessage
+from bot.archive.store import Store
 from bot.compose import views
 from bot.compose.views import render_curiosity_list
 from bot.core import schedule, updates
@@ -46,7 +48,7 @@ async def record_reply(update: Update, context: Context) -> None:
         return
     said = updates.said_in(message.to_dict())
     # In one trip to the database: the archive finds the thread.
-    stored = await state.store.store_said(said)
+    stored = await state.archive.run(Store.store_said, said)
     parent = message.reply_to_message
     if (
         not stored
@@ -70,8 +72,13 @@ async def join_bot_thread(update: Update, state: Commons, said: updates.Said) ->
         today=schedule.local_date(state.now(), chat["timezone"]).isoformat(),
     )
     author = said.author
-    road = await state.store.join_bot_reply(
-        said.message, about, state.corpus, name=author.name, username=author.username
+    road = await state.archive.run(
+        attribution.join_bot_reply,
+        said.message,
+        about,
+        state.corpus,
+        name=author.name,
+        username=author.username,
     )
     if road == "recognised":
         # The crash window: Telegram took a passage whose id was never recorded.
@@ -89,8 +96,8 @@ async def record_edit(update: Update, context: Context) -> None:
         return
     _, text = updates.kind_and_text(message.to_dict())
     edited_at = int((message.edit_date or message.date).timestamp())
-    await context.commons.store.edit_message(
-        message.chat_id, message.message_id, text=text, edited_at=edited_at
+    await context.commons.archive.run(
+        Store.edit_message, message.chat_id, message.message_id, text=text, edited_at=edited_at
     )
 
 
@@ -120,7 +127,8 @@ async def record_curiosity(update: Update, context: Context, text: str) -> None:
         return
     state = context.commons
     chat, t = await chat_and_translator(state, update)
-    stored = await state.store.note_curiosity(
+    stored = await state.archive.run(
+        operations.note_curiosity,
         chat["id"],
         author=updates.author_of(message.to_dict()),
         local_date=schedule.local_date(state.now(), chat["timezone"]).isoformat(),
@@ -139,5 +147,5 @@ async def curiosities(update: Update, context: Context) -> None:
     state = context.commons
     chat, t = await chat_and_translator(state, update)
     today = schedule.local_date(state.now(), chat["timezone"]).isoformat()
-    rows = await state.store.curiosities_of_day(chat["id"], today)
+    rows = await state.archive.run(operations.curiosities_of_day, chat["id"], today)
     await reply(update, render_curiosity_list(t, rows))

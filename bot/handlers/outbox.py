@@ -14,7 +14,9 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import ExtBot
 
+from bot.archive import operations
 from bot.archive.rows import Chat
+from bot.archive.store import Store
 from bot.compose.digest import Delivery
 from bot.compose.passage import render_passage_post
 from bot.compose.personal import render_intro
@@ -97,7 +99,7 @@ async def follow_migration(app: App, old_id: int, new_id: int) -> Mapping[str, A
     """Move a group's archive and schedule to its new supergroup id; return the new chat."""
     state = commons_of(app)
     # Both the old and the new chat announce the move; moving twice is a no-op.
-    chat = await state.store.move_chat(old_id, new_id, now=state.timestamp())
+    chat = await state.archive.run(operations.move_chat, old_id, new_id, now=state.timestamp())
     unschedule_chat(app, old_id)
     if chat is None:  # a chat the bot never registered: nothing to move
         return {"id": new_id, "is_forum": False, "topic_thread_id": None}
@@ -108,7 +110,7 @@ async def follow_migration(app: App, old_id: int, new_id: int) -> Mapping[str, A
 
 async def mark_removed(app: App, chat_id: int) -> None:
     """Record that the bot can no longer post in a chat; keep its archive until purged."""
-    await commons_of(app).store.set_active(chat_id, False)
+    await commons_of(app).archive.run(Store.set_active, chat_id, False)
     unschedule_chat(app, chat_id)
     logger.info("chat %s removed the bot; marked inactive", chat_id)
 
@@ -121,9 +123,11 @@ async def deliver(app: App, slot: Slot) -> str:
     state = commons_of(app)
     if slot.kind == PERSONAL_KIND:
         return await deliver_personal(app, state, slot)
-    chat = await state.store.get_chat(slot.chat_id)
+    chat = await state.archive.run(Store.get_chat, slot.chat_id)
     if chat is None or not chat["active"]:
-        await state.store.mark_post_failed(slot.chat_id, slot.local_date, slot.kind, error="gone")
+        await state.archive.run(
+            Store.mark_post_failed, slot.chat_id, slot.local_date, slot.kind, error="gone"
+        )
         return "gone"
     if slot.kind == "passage":
         return await deliver_passage(app, state, chat, slot)
@@ -133,14 +137,15 @@ async def deliver(app: App, slot: Slot) -> str:
 async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> str:
     """Send the chat's next passage; record it and advance the chat's place in the corpus."""
     entry = entry_at(state.corpus, chat["corpus_position"])
-    recall = await state.store.recall_passage(chat, entry.id, slot.local_date)
+    recall = await state.archive.run(operations.recall_passage, chat, entry.id, slot.local_date)
     day = date.fromisoformat(slot.local_date)
     text = render_passage_post(translator_for(chat), entry, local_date=day, recall=recall)
     message = await send_to_chat(app, chat, text)
     if message is None:
         await _gone(state, slot)
         return "gone"
-    await state.store.record_passage_sent(
+    await state.archive.run(
+        Store.record_passage_sent,
         message.chat_id,
         slot.local_date,
         message_id=message.message_id,
@@ -155,10 +160,12 @@ async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> s
 async def deliver_digest(app: App, state: Commons, chat: Chat, slot: Slot) -> str:
     """Send a daily or weekly digest: a few messages, or the first one and a document."""
     day = date.fromisoformat(slot.local_date)
-    plan = await state.store.plan_digest(chat, day, state.corpus, weekly=slot.kind == "weekly")
+    plan = await state.archive.plan(
+        operations.plan_digest, chat, day, state.corpus, weekly=slot.kind == "weekly"
+    )
     if not plan.messages:
         # A quiet day in a chat that asked for silence: nothing to send, nothing to retry.
-        await state.store.mark_post_skipped(chat["id"], slot.local_date, slot.kind)
+        await state.archive.run(Store.mark_post_skipped, chat["id"], slot.local_date, slot.kind)
         return "skipped"
     first, *rest = plan.messages
     message = await send_to_chat(app, chat, first)
@@ -166,7 +173,8 @@ async def deliver_digest(app: App, state: Commons, chat: Chat, slot: Slot) -> st
         await _gone(state, slot)
         return "gone"
     # Recorded as soon as its first part is out, so a crash mid-digest cannot repeat it whole.
-    await state.store.mark_post_sent(
+    await state.archive.run(
+        Store.mark_post_sent,
         message.chat_id,
         slot.local_date,
         slot.kind,
@@ -180,21 +188,28 @@ async def deliver_digest(app: App, state: Commons, chat: Chat, slot: Slot) -> st
 async def deliver_personal(app: App, state: Commons, slot: Slot) -> str:
     """Send a person their groups' latest evening digests in private; record it once."""
     user_id, private = slot.chat_id, {"id": slot.chat_id}
-    chats = [c for c in await state.store.personal_chats(user_id) if await _stays(app, c, user_id)]
-    plans = await state.store.plan_personal_digests(chats, state.now(), state.corpus)
+    chats = [
+        c
+        for c in await state.archive.run(Store.personal_chats, user_id)
+        if await _stays(app, c, user_id)
+    ]
+    plans = await state.archive.plan(
+        operations.plan_personal_digests, chats, state.now(), state.corpus
+    )
     if not plans:
-        await state.store.mark_post_skipped(user_id, slot.local_date, slot.kind)
+        await state.archive.run(Store.mark_post_skipped, user_id, slot.local_date, slot.kind)
         return "skipped"
-    in_private = translator_for(await state.store.get_chat(user_id) or {})
+    reader = await state.archive.run(Store.get_chat, user_id)
+    in_private = translator_for(reader if reader is not None else {})
     for number, (chat, day, plan) in enumerate(plans):
         intro = await send_to_chat(app, private, render_intro(in_private, chat, day))
         if intro is None:
             # Telegram refused (never started, or blocked): wait for their /start.
-            await state.store.refuse_personal_digest(user_id, now=state.timestamp())
+            await state.archive.run(Store.refuse_personal_digest, user_id, now=state.timestamp())
             await _gone(state, slot)
             return "gone"
         if number == 0:
-            await state.store.mark_post_sent(
+            await state.archive.run(Store.mark_post_sent,
                 user_id, slot.local_date, slot.kind, message_id=intro.message_id,
                 sent_at=state.timestamp(),
             )  # fmt: skip
@@ -213,7 +228,7 @@ async def _stays(app: App, chat: Chat, user_id: int) -> bool:
         member = None
     if member is not None and member.status not in GONE_FROM_GROUP:
         return True
-    await commons_of(app).store.stop_personal_digest(user_id, chat["id"])
+    await commons_of(app).archive.run(Store.stop_personal_digest, user_id, chat["id"])
     logger.info("user left chat %s: its personal digest stopped", chat["id"])
     return False
 
@@ -229,8 +244,12 @@ def _senders(app: App, chat: Mapping[str, Any]) -> tuple[SendText, SendFile]:
 
 
 async def _gone(state: Commons, slot: Slot) -> None:
-    await state.store.mark_post_failed(
-        slot.chat_id, slot.local_date, slot.kind, error="Forbidden: the bot was removed"
+    await state.archive.run(
+        Store.mark_post_failed,
+        slot.chat_id,
+        slot.local_date,
+        slot.kind,
+        error="Forbidden: the bot was removed",
     )
 
 

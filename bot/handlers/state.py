@@ -42,7 +42,7 @@ class Commons:
     """The bot's shared state: settings, archive, corpus, clock and a few small caches."""
 
     config: Config
-    store: Archive
+    archive: Archive
     corpus: list[Entry]
     clock: Clock
     inbox: Inbox

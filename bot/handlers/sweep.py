@@ -16,8 +16,10 @@ from typing import Any, cast
 
 from telegram.error import NetworkError, RetryAfter
 
+from bot.archive import operations
 from bot.archive.chats import CHATS_PAGE
 from bot.archive.rows import Chat
+from bot.archive.store import Store
 from bot.core import schedule
 from bot.core.config import heartbeat_path
 from bot.core.schedule import SLOT_KINDS, Slot, due_day
@@ -61,7 +63,7 @@ async def start_schedules(app: App) -> None:
     """Build every active chat's jobs, then start the catch-up sweep (which runs at once)."""
     state = commons_of(app)
     after = None  # a page at a time: ten thousand chats' rows would stay in memory as a peak
-    while chats := await state.store.active_chats(after=after, limit=CHATS_PAGE):
+    while chats := await state.archive.run(Store.active_chats, after=after, limit=CHATS_PAGE):
         for chat in chats:
             schedule_chat(app, chat)
         after = chats[-1]["id"]
@@ -85,7 +87,7 @@ async def apply_retention(context: Context) -> None:
     """Job callback: delete stored replies older than the configured number of days."""
     state = context.commons
     days = state.config.retention_days
-    deleted = await state.store.apply_retention(days, now=state.timestamp())
+    deleted = await state.archive.run(Store.apply_retention, days, now=state.timestamp())
     logger.info("retention: %d rows older than %d days deleted", deleted, days)
 
 
@@ -102,13 +104,13 @@ async def run_slot(context: Context) -> None:
     chat_id, kind = cast(tuple[int, PostKind], context.job.data)
     app = context.application
     state = context.commons
-    chat = await state.store.get_chat(chat_id)
+    chat = await state.archive.run(Store.get_chat, chat_id)
     if chat is None:
         return
     day = due_day(chat, kind, state.now())
     if day is not None:
         await deliver_slot(app, Slot(chat_id, kind, day))
-    chat = await state.store.get_chat(chat_id)
+    chat = await state.archive.run(Store.get_chat, chat_id)
     if chat is not None:
         schedule_chat(app, chat, kinds=(kind,))
 
@@ -123,7 +125,7 @@ async def sweep(context: Context) -> None:
 async def deliver_due(app: App) -> list[str]:
     """Deliver every due slot of every chat; return the outcomes (for tests and the log)."""
     state = commons_of(app)
-    slots = await state.store.due_slots(state.now())
+    slots = await state.archive.run(operations.due_slots, state.now())
     # All at once: the rate limiter paces them to what Telegram allows.
     results = await asyncio.gather(
         *(deliver_slot(app, slot) for slot in slots), return_exceptions=True
@@ -142,7 +144,7 @@ async def deliver_due(app: App) -> list[str]:
 async def deliver_slot(app: App, slot: Slot) -> str:
     """Claim a slot and send it; return 'sent', 'skipped', 'taken', 'failed' or 'gone'."""
     state = commons_of(app)
-    if not await state.store.claim_slot(slot, now_ts=state.timestamp()):
+    if not await state.archive.run(operations.claim_slot, slot, now_ts=state.timestamp()):
         return "taken"
     try:
         return await deliver(app, slot)
@@ -157,7 +159,9 @@ async def deliver_slot(app: App, slot: Slot) -> str:
 
 
 async def _mark_failed(state: Commons, slot: Slot, error: str) -> None:
-    await state.store.mark_post_failed(slot.chat_id, slot.local_date, slot.kind, error=error)
+    await state.archive.run(
+        Store.mark_post_failed, slot.chat_id, slot.local_date, slot.kind, error=error
+    )
 
 
 def next_runs(app: App, chat_id: int) -> dict[str, datetime | None]:

@@ -148,7 +148,7 @@ def test_moving_an_unknown_chat_on_names_it(store: Store) -> None:
 async def test_an_in_memory_archive_passes_keywords_to_its_reads() -> None:
     memory = Archive(":memory:")
     await memory.start()
-    await memory.register_chat(CHAT, type="group", now=NOW)
+    await memory.run(Store.register_chat, CHAT, type="group", now=NOW)
     await memory.run(Store.claim_post, CHAT, "2024-03-10", "digest", now=NOW)
     found = await memory.read(Store.posts_between, CHAT, "2024-03-01", "2024-03-31", kind="digest")
     planned = await memory.plan(

@@ -22,44 +22,48 @@ NOW = 1_710_000_000
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Archive]:
+async def archive(tmp_path: Path) -> AsyncIterator[Archive]:
     opened = Archive(tmp_path / "archive.db")
     await opened.start()
     yield opened
     await opened.close()
 
 
-async def test_calls_return_what_the_store_returns(store: Archive) -> None:
-    await store.register_chat(-1, type="group", title="Circle", now=NOW)
-    chat = await store.get_chat(-1)
-    claimed = await store.run(Store.claim_post, -1, "2024-03-10", "passage", now=NOW)
-    assert (chat["title"], claimed, await store.get_chat(-2)) == ("Circle", True, None)
+async def test_calls_return_what_the_store_returns(archive: Archive) -> None:
+    await archive.run(Store.register_chat, -1, type="group", title="Circle", now=NOW)
+    chat = await archive.run(Store.get_chat, -1)
+    claimed = await archive.run(Store.claim_post, -1, "2024-03-10", "passage", now=NOW)
+    assert (chat["title"], claimed, await archive.run(Store.get_chat, -2)) == (
+        "Circle",
+        True,
+        None,
+    )
 
 
-async def test_every_call_runs_on_the_same_worker_thread(store: Archive) -> None:
+async def test_every_call_runs_on_the_same_worker_thread(archive: Archive) -> None:
     def thread_of(_: Store) -> int:
         return threading.get_ident()
 
-    idents = await asyncio.gather(*(store.run(thread_of) for _ in range(20)))
+    idents = await asyncio.gather(*(archive.run(thread_of) for _ in range(20)))
     assert (len(set(idents)), idents[0] != threading.get_ident()) == (1, True)
 
 
-async def test_errors_raised_by_the_store_reach_the_caller(store: Archive) -> None:
+async def test_errors_raised_by_the_store_reach_the_caller(archive: Archive) -> None:
     with pytest.raises(UnknownChatError):
-        await store.update_chat(404, timezone="UTC")
+        await archive.run(Store.update_chat, 404, timezone="UTC")
     with pytest.raises(ValueError, match="unknown chat settings: colour"):
-        await store.run(Store.update_chat, 404, colour="red")
+        await archive.run(Store.update_chat, 404, colour="red")
     with pytest.raises(AttributeError, match="no_such_method"):
-        await store.no_such_method()  # type: ignore[attr-defined]
+        await archive.no_such_method()  # type: ignore[attr-defined]
 
 
-async def test_calls_run_in_the_order_they_were_made(store: Archive) -> None:
-    await store.register_chat(-1, type="group", now=NOW)
-    positions = await asyncio.gather(*(store.advance_corpus(-1) for _ in range(50)))
+async def test_calls_run_in_the_order_they_were_made(archive: Archive) -> None:
+    await archive.run(Store.register_chat, -1, type="group", now=NOW)
+    positions = await asyncio.gather(*(archive.run(Store.advance_corpus, -1) for _ in range(50)))
     assert positions == list(range(50))
 
 
-async def test_the_loop_keeps_running_while_the_worker_is_busy(store: Archive) -> None:
+async def test_the_loop_keeps_running_while_the_worker_is_busy(archive: Archive) -> None:
     release = threading.Event()
     started = threading.Event()
 
@@ -68,7 +72,7 @@ async def test_the_loop_keeps_running_while_the_worker_is_busy(store: Archive) -
         release.wait(timeout=30)
         return "done"
 
-    task = asyncio.create_task(store.run(slow))
+    task = asyncio.create_task(archive.run(slow))
     deadline = asyncio.get_running_loop().time() + 10
     while not started.is_set():  # poll until the worker holds the slow call
         assert asyncio.get_running_loop().time() < deadline
@@ -82,21 +86,21 @@ async def test_the_loop_keeps_running_while_the_worker_is_busy(store: Archive) -
 
 
 async def test_calls_before_start_or_after_close_are_refused(tmp_path: Path) -> None:
-    store = Archive(tmp_path / "archive.db")
+    archive = Archive(tmp_path / "archive.db")
     refused = r"^the archive is not open: await Archive\.start\(\) first$"
     with pytest.raises(RuntimeError, match=refused):
-        await store.get_chat(-1)
-    await store.start()
-    await store.close()
+        await archive.run(Store.get_chat, -1)
+    await archive.start()
+    await archive.close()
     with pytest.raises(RuntimeError, match=refused):
-        await store.get_chat(-1)
+        await archive.run(Store.get_chat, -1)
     with pytest.raises(RuntimeError, match=refused):
-        await store.read(Store.get_chat, -1)
-    await store.close()  # closing twice is harmless
+        await archive.read(Store.get_chat, -1)
+    await archive.close()  # closing twice is harmless
 
 
-async def test_a_long_read_does_not_hold_up_a_write(store: Archive) -> None:
-    await store.register_chat(-1, type="group", title="Circle", now=NOW)
+async def test_a_long_read_does_not_hold_up_a_write(archive: Archive) -> None:
+    await archive.run(Store.register_chat, -1, type="group", title="Circle", now=NOW)
     release, started = threading.Event(), threading.Event()
 
     def slow_read(reading: Store) -> str | None:
@@ -105,21 +109,21 @@ async def test_a_long_read_does_not_hold_up_a_write(store: Archive) -> None:
         chat = reading.get_chat(-1)
         return None if chat is None else chat["title"]
 
-    reading = asyncio.create_task(store.read(slow_read))
+    reading = asyncio.create_task(archive.read(slow_read))
     deadline = asyncio.get_running_loop().time() + 10
     while not started.is_set():  # poll until the reader holds the slow call
         assert asyncio.get_running_loop().time() < deadline
         await asyncio.sleep(0.001)
     # The writer answers while the reader is still busy; the reader then sees what it wrote.
-    renamed = await store.update_chat(-1, title="Ring")
+    renamed = await archive.run(Store.update_chat, -1, title="Ring")
     release.set()
     assert (renamed["title"], await reading) == ("Ring", "Ring")
 
 
-async def test_reads_see_every_write_made_before_them(store: Archive) -> None:
-    await store.register_chat(-1, type="group", now=NOW)
-    await store.run(Store.claim_post, -1, "2024-03-10", "passage", now=NOW)
-    await store.run(Store.record_passage_sent, -1, "2024-03-10", message_id=10, sent_at=NOW)
+async def test_reads_see_every_write_made_before_them(archive: Archive) -> None:
+    await archive.run(Store.register_chat, -1, type="group", now=NOW)
+    await archive.run(Store.claim_post, -1, "2024-03-10", "passage", now=NOW)
+    await archive.run(Store.record_passage_sent, -1, "2024-03-10", message_id=10, sent_at=NOW)
     for n in range(20):
         message: Incoming = {
             "chat_id": -1,
@@ -130,20 +134,22 @@ async def test_reads_see_every_write_made_before_them(store: Archive) -> None:
             "text": f"reply {n}",
             "date": NOW,
         }
-        assert await store.store_said(Said(message, Author(5, None, "Ana", None), False, None))
-        assert len(await store.thread_messages(-1, 10)) == n + 1
+        assert await archive.run(
+            Store.store_said, Said(message, Author(5, None, "Ana", None), False, None)
+        )
+        assert len(await archive.read(Store.thread_messages, -1, 10)) == n + 1
 
 
-async def test_the_reader_refuses_writes(store: Archive) -> None:
+async def test_the_reader_refuses_writes(archive: Archive) -> None:
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        await store.read(Store.register_chat, -1, type="group", now=NOW)
-    assert await store.get_chat(-1) is None
+        await archive.read(Store.register_chat, -1, type="group", now=NOW)
+    assert await archive.run(Store.get_chat, -1) is None
 
 
 async def test_an_in_memory_archive_reads_on_its_one_connection() -> None:
     memory = Archive(":memory:")
     await memory.start()
-    await memory.register_chat(-1, type="group", title="Circle", now=NOW)
+    await memory.run(Store.register_chat, -1, type="group", title="Circle", now=NOW)
     chat = await memory.read(Store.get_chat, -1)
     await memory.close()
     assert chat is not None and chat["title"] == "Circle"
@@ -153,13 +159,13 @@ def process_of(_: Store) -> int:
     return os.getpid()
 
 
-async def test_digests_are_planned_in_a_process_of_their_own(store: Archive) -> None:
-    await store.register_chat(-1, type="group", title="Circle", now=NOW)
-    planned_in = await store.plan(process_of)
+async def test_digests_are_planned_in_a_process_of_their_own(archive: Archive) -> None:
+    await archive.run(Store.register_chat, -1, type="group", title="Circle", now=NOW)
+    planned_in = await archive.plan(process_of)
     # The planner reads what the writer committed, and cannot write itself.
-    chat = await store.plan(Store.get_chat, -1)
+    chat = await archive.plan(Store.get_chat, -1)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        await store.plan(Store.set_active, -1, False)
+        await archive.plan(Store.set_active, -1, False)
     assert (planned_in != os.getpid(), chat and chat["title"]) == (True, "Circle")
 
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.archive.store import Store
 from bot.sandbox import Fault, Limits
 from tests.harness import BotWorld, make_world
 
@@ -83,7 +84,7 @@ async def join(world: BotWorld, number: int) -> tuple[int, str]:
     await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
     await world.sandbox.wait_for_sent(group, 1)
     zone = ZONES[number % len(ZONES)]
-    await world.store.update_chat(group["id"], timezone=zone)
+    await world.archive.run(Store.update_chat, group["id"], timezone=zone)
     return group["id"], zone
 
 
@@ -111,7 +112,7 @@ async def unstored(week: Week) -> list[tuple[int, int]]:
     return [
         (chat, message)
         for chat, message in week.replies
-        if await week.world.store.get_message(chat, message) is None
+        if await week.world.archive.run(Store.get_message, chat, message) is None
     ]
 
 
@@ -216,8 +217,8 @@ async def test_a_reply_to_a_passage_whose_answer_was_dropped_records_it_as_the_d
         first = await world.say(group, "Ana", "answering the copy", reply_to=hidden)
         world.clock.advance(minutes=5)
         retried = await world.deliver_due()
-        post = await world.store.get_post(group["id"], "2030-03-05", "passage")
-        rows = await world.store.thread_messages(group["id"], hidden["message_id"])
+        post = await world.archive.run(Store.get_post, group["id"], "2030-03-05", "passage")
+        rows = await world.archive.read(Store.thread_messages, group["id"], hidden["message_id"])
     copies = [s for s in world.sent(group) if kind_of(s) == "passage"]
     assert (failed, retried, len(copies)) == (["failed"], [], 1)
     assert (post["status"], post["message_id"]) == ("sent", hidden["message_id"])
@@ -236,9 +237,9 @@ async def test_a_reply_to_a_passage_sent_twice_joins_the_recorded_ones_thread(wo
         hidden = world.sent(group)[-1]["message"]
         world.clock.advance(minutes=5)
         await world.deliver_due()  # nobody answered the copy: the passage goes out again
-        post = await world.store.get_post(group["id"], "2030-03-05", "passage")
+        post = await world.archive.run(Store.get_post, group["id"], "2030-03-05", "passage")
         late = await world.say(group, "Ana", "answering the first copy", reply_to=hidden)
-        rows = await world.store.thread_messages(group["id"], post["message_id"])
+        rows = await world.archive.read(Store.thread_messages, group["id"], post["message_id"])
     copies = [s for s in world.sent(group) if kind_of(s) == "passage"]
     assert (len(copies), post["message_id"] != hidden["message_id"]) == (2, True)
     # In the recorded post's thread, still answering the copy it was written under.

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from bot.archive.store import Store
 from bot.compose.help import COMMANDS
 from bot.compose.passage import is_passage_text
 from bot.handlers.app import polite_rate_limiter
@@ -210,7 +211,7 @@ async def reply_to_unknown(scene: Scene) -> None:
     chat = next((g for g in scene.groups if g["id"] == chat_id), None)
     if chat is None:
         return
-    stored = await scene.world.store.get_message(chat_id, message_id)
+    stored = await scene.world.archive.run(Store.get_message, chat_id, message_id)
     who = scene.world.members[scene.rng.choice(WRITERS)]
     sent = await scene.world.sandbox.send_message(
         chat, who, scene.hostile.text(), reply_to=message_id
@@ -340,7 +341,11 @@ async def test_thousands_of_hostile_updates_get_valid_answers_and_lose_no_reply(
             if number % 250 == 0:
                 await passing_time(scene)
         await world.settle()
-        lost = [pair for pair in scene.expected if await world.store.get_message(*pair) is None]
+        lost = [
+            pair
+            for pair in scene.expected
+            if await world.archive.run(Store.get_message, *pair) is None
+        ]
     updates = sum(1 for _ in range(events.qsize()) if events.get_nowait()["type"] == "update")
     answers = sum(1 for c in world.sandbox.calls if c["method"] in SENDS and c["status"] == 200)
     invalid = invalid_answers(world, scene)

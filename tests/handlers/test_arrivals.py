@@ -9,9 +9,10 @@ import sqlite3
 import pytest
 from telegram import Message
 
+from bot.archive.store import Store
 from bot.core.updates import said_in
 from tests.handlers.test_bot import NAMES, join_group, passage_post
-from tests.harness import BotWorld, make_world
+from tests.harness import BotWorld, intercept, make_world
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ async def test_a_batch_keeps_every_thread_and_an_optout_inside_it_holds(world):
     await send(group, members["Dee"], "gardeners, plural", reply_to=answer["message_id"])
     async with world.running():
         await world.settle()
-        rows = await world.store.thread_messages(group["id"], root)
+        rows = await world.archive.read(Store.thread_messages, group["id"], root)
     assert [(r["text"], r["reply_to_message_id"]) for r in rows] == [
         ("seeds need a commons", root),
         ("and a gardener", first["message_id"]),
@@ -59,19 +60,21 @@ async def test_a_batch_the_archive_could_not_record_is_fetched_again_and_polling
     async with world.running() as app:
         group = await join_group(world)
         root = passage_post(world, group)["message"]["message_id"]
-        archive = app.bot_data["commons"].store
-        record, failures = archive.record_answer, []
+        failures = []
 
-        async def fails_once(answer: bytes, **kwargs):
-            if not failures and json.loads(answer)["result"]:
-                failures.append(answer)
-                raise sqlite3.OperationalError("disk I/O error")
-            return await record(answer, **kwargs)
+        def fails_once(record):
+            async def call(answer: bytes, **kwargs):
+                if not failures and json.loads(answer)["result"]:
+                    failures.append(answer)
+                    raise sqlite3.OperationalError("disk I/O error")
+                return await record(answer, **kwargs)
 
-        archive.record_answer = fails_once
+            return call
+
+        intercept(app.bot_data["commons"].archive, Store.record_answer, fails_once)
         await world.say(group, "Bo", "kept despite the disk", reply_to=root)
         await world.say(group, "Cy", "and polling goes on", reply_to=root)
-        rows = await world.store.thread_messages(group["id"], root)
+        rows = await world.archive.read(Store.thread_messages, group["id"], root)
     assert len(failures) == 1
     assert [r["text"] for r in rows] == ["kept despite the disk", "and polling goes on"]
     assert "the updates could not be recorded" in caplog.text

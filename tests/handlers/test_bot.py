@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.archive.store import Store
 from bot.i18n import LANGUAGES
 from tests.harness import BotWorld, make_world
 from tests.telegram_html import telegram_problems
@@ -38,7 +39,7 @@ async def test_joining_registers_the_chat_welcomes_and_posts_the_first_passage(w
     async with world.running():
         group = await join_group(world)
         welcome, post = world.sent(group)[:2]
-        chat = await world.store.get_chat(group["id"])
+        chat = await world.archive.run(Store.get_chat, group["id"])
     assert (chat["timezone"], chat["post_time"], chat["digest_time"], chat["active"]) == (
         "UTC",
         "09:00",
@@ -73,7 +74,7 @@ async def test_a_thread_five_replies_deep_is_stored_with_its_parents(world):
             message = await world.say(group, name, f"{name} answers", reply_to=parent)
             ids.append(message["message_id"])
             parent = message["message_id"]
-        rows = await world.store.thread_messages(group["id"], root)
+        rows = await world.archive.read(Store.thread_messages, group["id"], root)
     assert [(r["message_id"], r["reply_to_message_id"], r["author"]) for r in rows] == [
         (ids[0], root, "Ana"),
         (ids[1], ids[0], "Bo"),
@@ -87,7 +88,7 @@ async def test_chatter_outside_the_threads_is_not_stored(world):
     async with world.running():
         group = await join_group(world)
         chatter = await world.say(group, "Ana", "lunch anyone?")
-        stored = await world.store.get_message(group["id"], chatter["message_id"])
+        stored = await world.archive.run(Store.get_message, group["id"], chatter["message_id"])
     assert stored is None
 
 
@@ -98,8 +99,9 @@ async def test_edit_updates_and_duplicate_delivery_changes_nothing(world):
         reply = await world.say(group, "Bo", "first thought", reply_to=root)
         await world.sandbox.edit_message(group, reply["message_id"], "second thought")
         await world.settle()
-        row = await world.store.get_message(group["id"], reply["message_id"])
-        again = await world.store.store_message(
+        row = await world.archive.run(Store.get_message, group["id"], reply["message_id"])
+        again = await world.archive.run(
+            Store.store_message,
             {
                 "chat_id": group["id"],
                 "message_id": reply["message_id"],
@@ -110,9 +112,9 @@ async def test_edit_updates_and_duplicate_delivery_changes_nothing(world):
                 "kind": "text",
                 "text": "first thought",
                 "date": reply["date"],
-            }
+            },
         )
-        after = await world.store.get_message(group["id"], reply["message_id"])
+        after = await world.archive.run(Store.get_message, group["id"], reply["message_id"])
     assert (row["text"], row["edited_at"] is not None) == ("second thought", True)
     assert (again, after["text"]) == (False, "second thought")
 
@@ -126,7 +128,7 @@ async def test_photos_stickers_and_anonymous_admins_are_kept_with_kind_and_autho
         anon = await world.say(group, "Ana", "as the group", reply_to=root, sender_chat=group)
         rows = {
             r["message_id"]: (r["kind"], r["text"], r["author"])
-            for r in await world.store.thread_messages(group["id"], root)
+            for r in await world.archive.read(Store.thread_messages, group["id"], root)
         }
     assert rows == {
         photo["message_id"]: ("photo", "a map", "Cy"),
@@ -156,7 +158,7 @@ async def test_non_admins_are_refused_every_admin_command(world):
     async with world.running():
         group = await join_group(world)
         replies = [await world.command(group, "Bo", c) for c in commands]
-        chat = await world.store.get_chat(group["id"])
+        chat = await world.archive.run(Store.get_chat, group["id"])
     assert replies == ["Sorry, only this chat's admins can change that."] * len(commands)
     assert (chat["timezone"], chat["paused"], chat["corpus_position"]) == ("UTC", False, 1)
 
@@ -168,7 +170,7 @@ async def test_admin_settings_with_wrong_arguments_explain_themselves(world):
         late = await world.command(group, "Ana", "/settime 25:00")
         missing = await world.command(group, "Ana", "/setweekly")
         berlin = await world.command(group, "Ana", "/settz europe/berlin")
-        chat = await world.store.get_chat(group["id"])
+        chat = await world.archive.run(Store.get_chat, group["id"])
     assert "unknown timezone" in mars and "/settz Europe/Berlin" in mars
     assert "/settime 08:30" in late
     assert "/setweekly sunday 18:00" in missing
@@ -216,9 +218,9 @@ async def test_forgetme_removes_a_person_and_stops_keeping_them(world):
         await world.command(group, "Bo", "/curious my own question")
         reply = await world.command(group, "Bo", "/forgetme")
         later = await world.say(group, "Bo", "after forgetting", reply_to=root)
-        results = await world.store.search(group["id"], "personal")
-        rows = await world.store.thread_messages(group["id"], root)
-        stored_later = await world.store.get_message(group["id"], later["message_id"])
+        results = await world.archive.read(Store.search, group["id"], "personal")
+        rows = await world.archive.read(Store.thread_messages, group["id"], root)
+        stored_later = await world.archive.run(Store.get_message, group["id"], later["message_id"])
     assert "deleted" in reply
     assert (results, rows, stored_later) == ([], [], None)
 
@@ -230,7 +232,7 @@ async def test_removed_bot_marks_chat_inactive_and_sends_nothing(world):
         await world.settle()
         world.clock.advance(days=1)
         outcomes = await world.deliver_due()
-        chat = await world.store.get_chat(group["id"])
+        chat = await world.archive.run(Store.get_chat, group["id"])
         sent_before = len(world.sent(group))
     assert (chat["active"], outcomes, sent_before) == (False, [], 2)
 
@@ -247,9 +249,9 @@ async def test_migration_mid_thread_moves_the_archive(world):
         reply = await world.say(group, "Bo", "before the move", reply_to=root)
         supergroup = await world.sandbox.migrate_to_supergroup(group, by=world.members["Ana"])
         await world.settle()
-        moved = await world.store.get_message(supergroup["id"], reply["message_id"])
-        old = await world.store.get_chat(group["id"])
-        new = await world.store.get_chat(supergroup["id"])
+        moved = await world.archive.run(Store.get_message, supergroup["id"], reply["message_id"])
+        old = await world.archive.run(Store.get_chat, group["id"])
+        new = await world.archive.run(Store.get_chat, supergroup["id"])
     assert (moved["text"], old, new["type"]) == ("before the move", None, "supergroup")
 
 
@@ -265,7 +267,7 @@ async def test_forum_group_posts_in_the_chosen_topic_and_counts_plain_messages(w
         sent = await world.sandbox.wait_for_sent(forum, 3)
         post = sent[-1]
         plain = await world.say(forum, "Bo", "in the topic", thread_id=topic["message_thread_id"])
-        row = await world.store.get_message(forum["id"], plain["message_id"])
+        row = await world.archive.run(Store.get_message, forum["id"], plain["message_id"])
     assert "this topic" in answer
     assert post["params"]["message_thread_id"] == topic["message_thread_id"]
     assert (row["root_message_id"], row["text"]) == (post["message"]["message_id"], "in the topic")
@@ -278,7 +280,7 @@ async def test_private_chat_gets_the_post_and_keeps_what_is_said(world):
         await world.deliver_due()
         sent = await world.sandbox.wait_for_sent(chat, 2)
         said = await world.say(chat, "Cy", "a private thought")
-        row = await world.store.get_message(chat["id"], said["message_id"])
+        row = await world.archive.run(Store.get_message, chat["id"], said["message_id"])
     assert "Counterpoint" in sent[1]["message"]["text"]
     assert (row["root_message_id"], row["text"]) == (
         sent[1]["message"]["message_id"],
@@ -321,10 +323,10 @@ async def test_purge_asks_for_confirmation_then_deletes_the_chats_archive(world)
         await world.say(group, "Bo", "to be purged", reply_to=root)
         early = await world.command(group, "Ana", "/purge confirm")
         warning = await world.command(group, "Ana", "/purge")
-        kept = await world.store.get_message(group["id"], root + 1)
+        kept = await world.archive.run(Store.get_message, group["id"], root + 1)
         done = await world.command(group, "Ana", "/purge confirm")
-        chat = await world.store.get_chat(group["id"])
-        found = await world.store.search(group["id"], "purged")
+        chat = await world.archive.run(Store.get_chat, group["id"])
+        found = await world.archive.read(Store.search, group["id"], "purged")
     assert "Send /purge first" in early
     assert "cannot be undone" in warning and kept is not None
     assert "Purged" in done
@@ -335,7 +337,7 @@ async def test_skip_moves_on_to_the_next_passage(world):
     async with world.running():
         group = await join_group(world)
         answer = await world.command(group, "Ana", "/skip")
-        chat = await world.store.get_chat(group["id"])
+        chat = await world.archive.run(Store.get_chat, group["id"])
     assert answer == "Skipped passage ch1-02. The next post will be ch1-03 (ch1 intro)."
     assert chat["corpus_position"] == 2
 
@@ -350,7 +352,7 @@ async def test_an_answer_to_a_curiosity_joins_the_day_and_closes_it_in_the_weekl
         await world.sandbox.send_message(group, world.members["Cy"], "/curious why bees?")
         await world.settle()
         answer = await world.say(group, "Dee", "whoever notices first", reply_to=ask["message_id"])
-        row = await world.store.get_message(group["id"], answer["message_id"])
+        row = await world.archive.run(Store.get_message, group["id"], answer["message_id"])
         weekly = await world.command(group, "Ana", "/week")
     still_open = weekly.split("Still open")[1]
     assert (row["reply_to_message_id"], row["text"]) == (
@@ -394,8 +396,8 @@ async def test_a_send_to_a_group_that_moved_follows_it_and_retries_once(world):
     world.clock.advance(days=1)
     async with world.running():
         await world.sandbox.wait_for(lambda: len(passages_in(world, supergroup)) == 1, 10)
-        moved = await world.store.get_chat(supergroup["id"])
-        old = await world.store.get_chat(group["id"])
+        moved = await world.archive.run(Store.get_chat, supergroup["id"])
+        old = await world.archive.run(Store.get_chat, group["id"])
     refused = [c for c in world.sandbox.calls_to("sendMessage") if c["status"] == 400]
     assert (old, moved["type"], len(refused)) == (None, "supergroup", 1)
 

@@ -20,10 +20,12 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
+from bot.archive import operations
+from bot.archive.store import Store
 from bot.handlers import build_application
 from bot.handlers.app import post_init, post_shutdown
 from tests.handlers.test_bot import NAMES, join_group, passage_post
-from tests.harness import BotWorld, make_world
+from tests.harness import BotWorld, intercept, make_world
 
 NOTED = "Noted for tonight's digest. 🌱"
 
@@ -110,16 +112,15 @@ async def bury(app: Any) -> None:
 
 def arm(app: Any, doom: Doom, where: str) -> None:
     """Make the bot die at ``where``; every inbox write after the death raises Killed."""
-    archive = app.bot_data["commons"].store
-    record, noted = archive.record_answer, archive.note_curiosity
+    archive = app.bot_data["commons"].archive
     if where == "after fetch":
-        record = doom.before(record)
+        intercept(archive, Store.record_answer, doom.before)
     elif where == "after record":
-        record = doom.then_die(record)
+        intercept(archive, Store.record_answer, doom.then_die)
     elif where == "mid-handle":
-        archive.note_curiosity = doom.then_die(noted)
-    archive.record_answer = doom.dead_after(record)
-    archive.mark_all_handled = doom.dead_after(archive.mark_all_handled)
+        intercept(archive, operations.note_curiosity, doom.then_die)
+    intercept(archive, Store.record_answer, doom.dead_after)
+    intercept(archive, Store.mark_all_handled, doom.dead_after)
 
 
 @pytest.mark.parametrize("where", ["after fetch", "after record", "mid-handle"])
@@ -141,9 +142,11 @@ async def test_a_crash_loses_no_update_and_handles_none_twice(world, where):
     try:
         async with world.running():
             await world.settle()
-            rows = await world.store.thread_messages(group["id"], root)
-            curiosities = await world.store.curiosities_of_day(group["id"], "2030-03-05")
-            inbox = await world.store.inbox_counts()
+            rows = await world.archive.read(Store.thread_messages, group["id"], root)
+            curiosities = await world.archive.run(
+                operations.curiosities_of_day, group["id"], "2030-03-05"
+            )
+            inbox = await world.archive.run(Store.inbox_counts)
     finally:
         await bury(app)
     assert [r["message_id"] for r in rows] == [m["message_id"] for m in said]
@@ -192,15 +195,14 @@ async def test_a_webhook_update_is_in_the_archive_before_the_200(world):
         )
         status = answer.status
     # The 200 is out; the handler has not run (it is stuck), yet the update is kept.
-    at_confirmation = await app.bot_data["commons"].store.inbox_counts()
+    at_confirmation = await app.bot_data["commons"].archive.run(Store.inbox_counts)
     await asyncio.wait_for(doom.reached.wait(), timeout=10)
-    archive = app.bot_data["commons"].store
-    archive.mark_all_handled = doom.dead_after(archive.mark_all_handled)
+    intercept(app.bot_data["commons"].archive, Store.mark_all_handled, doom.dead_after)
     await kill(app, doom)
     try:
         async with world.running():
             await world.settle()
-            stored = await world.store.get_message(group["id"], message["message_id"])
+            stored = await world.archive.run(Store.get_message, group["id"], message["message_id"])
     finally:
         await bury(app)
     assert status == 200

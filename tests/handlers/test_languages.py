@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.archive.store import Store
 from bot.compose import help
 from bot.compose.passage import COUNTERPOINT_LABEL, INVITATION
 from bot.handlers.app import polite_rate_limiter
@@ -154,7 +155,7 @@ async def test_a_wrong_language_is_answered_with_the_list_of_languages(world):
     async with world.running():
         group = await join(world)
         answer = await world.command(group, "Ana", "/setlang klingon")
-        chat = await world.store.get_chat(group["id"])
+        chat = await world.archive.run(Store.get_chat, group["id"])
     assert answer.startswith("I do not speak “klingon”.")
     assert all(f"{code} ({name})" in answer for code, name in LANGUAGES.items())
     assert chat["language"] == "en"

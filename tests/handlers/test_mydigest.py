@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.archive.store import Store
 from tests.harness import BotWorld, make_world
 from tests.telegram_html import telegram_problems
 
@@ -130,7 +131,7 @@ async def test_someone_who_left_the_group_gets_no_more_of_its_talk(world):
         # Ana leaves (the sandbox has no leave call; Telegram would report her as 'left').
         world.sandbox.world.chats[group["id"]].members[world.members["Ana"]["id"]] = "left"
         outcomes = await deliver_at(world, datetime(2030, 3, 5, 21, 1, tzinfo=UTC))
-        kept = await world.store.get_personal_digest(world.members["Ana"]["id"])
+        kept = await world.archive.run(Store.get_personal_digest, world.members["Ana"]["id"])
     assert sorted(outcomes) == ["sent", "skipped"]  # the group's digest; nothing for Ana
     assert len(world.sent(ana)) == 1  # the welcome only
     assert kept is None

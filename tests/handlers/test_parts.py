@@ -34,7 +34,7 @@ from bot.archive.inspection import Finding
 from bot.compose.digest import Delivery
 from bot.core import updates
 from bot.core.updates import Author
-from bot.handlers import admin, chats, outbox, startup, sweep
+from bot.handlers import admin, chats, network, outbox, sweep
 from bot.handlers.app import _menu, polite_rate_limiter
 from bot.handlers.state import job_id
 from bot.handlers.telegram_status import admin_finding, privacy_finding
@@ -232,9 +232,9 @@ async def test_a_digest_goes_out_in_order_then_its_file_and_answers_with_its_fir
 
 
 def test_the_wait_doubles_up_to_a_minute() -> None:
-    waits = [startup.FIRST_DELAY]
+    waits = [network.FIRST_DELAY]
     for _ in range(8):
-        waits.append(startup.next_delay(waits[-1]))
+        waits.append(network.next_delay(waits[-1]))
     assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
 
 
@@ -256,7 +256,7 @@ async def test_network_failures_are_retried_with_growing_pauses(caplog) -> None:
     async def sleep(seconds: float) -> None:
         pauses.append(seconds)
 
-    assert await startup.patiently(call, "getMe", sleep=sleep) == "me"
+    assert await network.patiently(call, "getMe", sleep=sleep) == "me"
     assert pauses == [1.0, 2.0, 5.0, 7.0, 4.0]
     logged = [r.getMessage() for r in caplog.records]
     assert logged[0] == "getMe: Telegram unreachable (TimedOut), try 1; again in 1 s"
@@ -274,10 +274,10 @@ async def test_a_rejected_token_or_a_bad_request_is_not_retried() -> None:
     async def never(_: float) -> None:
         raise AssertionError("no retry")
 
-    with pytest.raises(startup.TokenRejected, match="rejected the bot token"):
-        await startup.patiently(refused, "getMe", sleep=never)
+    with pytest.raises(network.TokenRejected, match="rejected the bot token"):
+        await network.patiently(refused, "getMe", sleep=never)
     with pytest.raises(BadRequest, match="chat not found"):
-        await startup.patiently(mistaken, "getMe", sleep=never)
+        await network.patiently(mistaken, "getMe", sleep=never)
 
 
 # the sweep's log line, the menus, the rate limiter, jobs

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.archive import operations
+from bot.archive.store import Store
 from bot.core.schedule import Slot
 from bot.sandbox import Fault
 from tests.harness import BotWorld, make_world
@@ -49,7 +51,10 @@ async def test_a_claim_left_by_a_crash_is_taken_again_after_two_minutes_and_sent
         group = await join_group(world)
         # A process claimed tomorrow's post and died before sending it.
         slot = Slot(group["id"], "passage", MORNING.date().isoformat())
-        assert await world.store.claim_slot(slot, now_ts=int(MORNING.timestamp())) is True
+        assert (
+            await world.archive.run(operations.claim_slot, slot, now_ts=int(MORNING.timestamp()))
+            is True
+        )
         counts = []
         for seconds in (0, 60, STALE_CLAIM_SECONDS - 1, STALE_CLAIM_SECONDS, 600):
             await at(world, MORNING + timedelta(seconds=seconds))
@@ -119,7 +124,8 @@ async def test_optout_and_optin_as_commands_stop_and_resume_keeping_replies(worl
         await world.command(group, "Bo", "/optin")
         kept = await world.say(group, "Bo", "kept again", reply_to=root)
         stored = [
-            await world.store.get_message(group["id"], m["message_id"]) for m in (hidden, kept)
+            await world.archive.run(Store.get_message, group["id"], m["message_id"])
+            for m in (hidden, kept)
         ]
     assert [row["text"] if row else None for row in stored] == [None, "kept again"]
 
@@ -129,7 +135,7 @@ async def test_an_anonymous_admin_may_change_settings(world):
         group = await join_group(world)
         answer = await world.command(group, "Ana", "/settime 08:15", sender_chat=group)
         refused = await world.command(group, "Bo", "/settime 07:00")
-        chat = await world.store.get_chat(group["id"])
+        chat = await world.archive.run(Store.get_chat, group["id"])
     assert "only this chat's admins" in refused
     assert ("Morning passage: next" in answer, chat["post_time"]) == (True, "08:15")
 

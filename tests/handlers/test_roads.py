@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.archive.store import Store
 from bot.sandbox import Fault
 from tests.handlers.test_bot import NAMES, join_group, passage_post
 from tests.harness import BotWorld, make_world
@@ -29,7 +30,7 @@ async def test_a_reply_to_the_today_copy_joins_the_morning_thread(world):
         shown = await world.command(group, "Dee", "/thread", reply_to=on_copy["message_id"])
         digest = await world.command(group, "Eli", "/digest")
         found = await world.command(group, "Ana", "/search today copy")
-        rows = await world.store.thread_messages(group["id"], root)
+        rows = await world.archive.read(Store.thread_messages, group["id"], root)
     assert "Counterpoint" in copy["text"]
     assert thread_texts(rows) == [("Ana", "on the morning post"), ("Cy", "on the today copy")]
     assert [r["message_id"] for r in rows] == [on_post["message_id"], on_copy["message_id"]]
@@ -58,8 +59,8 @@ async def test_a_copy_sent_again_after_a_lost_answer_keeps_one_thread(world):
         on_first = await world.say(group, "Bo", "answering the lost copy", reply_to=first)
         on_second = await world.say(group, "Cy", "answering the recorded one", reply_to=second)
         await world.say(group, "Dee", "and a reply to Bo", reply_to=on_first)
-        rows = await world.store.thread_messages(group["id"], second["message_id"])
-        copies = await world.store.post_copies(group["id"])
+        rows = await world.archive.read(Store.thread_messages, group["id"], second["message_id"])
+        copies = await world.archive.run(Store.post_copies, group["id"])
     assert first["text"] == second["text"]
     assert thread_texts(rows) == [
         ("Bo", "answering the lost copy"),
@@ -83,8 +84,8 @@ async def test_a_reply_to_a_lost_copy_before_it_is_sent_again_keeps_it_the_only_
         reply = await world.say(group, "Bo", "answering at once", reply_to=lost)
         world.clock.advance(minutes=10)
         again = await world.deliver_due()
-        rows = await world.store.thread_messages(group["id"], lost["message_id"])
-        copies = await world.store.post_copies(group["id"])
+        rows = await world.archive.read(Store.thread_messages, group["id"], lost["message_id"])
+        copies = await world.archive.run(Store.post_copies, group["id"])
     passages = [t for t in world.sent_texts(group) if "Counterpoint" in t]
     assert (again, len(passages), copies) == ([], 1, {"recognised": 1})
     assert [(r["message_id"], r["text"]) for r in rows] == [
@@ -112,7 +113,7 @@ async def test_a_reply_quoting_a_digest_line_joins_that_message_under_it(world):
             group, "Dee", "who pays them?", reply_to=digest, quote="commons need caretakers"
         )
         plain = await world.say(group, "Eli", "a good day", reply_to=digest)
-        rows = await world.store.thread_messages(group["id"], root)
+        rows = await world.archive.read(Store.thread_messages, group["id"], root)
     by_id = {r["message_id"]: r for r in rows}
     assert "commons need caretakers" in digest["text"]
     assert (
@@ -138,7 +139,7 @@ async def test_a_reply_quoting_a_curiosity_in_the_digest_hangs_under_it(world):
         answer = await world.say(
             group, "Bo", "by rules they make", reply_to=digest, quote="govern themselves"
         )
-        row = await world.store.get_message(group["id"], answer["message_id"])
+        row = await world.archive.run(Store.get_message, group["id"], answer["message_id"])
     assert (row["root_message_id"], row["reply_to_message_id"]) == (root, curious["message_id"])
 
 
@@ -153,7 +154,7 @@ async def test_a_reply_to_the_welcome_is_kept_or_answered_once_with_how_to_join(
         early = await world.say(group, "Bo", "hello bot", reply_to=welcome)
         await world.say(group, "Bo", "hello again", reply_to=welcome)
         answers = [s["message"]["text"] for s in world.sent(group)[before:]]
-        kept_early = await world.store.get_message(group["id"], early["message_id"])
+        kept_early = await world.archive.run(Store.get_message, group["id"], early["message_id"])
         world.clock.set(world.clock.current.replace(hour=9, minute=1))
         await world.deliver_due()
         await world.sandbox.wait_for_sent(group, before + 2)
@@ -162,7 +163,7 @@ async def test_a_reply_to_the_welcome_is_kept_or_answered_once_with_how_to_join(
         help_answer = await world.command(group, "Dee", "/help")
         help_message = world.sent(group)[-1]["message"]
         on_help = await world.say(group, "Dee", "nice list", reply_to=help_message)
-        rows = await world.store.thread_messages(group["id"], root)
+        rows = await world.archive.read(Store.thread_messages, group["id"], root)
     assert len(answers) == 1 and "reply to it to join in" in answers[0]
     assert kept_early is None
     assert "/curious" in help_answer

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.archive.store import Store
 from bot.handlers import build_application, sweep
 from bot.handlers.app import polite_rate_limiter, post_init, post_shutdown
 from bot.handlers.sweep import deliver_due, next_runs, run_slot
@@ -24,8 +25,8 @@ async def world(sandbox, tmp_path) -> BotWorld:
 async def private_chat(world: BotWorld, name: str, timezone: str, **settings) -> dict:
     """A private chat with a member, registered with the given zone and settings."""
     chat = await world.sandbox.create_private_chat(world.members[name])
-    await world.store.register_chat(chat["id"], type="private", title=name, now=0)
-    await world.store.update_chat(chat["id"], timezone=timezone, **settings)
+    await world.archive.run(Store.register_chat, chat["id"], type="private", title=name, now=0)
+    await world.archive.run(Store.update_chat, chat["id"], timezone=timezone, **settings)
     return chat
 
 
@@ -168,9 +169,11 @@ async def test_a_thousand_chats_due_at_once_each_get_one_post_without_429s(
         groups = [
             await world.sandbox.create_group(f"G{i}", [owner], with_bot=True) for i in range(1000)
         ]
-        store = app.bot_data["commons"].store
+        archive = app.bot_data["commons"].archive
         for group in groups:
-            await store.register_chat(group["id"], type="group", title=group["title"], now=0)
+            await archive.run(
+                Store.register_chat, group["id"], type="group", title=group["title"], now=0
+            )
         world.clock.set(datetime(2030, 3, 5, 9, 0, tzinfo=UTC))
         with caplog.at_level(logging.WARNING):
             outcomes = await deliver_due(app)
@@ -230,7 +233,7 @@ async def test_a_quiet_day_gets_one_short_line_or_nothing(world, choice, expecte
         world.clock.set(datetime(2030, 3, 5, 21, 0, tzinfo=UTC))
         await world.deliver_due()
         await world.deliver_due()
-        post = await world.store.get_post(group["id"], "2030-03-05", "digest")
+        post = await world.archive.run(Store.get_post, group["id"], "2030-03-05", "digest")
     digests = [s["text"] for s in world.sent(group) if "no replies and no" in (s["text"] or "")]
     assert "On a quiet day the evening digest is" in answer
     assert (len(digests), post["status"]) == (expected, "sent" if expected else "skipped")
@@ -244,7 +247,9 @@ async def test_every_chat_is_scheduled_at_start_when_read_a_page_at_a_time(world
         chats = [await private_chat(world, name, "UTC") for name in ("Ana", "Bo")]
         for n in range(3):
             group = await world.sandbox.create_group(f"Group {n}", [world.members["Ana"]])
-            await world.store.register_chat(group["id"], type="group", title="g", now=0)
+            await world.archive.run(
+                Store.register_chat, group["id"], type="group", title="g", now=0
+            )
             chats.append(group)
     async with world.running() as app:
         scheduled = {job.data[0] for job in app.job_queue.jobs() if job.callback is run_slot}
