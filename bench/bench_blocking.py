@@ -25,10 +25,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_digest import CHAT, DAY, NAMES, START, synthetic_day
-from bot.archive import Archive, operations
+from bot.archive import Archive
+from bot.archive.arrivals import record_arrivals
 from bot.archive.rows import Chat
 from bot.archive.store import Store
 from bot.core.corpus import Entry, load_corpus
+from bot.planning import digests
 
 ROOT = 1
 GAP = 0.002  # seconds between two stored replies
@@ -82,7 +84,7 @@ def build(path: Path, size: int, corpus: list[Entry]) -> None:
                 text=curiosity["text"],
                 now=curiosity["created_at"],
             )
-    store.store_messages(messages)  # type: ignore[arg-type]
+    store.keep_messages(messages)  # type: ignore[arg-type]
     store.close()
 
 
@@ -103,7 +105,7 @@ def reply(n: int) -> dict[str, Any]:
 async def store_one(archive: Archive, n: int) -> float:
     """Record the n-th reply as a fetched batch of one; return how long the call took (ms)."""
     started = time.perf_counter()
-    arrival = await archive.run(Store.record_arrivals, [reply(n)], now=START + 80_000)
+    arrival = await archive.run(record_arrivals, [reply(n)], now=START + 80_000)
     if not arrival.stored:
         raise RuntimeError(f"reply {n} was not stored")
     return (time.perf_counter() - started) * 1000
@@ -134,7 +136,7 @@ async def during_digest(
     """Store replies until the digest is planned; return the calls' times (ms) and its seconds."""
     started = time.perf_counter()
     digest = asyncio.create_task(
-        archive.plan(operations.plan_digest, chat, DAY, corpus, weekly=False)
+        archive.plan(digests.plan_digest, chat, DAY, corpus, weekly=False)
     )
     times, n = [], WARM_UP
     while not digest.done():

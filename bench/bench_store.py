@@ -146,9 +146,9 @@ def build(path: Path, layout: Layout) -> None:
     for t in range(layout.threads):
         batch.extend(thread_rows(layout, t, rng, words))
         if len(batch) >= BATCH:
-            store.store_messages(batch)
+            store.keep_messages(batch)
             batch = []
-    store.store_messages(batch)
+    store.keep_messages(batch)
     # A bulk load leaves the index in a few large segments, which later single writes would
     # merge with at random moments; an index grown one reply at a time is kept merged as it
     # grows, so compact this one to match.
@@ -221,7 +221,7 @@ def hot_calls(layout: Layout, rng: random.Random) -> dict[str, Callable[[int], t
             "text": f"a new reply about commons and care {i}",
             "date": START + layout.days * DAY + i,
         }
-        return "store_message", (message,), {}
+        return "keep_messages", ([message],), {}
 
     def day_of(chat: int) -> str:
         return layout.local_date(rng.randrange(max(1, last_day)))
@@ -327,8 +327,8 @@ async def timed(probe: LoopProbe, phase: str, call: Awaitable[Any]) -> float:
 
 
 async def measure_async(path: Path, layout: Layout) -> None:
-    store = Archive(path)
-    await store.start()
+    archive = Archive(path)
+    await archive.start()
     probe = LoopProbe()
     probing = asyncio.create_task(probe.run())
     calls = hot_calls(layout, random.Random(13))
@@ -337,21 +337,21 @@ async def measure_async(path: Path, layout: Layout) -> None:
         samples = []
         for i in range(ROUNDS.get(name, 1000) // 2):
             method, args, kwargs = make(100_000 + i)
-            call = store.run(getattr(Store, method), *args, **kwargs)
+            call = archive.run(getattr(Store, method), *args, **kwargs)
             samples.append(await timed(probe, name, call))
         print(f"  {name:30} {percentiles(samples)} | max {max(probe.lateness[name]):6.2f}")
     burst = [calls["store a reply"](200_000 + i) for i in range(BURST)]
-    calls_at_once = (store.run(getattr(Store, m), *a, **k) for m, a, k in burst)
+    calls_at_once = (archive.run(getattr(Store, m), *a, **k) for m, a, k in burst)
     took = await timed(probe, "burst", asyncio.gather(*calls_at_once))
     hold = max(probe.lateness["burst"])
     print(f"  {BURST} replies at once: {took:.0f} ms for all; loop hold meanwhile max {hold:.2f}")
     hot = probe.worst()
-    took = await timed(probe, "forget", store.forget_user(USERS - 1))
+    took = await timed(probe, "forget", archive.run(Store.forget_user, USERS - 1))
     hold = max(probe.lateness["forget"])
     print(f"  forget_user (rare): {took:.0f} ms; loop hold meanwhile max {hold:.2f}")
     probe.stopped.set()
     await probing
-    await store.close()
+    await archive.close()
     every = [late for values in probe.lateness.values() for late in values]
     print(f"\nloop probe, lateness of {len(every):,} 1 ms sleeps (ms): {percentiles(every)}")
     print(f"max event-loop hold during hot calls: {hot:.2f} ms")

@@ -1,7 +1,8 @@
 """The layout is the architecture: each package imports only the layers below it.
 
-core <- words, i18n <- compose <- archive <- handlers <- demo <- cli; the archive stores and
-never renders (it imports neither compose nor i18n); the sandbox and the web chat stand apart.
+core <- words, i18n <- compose, archive <- planning <- handlers <- demo <- cli: the archive
+stores and never renders (it imports neither compose nor i18n; planning joins the two for the
+digests); the sandbox and the web chat stand apart.
 Every module of bot/ belongs to one of these packages. Only handlers/, sandbox/ and webchat/
 speak Telegram, nothing imports inside a function (except the command line, to keep ``--help``
 fast), and there is no cycle.
@@ -26,15 +27,20 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "words": ({"core", "words"}, {"Stemmer", "wordfreq"}),
     "i18n": ({"core", "i18n"}, {"babel"}),
     "compose": ({"core", "words", "i18n", "compose"}, set()),
-    "archive": ({"core", "words", "archive", "compose", "i18n"}, {"sqlite_utils"}),
-    "handlers": ({"core", "words", "i18n", "compose", "archive", "handlers"}, {"telegram"}),
+    "archive": ({"core", "words", "archive"}, {"sqlite_utils"}),
+    "planning": ({"core", "words", "i18n", "compose", "archive", "planning"}, set()),
+    "handlers": (
+        {"core", "words", "i18n", "compose", "archive", "planning", "handlers"},
+        {"telegram"},
+    ),
     "demo": (
-        {"core", "words", "i18n", "compose", "archive", "handlers", "sandbox", "demo"},
+        {"core", "words", "i18n", "compose", "archive", "planning", "handlers"}
+        | {"sandbox", "demo"},
         set(),
     ),
     "cli": (
-        {"core", "words", "i18n", "compose", "archive", "handlers", "demo", "sandbox"}
-        | {"webchat", "cli"},
+        {"core", "words", "i18n", "compose", "archive", "planning", "handlers", "demo"}
+        | {"sandbox", "webchat", "cli"},
         {"click"},
     ),
     "sandbox": ({"sandbox"}, {"aiohttp", "multidict"}),

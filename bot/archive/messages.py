@@ -1,35 +1,32 @@
 """The archive's reply threads: messages under each passage post, their edits, and search.
 
-Nothing is stored from a person who opted out or was forgotten: the insert itself checks.
+``keep_messages`` is the one place a message enters a thread (``bot.archive.replies`` finds
+the thread first); nothing is kept from a person who opted out or was forgotten.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import cast
 
-from bot.archive.base import AUTHOR, MESSAGE_SELECT, Row, StoreBase, as_authored
+from bot.archive.base import AUTHOR, MESSAGE_SELECT, Row, as_authored
+from bot.archive.people import PeopleMixin
 from bot.archive.rows import Hit, Message
-from bot.core.updates import Incoming
+from bot.core.updates import Author, Incoming
 
 MAX_SEARCH_TERMS = 16
 MAX_SEARCH_RESULTS = 100
 
-NOT_SILENCED = "NOT EXISTS (SELECT 1 FROM users WHERE id = :user_id AND (opted_out OR forgotten))"
 MESSAGE_FIELDS = (
     "chat_id, message_id, root_message_id, reply_to_message_id, user_id, sender_chat_id, kind, "
     "text, date"
 )
 MESSAGE_VALUES = ", ".join(f":{name}" for name in MESSAGE_FIELDS.split(", "))
-INSERT_MESSAGE = f"""
-INSERT OR IGNORE INTO messages ({MESSAGE_FIELDS}) SELECT {MESSAGE_VALUES} WHERE {NOT_SILENCED}
-"""
 INSERT_INCOMING = f"INSERT INTO temp.incoming VALUES ({MESSAGE_VALUES})"
+# The only statement that adds a message to a thread.
 STORE_INCOMING = f"""
 INSERT OR IGNORE INTO messages ({MESSAGE_FIELDS})
-SELECT {MESSAGE_FIELDS} FROM temp.incoming AS i
-WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = i.user_id AND (opted_out OR forgotten))
-ORDER BY i.rowid
+SELECT {MESSAGE_FIELDS} FROM temp.incoming ORDER BY rowid
 """
 # Newest first by rowid, which is arrival order: FTS5 walks its index backwards and stops at
 # the limit, where ORDER BY date would fetch and sort every match in the chat.
@@ -77,7 +74,7 @@ def fts_query(text: str, chat_id: int | None = None) -> str | None:
     return f'chat_id : "{chat_token(chat_id)}" AND text : ({phrases})'
 
 
-class MessagesMixin(StoreBase):
+class MessagesMixin(PeopleMixin):
     """Thread replies: storing, editing, walking a thread, and full-text search."""
 
     @staticmethod
@@ -94,17 +91,17 @@ class MessagesMixin(StoreBase):
             "date": message["date"],
         }
 
-    def store_message(self, message: Incoming) -> bool:
-        """Return True if the message is new and stored; False if known or its author silenced."""
-        params = self._message_params(message)
-        with self.db.atomic():
-            self._ensure_author(params["user_id"], params["sender_chat_id"])
-            return self.db.execute(INSERT_MESSAGE, params).rowcount == 1
+    def keep_messages(self, messages: Iterable[Incoming], authors: Sequence[Author] = ()) -> int:
+        """Store messages already placed in their threads, with their authors' current names,
+        in one transaction; return how many are new. Nothing of a silenced author is kept.
 
-    def store_messages(self, messages: Iterable[Incoming]) -> int:
-        """Store many messages in one transaction, like store_message; return how many are new."""
+        Every road into a thread ends here (``bot.archive.replies``).
+        """
         rows = [self._message_params(m) for m in messages]
         with self.db.atomic():
+            silenced = self.silenced_among(row["user_id"] for row in rows)
+            self.remember_authors(authors)
+            rows = [row for row in rows if row["user_id"] not in silenced]
             # sqlite-utils has no executemany; the raw connection runs inside its transaction.
             users = {(r["user_id"],) for r in rows if r["user_id"] is not None}
             senders = {(r["sender_chat_id"],) for r in rows if r["sender_chat_id"] is not None}

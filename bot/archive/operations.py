@@ -1,39 +1,28 @@
 """The archive's named operations: work that takes several steps, run as one call.
 
 Each function takes the Store first and runs on the database thread (the bot reaches them
-through ``Archive``) or directly (the command line): what is due across every chat, claiming a
-slot, gathering and planning a digest, moving a chat, noting a curiosity with its author. A
-loop over every chat or a busy day's rows never holds the event loop, and a multi-step change
-is one transaction.
+through ``Archive.run``) or directly (the command line): what is due across every chat, claiming
+a slot, gathering a day's rows for a digest, moving a chat, noting a curiosity with its author.
+A loop over every chat or a busy day's rows never holds the event loop, and a multi-step change
+is one transaction. Rows go up from here; building and rendering a digest is
+``bot.planning``'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Unpack
 
 from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message
 from bot.archive.store import Store
-from bot.compose.digest import (
-    DayInput,
-    Delivery,
-    Digest,
-    build_daily_digest,
-    build_weekly_digest,
-    plan_delivery,
-    render_chunks,
-    render_plain,
-)
-from bot.compose.passage import Recall
 from bot.core.corpus import Entry
-from bot.core.personal import digest_day, reader_calendar
+from bot.core.personal import reader_calendar
+from bot.core.records import DayInput, Recall
 from bot.core.schedule import Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
 from bot.core.updates import Author
-from bot.i18n import translator_for
 
-WEEK_DAYS = 7
 # How far back a change of time zone re-dates what was sent: today and yesterday, anywhere.
 REDATE_SECONDS = 2 * 24 * 3600
 
@@ -51,53 +40,6 @@ def gather_day(
         entry = next((e for e in corpus if e.id == post["passage_id"]), None)
     curiosities = store.curiosities_between(chat["id"], iso, iso)
     return DayInput(day, entry, post, messages, curiosities)
-
-
-def build_digest(
-    store: Store, chat: Mapping[str, Any], day: date, corpus: Sequence[Entry], *, weekly: bool
-) -> Digest:
-    """Return the daily digest of ``day``, or the weekly one of the week ending on it."""
-    t = translator_for(chat)
-    if not weekly:
-        one = gather_day(store, chat, day, corpus)
-        return build_daily_digest(
-            t,
-            chat,
-            day,
-            entry=one.entry,
-            post=one.post,
-            messages=one.messages,
-            curiosities=one.curiosities,
-            corpus=corpus,
-        )
-    first = day - timedelta(days=WEEK_DAYS - 1)
-    days = [gather_day(store, chat, first + timedelta(days=n), corpus) for n in range(WEEK_DAYS)]
-    return build_weekly_digest(t, chat, first, day, days=days, corpus=corpus)
-
-
-def plan_digest(
-    store: Store, chat: Mapping[str, Any], day: date, corpus: Sequence[Entry], *, weekly: bool
-) -> Delivery:
-    """Return what to send for a digest: a few messages, or the first and a document."""
-    digest = build_digest(store, chat, day, corpus, weekly=weekly)
-    return plan_delivery(translator_for(chat), digest)
-
-
-def preview_digest(
-    store: Store,
-    chat: Mapping[str, Any],
-    day: date,
-    corpus: Sequence[Entry],
-    *,
-    weekly: bool,
-    html: bool,
-) -> str:
-    """Return a digest as the chat would read it: plain text, or Telegram HTML chunks."""
-    digest = build_digest(store, chat, day, corpus, weekly=weekly)
-    chunks = render_chunks(digest)
-    if html:
-        return "\n\n<!-- next message -->\n\n".join(chunks)
-    return render_plain(chunks) if chunks else "(a quiet day: this chat asked for no digest)"
 
 
 def recall_passage(
@@ -277,23 +219,6 @@ def note_curiosity(
             message_id=message_id,
             now=now,
         )
-
-
-def plan_personal_digests(
-    store: Store, chats: Sequence[Chat], now: datetime, corpus: Sequence[Entry]
-) -> list[tuple[Chat, date, Delivery]]:
-    """Return each group's latest evening digest for a person: (group, its day, what to send).
-
-    A quiet day (no replies, no curiosities) sends nothing: a private chat is not told that
-    nothing happened.
-    """
-    plans = []
-    for chat in chats:
-        day = digest_day(chat, now)
-        one = gather_day(store, chat, day, corpus)
-        if one.messages or one.curiosities:
-            plans.append((chat, day, plan_digest(store, chat, day, corpus, weekly=False)))
-    return plans
 
 
 def curiosities_of_day(store: Store, chat_id: int, local_date: str) -> list[Curiosity]:

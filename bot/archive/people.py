@@ -59,7 +59,8 @@ class PeopleMixin(ChatsMixin):
         self.db.conn.executemany(UPSERT_SENDER_CHAT, chats)
 
     def silenced_among(self, user_ids: Iterable[int | None]) -> set[int]:
-        """Return those of the people who opted out or were forgotten."""
+        """Return those of the people who opted out or were forgotten: nothing new of theirs
+        is kept (the one place this rule is written)."""
         ids = [user_id for user_id in set(user_ids) if user_id is not None]
         marks = ", ".join("?" for _ in ids)
         rows = self.db.query(
@@ -77,8 +78,7 @@ class PeopleMixin(ChatsMixin):
 
     def is_silenced(self, user_id: int | None) -> bool:
         """Return True if the person opted out or was forgotten: store nothing of theirs."""
-        user = self.get_user(user_id) if user_id is not None else None
-        return bool(user and (user["opted_out"] or user["forgotten"]))
+        return user_id in self.silenced_among([user_id])
 
     def opt_out(self, user_id: int) -> None:
         """Stop keeping anything new from this person (what is stored stays)."""

@@ -193,7 +193,7 @@ def digest(
 ) -> None:
     """Preview a chat's daily (or weekly) digest as its members would read it."""
     from bot.archive import Store
-    from bot.archive.operations import preview_digest
+    from bot.planning.digests import preview_digest
 
     entries = _load_or_exit(corpus_path)
     store = Store.open(db_path)

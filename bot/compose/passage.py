@@ -7,10 +7,10 @@ the first names of those who spoke, in alphabetical order (nobody ranked, nothin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from bot.core.corpus import Entry
+from bot.core.records import Recall
 from bot.core.text import (
     MAX_MESSAGE_UNITS,
     escape,
@@ -34,18 +34,6 @@ INVITATION = N_(
     "Reply to this message to join the conversation. "
     "Curious about something today? Send /curious and what you wonder about."
 )
-
-
-@dataclass(frozen=True)
-class Recall:
-    """The chat's earlier day on a passage: when, a link to its post, and who spoke then.
-
-    ``names`` holds only people who may be named (not opted out, not forgotten).
-    """
-
-    local_date: date
-    link: str | None
-    names: tuple[str, ...]
 
 
 def render_passage_post(

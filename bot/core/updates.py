@@ -8,11 +8,15 @@ forum topic, and whether it is a command.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
 Json = Mapping[str, Any]
+
+# A message holding it says what its author is curious about today.
+CURIOUS_TAG = re.compile(r"(?i)#curious\b")
 
 # Message field -> the kind we store; the first one present wins.
 KINDS = (
@@ -56,13 +60,15 @@ class Said:
     """A message a member sent, as the archive keeps it if it belongs to one of our threads.
 
     ``message["reply_to_message_id"]`` is the message it answers, or None when it answers
-    nothing but its forum topic's opening; ``topic`` is that forum topic.
+    nothing but its forum topic's opening; ``topic`` is that forum topic; ``answers_bot``
+    says that the message it answers was written by a bot.
     """
 
     message: Incoming
     author: Author
     private: bool
     topic: int | None
+    answers_bot: bool = False
 
 
 def kind_and_text(message: Json) -> tuple[str, str]:
@@ -98,6 +104,11 @@ def is_command(message: Json) -> bool:
     return bool(entities[0]["type"] == "bot_command" and entities[0]["offset"] == 0)
 
 
+def is_curious(message: Json) -> bool:
+    """True if the message's text holds the #curious tag: its text is a curiosity."""
+    return CURIOUS_TAG.search(message.get("text") or "") is not None
+
+
 def opens_topic(message: Json) -> bool:
     """True if the message's reply_to is only its forum topic's opening, not a real reply."""
     parent = message.get("reply_to_message")
@@ -126,19 +137,25 @@ def said_in(message: Json) -> Said:
         "date": int(message["date"]),
     }
     topic = message.get("message_thread_id") if message.get("is_topic_message") else None
-    return Said(row, author, message["chat"]["type"] == "private", topic or None)
+    by_bot = (
+        parent is not None
+        and answers is not None
+        and bool((parent.get("from") or {}).get("is_bot"))
+    )
+    return Said(row, author, message["chat"]["type"] == "private", topic or None, by_bot)
 
 
 def said_on_arrival(update: Json) -> Said | None:
     """Return what a member said if the update is a plain message the archive may store as it
     arrives, or None if its handlers must see it first (a command, a service message, a member
-    joining, a button...): any of those may change what is kept of the messages after it.
+    joining, a button, a ``#curious`` message...): any of those may change what is kept of the
+    messages after it, or where they go.
 
     An edit changes nothing for the messages after it, so it is neither (see ``passes_by``).
     """
     message = update.get("message")
     try:
-        if message is None or is_command(message):
+        if message is None or is_command(message) or is_curious(message):
             return None
         said = said_in(message)
     except (KeyError, TypeError, ValueError, AttributeError):

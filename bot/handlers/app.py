@@ -23,6 +23,7 @@ from telegram.ext import (
 
 from bot.archive import Archive
 from bot.compose.help import COMMANDS
+from bot.core import updates
 from bot.core.config import Config
 from bot.core.corpus import Entry, load_corpus
 from bot.handlers import admin, chats, commands, incoming
@@ -169,7 +170,7 @@ def register_handlers(app: App) -> None:
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, incoming.record_edit), -1)
     # After the reply is stored (group -1), its #curious is noted and confirmed. The tag is
     # looked for first, as most messages have none.
-    tagged = filters.Regex(incoming.CURIOUS_TAG) & plain
+    tagged = filters.Regex(updates.CURIOUS_TAG) & plain
     app.add_handler(MessageHandler(tagged, incoming.tagged_curiosity))
     app.add_handler(ChatMemberHandler(chats.track_chats, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrate_chat))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.archive import operations
 from bot.archive.rows import Chat, Post
 from bot.archive.store import Store
 from bot.compose import help, personal, views
@@ -24,6 +23,7 @@ from bot.handlers.chats import (
 from bot.handlers.outbox import reply, reply_digest, send_to_chat
 from bot.handlers.state import Commons, Context
 from bot.i18n import Translator, translator_for
+from bot.planning import digests
 
 
 async def start(update: Update, context: Context) -> None:
@@ -255,5 +255,5 @@ async def _digest_reply(update: Update, context: Context, weekly: bool) -> None:
     chat, t = await chat_and_translator(state, update)
     day = schedule.local_date(state.now(), chat["timezone"])
     loud: Chat = {**chat, "quiet_day": "line"}
-    plan = await state.archive.plan(operations.plan_digest, loud, day, state.corpus, weekly=weekly)
+    plan = await state.archive.plan(digests.plan_digest, loud, day, state.corpus, weekly=weekly)
     await reply_digest(update, plan, t)

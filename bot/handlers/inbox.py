@@ -7,8 +7,8 @@ keeps PTB's Updater and webhook server, and closes that gap at seams PTB offers:
 - ``InboxRequest`` (PTB's HTTPXRequest) writes the raw answer of each ``getUpdates`` call to the
   archive in one transaction while PTB parses it; the batch's first update waits for the write
   before it is queued, and so does the Updater's next call, which confirms the batch. The
-  members' messages that open the batch are stored in their threads in that same transaction
-  (``Store.record_arrivals``), so their handlers need no trip to the archive of their own;
+  members' messages that open the batch are placed in their threads in that same transaction
+  (``bot.archive.arrivals``), and their handlers are told what was done (``arrival_of``);
 - ``InboxQueue.put`` writes an update that did not come through it (a webhook call), before the
   webhook server may answer;
 - ``InboxProcessor`` (PTB's ``BaseUpdateProcessor``) marks each update handled once every
@@ -40,7 +40,9 @@ from telegram.ext import BaseUpdateProcessor, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.archive import Archive
-from bot.archive.store import Arrival, Store
+from bot.archive.arrivals import Arrival, record_answer, record_arrivals
+from bot.archive.replies import Placement
+from bot.archive.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ class Inbox:
         self.recorded: set[int] = set()  # written with a batch, not yet queued
         self.skip: set[int] = set()  # delivered again after being handled
         self.pending: list[int] = []  # handled, their mark waiting for the next write
-        self.stored: set[int] = set()  # their message stored as it arrived, not yet handled
+        self.arrived: dict[int, Placement] = {}  # what arrival did with their message
         self._recording: asyncio.Future[None] | None = None  # the batch being written
 
     def _now(self) -> int:
@@ -84,7 +86,7 @@ class Inbox:
         waiting, self.pending = self.pending, []
         try:
             arrival = await self.archive.run(
-                Store.record_answer, answer, now=self._now(), handled=waiting
+                record_answer, answer, now=self._now(), handled=waiting
             )
         except BaseException:
             self.pending = waiting + self.pending
@@ -113,20 +115,16 @@ class Inbox:
         if update.update_id in self.recorded:
             self.recorded.discard(update.update_id)
             return
-        self._arrived(
-            await self.archive.run(Store.record_arrivals, [update.to_dict()], now=self._now())
-        )
+        self._arrived(await self.archive.run(record_arrivals, [update.to_dict()], now=self._now()))
 
     def _arrived(self, arrival: Arrival) -> None:
         self.skip.update(arrival.again)
-        self.stored.update(arrival.stored)
+        self.arrived.update(arrival.placed)
 
-    def stored_on_arrival(self, update: Update) -> bool:
-        """True, once, if the update's message was stored in its thread as it arrived."""
-        if update.update_id in self.stored:
-            self.stored.discard(update.update_id)
-            return True
-        return False
+    def arrival_of(self, update: Update) -> Placement | None:
+        """Return, once, what the plain roads did with the update's message as it arrived, or
+        None if they did not see it (a replay at start, or after a command in its batch)."""
+        return self.arrived.pop(update.update_id, None)
 
     async def handled(self, update: Update, handling: Handling) -> None:
         """Record that every handler has run for this update (at once if Telegram saw it)."""
@@ -150,7 +148,7 @@ class Inbox:
         """True, once, for an update Telegram delivered again after it was handled."""
         if update.update_id in self.skip:
             self.skip.discard(update.update_id)
-            self.stored.discard(update.update_id)
+            self.arrived.pop(update.update_id, None)
             return True
         return False
 

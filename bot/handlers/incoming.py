@@ -9,84 +9,48 @@ it is said to the bot in a private chat. Other group chatter is never stored.
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import Update
 
-from bot.archive import attribution, operations
-from bot.archive.attribution import BotMessage
+from bot.archive import operations, replies
+from bot.archive.replies import Placement
 from bot.archive.store import Store
-from bot.compose import views
 from bot.compose.views import render_curiosity_list
 from bot.core import schedule, updates
 from bot.core.text import N_
+from bot.handlers.attribution import join_bot_thread
 from bot.handlers.chats import chat_and_translator, translator_of
 from bot.handlers.outbox import reply
-from bot.handlers.state import Commons, Context
+from bot.handlers.state import Context
 
 logger = logging.getLogger(__name__)
 
-CURIOUS_TAG = re.compile(r"(?i)#curious\b")
 MAX_CURIOSITY_CHARS = 1000
 CURIOUS_USAGE = N_(
     "Say what you are curious about today after the command, for example:\n"
     "<code>/curious how do commons govern themselves without money?</code>"
 )
 
-NO_THREAD_YET = N_(
-    "I keep the conversation about each day's passage, and there is none yet today. "
-    "The next one comes {when}: reply to it to join in."
-)
 OPTED_OUT = N_("You have opted out, so nothing you say is kept. Send /optin to take part again.")
 
 
 async def record_reply(update: Update, context: Context) -> None:
-    """Store a message that belongs to one of the bot's threads."""
+    """Store a message that belongs to one of the bot's threads, unless its arrival did."""
     message = update.message
     state = context.commons
-    if message is None or state.inbox.stored_on_arrival(update):
+    if message is None:
+        return
+    arrived = state.inbox.arrival_of(update)
+    if arrived is Placement.STORED or arrived is Placement.LEFT:
         return
     said = updates.said_in(message.to_dict())
-    # In one trip to the database: the archive finds the thread.
-    stored = await state.archive.run(Store.store_said, said)
+    # Not placed as it arrived (a replay at start, or after a command in its batch): the plain
+    # roads first, in one trip to the archive.
+    if arrived is None and await state.archive.run(replies.store_said, said):
+        return
     parent = message.reply_to_message
-    if (
-        not stored
-        and said.message["reply_to_message_id"] is not None
-        and parent is not None
-        and parent.from_user is not None
-        and parent.from_user.id == state.bot_id
-    ):
+    if parent is not None and parent.from_user is not None and parent.from_user.id == state.bot_id:
         await join_bot_thread(update, state, said)
-
-
-async def join_bot_thread(update: Update, state: Commons, said: updates.Said) -> None:
-    """A reply to a bot message not known as a passage copy: find its thread by any road."""
-    message = update.message
-    assert message is not None and message.reply_to_message is not None
-    chat, t = await chat_and_translator(state, update)
-    parent = message.reply_to_message
-    about = BotMessage(
-        text=parent.text or parent.caption or "",
-        quote=message.quote.text if message.quote is not None else None,
-        today=schedule.local_date(state.now(), chat["timezone"]).isoformat(),
-    )
-    author = said.author
-    road = await state.archive.run(
-        attribution.join_bot_reply,
-        said.message,
-        about,
-        state.corpus,
-        name=author.name,
-        username=author.username,
-    )
-    if road == "recognised":
-        # The crash window: Telegram took a passage whose id was never recorded.
-        logger.info("chat %s: a reply found an unrecorded copy of a passage", chat["id"])
-    if road == "nowhere" and (chat["id"], author.user_id) not in state.told_how_to_join:
-        state.told_how_to_join.add((chat["id"], author.user_id))
-        when = views.describe_time(t, schedule.next_run(chat, "passage", state.now()), chat)
-        await reply(update, t._(NO_THREAD_YET, when=when))
 
 
 async def record_edit(update: Update, context: Context) -> None:
@@ -116,7 +80,7 @@ async def tagged_curiosity(update: Update, context: Context) -> None:
     message = update.message
     if message is not None and message.text:
         await record_curiosity(
-            update, context, " ".join(CURIOUS_TAG.sub("", message.text).split())
+            update, context, " ".join(updates.CURIOUS_TAG.sub("", message.text).split())
         )
 
 

@@ -17,14 +17,15 @@ from telegram.ext import ExtBot
 from bot.archive import operations
 from bot.archive.rows import Chat
 from bot.archive.store import Store
-from bot.compose.digest import Delivery
 from bot.compose.passage import render_passage_post
 from bot.compose.personal import render_intro
 from bot.core.corpus import entry_at
+from bot.core.records import Delivery
 from bot.core.schedule import Slot
 from bot.core.text import PERSONAL_KIND, fit_html
 from bot.handlers.state import App, Commons, commons_of, unschedule_chat
 from bot.i18n import N_, Translator, translator_for
+from bot.planning import digests
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ async def deliver_digest(app: App, state: Commons, chat: Chat, slot: Slot) -> st
     """Send a daily or weekly digest: a few messages, or the first one and a document."""
     day = date.fromisoformat(slot.local_date)
     plan = await state.archive.plan(
-        operations.plan_digest, chat, day, state.corpus, weekly=slot.kind == "weekly"
+        digests.plan_digest, chat, day, state.corpus, weekly=slot.kind == "weekly"
     )
     if not plan.messages:
         # A quiet day in a chat that asked for silence: nothing to send, nothing to retry.
@@ -194,7 +195,7 @@ async def deliver_personal(app: App, state: Commons, slot: Slot) -> str:
         if await _stays(app, c, user_id)
     ]
     plans = await state.archive.plan(
-        operations.plan_personal_digests, chats, state.now(), state.corpus
+        digests.plan_personal_digests, chats, state.now(), state.corpus
     )
     if not plans:
         await state.archive.run(Store.mark_post_skipped, user_id, slot.local_date, slot.kind)

@@ -100,9 +100,11 @@ def seed_two_chats(store: Store) -> None:
     with_thread(store, CHAT)
     with_thread(store, OTHER)
     for chat_id in (CHAT, OTHER):
-        store.store_message(make_message(501, chat_id=chat_id, text="xylophonic commons"))
-        store.store_message(make_message(502, chat_id=chat_id, user_id=2, text="bo on commons"))
-        store.store_message(make_message(503, chat_id=chat_id, reply_to_message_id=501, user_id=2))
+        store.keep_messages([make_message(501, chat_id=chat_id, text="xylophonic commons")])
+        store.keep_messages([make_message(502, chat_id=chat_id, user_id=2, text="bo on commons")])
+        store.keep_messages(
+            [make_message(503, chat_id=chat_id, reply_to_message_id=501, user_id=2)]
+        )
         store.add_curiosity(
             chat_id, user_id=1, local_date="2024-03-10", text="xylophonic gardens", now=NOW
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.archive import Store
+from bot.archive.arrivals import record_arrivals
 from tests.archive.support import CHAT, NOW, POST, with_thread
 
 GROUP = {"id": CHAT, "type": "supergroup", "title": f"Chat {CHAT}"}
@@ -51,7 +52,7 @@ def test_a_batch_of_replies_is_stored_with_its_threads_even_replies_to_replies_i
         said(3, 603, 3, "we do", reply_to=602),
         said(4, 604, 2, "group chatter, answering nothing"),
     ]
-    arrival = store.record_arrivals(batch, now=NOW)
+    arrival = record_arrivals(store, batch, now=NOW)
     assert (arrival.recorded, arrival.stored) == ([1, 2, 3, 4], [1, 2, 3])
     assert thread(store) == [
         (601, POST, "commons need care"),
@@ -59,7 +60,7 @@ def test_a_batch_of_replies_is_stored_with_its_threads_even_replies_to_replies_i
         (603, 602, "we do"),
     ]
     # Telegram sends the batch again: nothing doubles.
-    again = store.record_arrivals(batch, now=NOW + 1)
+    again = record_arrivals(store, batch, now=NOW + 1)
     assert len(thread(store)) == 3 and again.again == []
 
 
@@ -71,7 +72,7 @@ def test_the_first_command_leaves_the_rest_of_the_batch_to_the_handlers(store: S
         said(3, 603, 2, "after opting out", reply_to=POST),
         said(4, 604, 1, "also after", reply_to=601),
     ]
-    arrival = store.record_arrivals(batch, now=NOW)
+    arrival = record_arrivals(store, batch, now=NOW)
     assert (arrival.recorded, arrival.stored) == ([1, 2, 3, 4], [1])
     assert [text for _, _, text in thread(store)] == ["before"]
 
@@ -90,7 +91,7 @@ def test_an_edit_does_not_end_storing_on_arrival_but_a_member_joining_does(store
         joined,
         said(5, 604, 3, "third", reply_to=POST),
     ]
-    assert store.record_arrivals(batch, now=NOW).stored == [1, 3]
+    assert record_arrivals(store, batch, now=NOW).stored == [1, 3]
 
 
 def test_a_silenced_member_is_not_stored_nor_is_anything_answering_only_them(
@@ -103,13 +104,14 @@ def test_a_silenced_member_is_not_stored_nor_is_anything_answering_only_them(
         said(2, 602, 1, "answering Bo", reply_to=601),
         said(3, 603, 1, "answering the passage", reply_to=POST),
     ]
-    store.record_arrivals(batch, now=NOW)
+    record_arrivals(store, batch, now=NOW)
     assert [text for _, _, text in thread(store)] == ["answering the passage"]
 
 
 def test_only_the_authors_of_stored_messages_are_remembered(store: Store) -> None:
     with_thread(store)
-    store.record_arrivals(
+    record_arrivals(
+        store,
         [said(1, 601, 3, "group chatter"), said(2, 602, 1, "in the thread", reply_to=POST)],
         now=NOW,
     )
@@ -139,6 +141,6 @@ def test_a_private_chat_and_a_forum_topic_join_their_latest_passage(store: Store
             reply_to_message=topic_opening,
         ),
     ]
-    assert store.record_arrivals(batch, now=NOW).stored == [1, 2]
+    assert record_arrivals(store, batch, now=NOW).stored == [1, 2]
     assert [m["text"] for m in store.thread_messages(1, 40)] == ["a thought"]
     assert [m["reply_to_message_id"] for m in store.thread_messages(CHAT, 700)] == [700]

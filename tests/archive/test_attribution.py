@@ -13,10 +13,18 @@ from typing import Any
 import pytest
 
 from bot.archive import Store
-from bot.archive.attribution import RECENT_DAYS, BotMessage, join_bot_reply, quote_pieces
+from bot.archive.replies import (
+    RECENT_DAYS,
+    BotMessage,
+    join_bot_reply,
+    quote_pieces,
+    recent_passages,
+    store_said,
+)
 from bot.compose.passage import passage_heading
 from bot.core.corpus import Entry
-from bot.i18n import translator
+from bot.handlers.attribution import recognise_copy
+from bot.i18n import translator, translator_for
 from tests.archive.support import said
 
 CHAT = -100
@@ -58,8 +66,15 @@ def answer(
     today: str | None = None,
     corpus: list[Entry] = CORPUS,
 ) -> str:
-    parent = BotMessage(text=text, quote=quote, today=today or day())
-    return join_bot_reply(store, message, parent, corpus, name="Ana", username="ana")
+    """Answer a bot message as the bot's handler does: the plain roads, then the bot's."""
+    member = said(message, "Ana", "ana")
+    if store_said(store, member):
+        return "copy"
+    chat = store.get_chat(CHAT)
+    assert chat is not None
+    passages = recent_passages(store, CHAT, today or day())
+    copy = recognise_copy(translator_for(chat), text, passages, corpus, chat)
+    return join_bot_reply(store, member, BotMessage(quote, today or day(), copy))
 
 
 def stored(store: Store, message_id: int) -> tuple[int, int | None] | None:
@@ -183,8 +198,10 @@ def test_a_recorded_passage_is_never_adopted_again(chat: Store) -> None:
 
 def test_a_quoted_digest_line_joins_the_quoted_message_thread_under_it(chat: Store) -> None:
     send_passage(chat, 1, 10, "ch1-01")
-    chat.store_said(said(reply(11, to=10, text="we keep the garden together, every spring"), "Bo"))
-    chat.store_said(said(reply(12, to=11, text="and in winter?"), "Cy"))
+    store_said(
+        chat, said(reply(11, to=10, text="we keep the garden together, every spring"), "Bo")
+    )
+    store_said(chat, said(reply(12, to=11, text="and in winter?"), "Cy"))
     quote = "Bo: we keep the garden together, every spring ↗"
     assert answer(chat, reply(20, to=40), quote=quote) == "quote"
     assert stored(chat, 20) == (10, 11)

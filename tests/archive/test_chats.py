@@ -48,13 +48,13 @@ def test_open_creates_missing_directories(tmp_path: Path) -> None:
 def test_in_memory_archive_works(tmp_path: Path) -> None:
     store = Store.open(":memory:")
     with_thread(store)
-    assert store.store_message(make_message(501)) is True
+    assert store.keep_messages([make_message(501)]) == 1
     assert [m["text"] for m in store.search(CHAT, "reply")] == ["reply 501"]
 
 
 def test_a_message_for_an_unknown_chat_is_refused_by_the_foreign_key(store: Store) -> None:
     with pytest.raises(sqlite3.IntegrityError):
-        store.store_message(make_message(501, chat_id=404))
+        store.keep_messages([make_message(501, chat_id=404)])
 
 
 # chats
@@ -170,10 +170,10 @@ def test_migrating_a_chat_moves_every_row_and_setting(store: Store) -> None:
 
 def test_migrating_into_a_chat_already_known_merges_into_it(store: Store) -> None:
     with_thread(store, CHAT)
-    store.store_message(make_message(501))
+    store.keep_messages([make_message(501)])
     store.update_chat(CHAT, timezone="Europe/Rome")
     store.register_chat(-1009, type="supergroup", title="Reading circle", now=NOW + 50)
-    store.store_message(make_message(9, chat_id=-1009, root_message_id=POST))
+    store.keep_messages([make_message(9, chat_id=-1009, root_message_id=POST)])
     store.migrate_chat(CHAT, -1009)
     chat = store.get_chat(-1009)
     assert (chat["type"], chat["timezone"], chat["created_at"]) == (
@@ -186,7 +186,7 @@ def test_migrating_into_a_chat_already_known_merges_into_it(store: Store) -> Non
 
 def test_migrating_an_unknown_chat_or_onto_itself_does_nothing(store: Store) -> None:
     with_thread(store)
-    store.store_message(make_message(501))
+    store.keep_messages([make_message(501)])
     store.migrate_chat(404, 405)
     store.migrate_chat(CHAT, CHAT)
     assert (store.get_chat(404), store.get_chat(405)) == (None, None)
@@ -198,8 +198,8 @@ def test_where_both_chats_hold_a_message_the_new_chats_row_is_kept_and_logged(
 ) -> None:
     with_thread(store, CHAT)
     with_thread(store, OTHER)
-    store.store_message(make_message(501, text="in the old group"))
-    store.store_message(make_message(501, chat_id=OTHER, text="in the supergroup"))
+    store.keep_messages([make_message(501, text="in the old group")])
+    store.keep_messages([make_message(501, chat_id=OTHER, text="in the supergroup")])
     store.migrate_chat(CHAT, OTHER)
     texts = [m["text"] for m in store.thread_messages(OTHER, POST)]
     assert (texts, store.get_chat(CHAT)) == (["in the supergroup"], None)

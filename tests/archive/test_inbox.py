@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.archive import Store
+from bot.archive.arrivals import Arrival, record_answer
 from bot.archive.inbox import HANDLED_KEPT_SECONDS
-from bot.archive.store import Arrival
 
 
 def test_a_batch_is_recorded_once_and_comes_back_unhandled_in_order(store: Store) -> None:
@@ -53,12 +53,12 @@ def arrived(arrival: Arrival) -> tuple[list[int], list[int]]:
 
 def test_a_raw_answer_is_recorded_with_the_previous_batch_marked_handled(store: Store) -> None:
     first = b'{"ok": true, "result": [{"update_id": 1, "message": {"text": "caf\xc3\xa9"}}]}'
-    assert arrived(store.record_answer(first, now=100)) == ([1], [])
+    assert arrived(record_answer(store, first, now=100)) == ([1], [])
     assert store.unhandled_updates() == ['{"update_id": 1, "message": {"text": "café"}}']
     again = b'{"ok": true, "result": [{"update_id": 1}, {"update_id": 2}]}'
-    assert arrived(store.record_answer(again, now=101, handled=[1])) == ([1, 2], [1])
+    assert arrived(record_answer(store, again, now=101, handled=[1])) == ([1, 2], [1])
     assert store.unhandled_updates() == ['{"update_id": 2}']
-    assert arrived(store.record_answer(b'{"ok": true, "result": []}', now=102, handled=[2])) == (
+    assert arrived(record_answer(store, b'{"ok": true, "result": []}', now=102, handled=[2])) == (
         [],
         [],
     )

@@ -23,8 +23,8 @@ from tests.archive.support import (
 
 def test_storing_the_same_message_twice_changes_nothing(store: Store) -> None:
     with_thread(store)
-    first = store.store_message(make_message(501, text="commons need care"))
-    again = store.store_message(make_message(501, text="something else", date=NOW))
+    first = store.keep_messages([make_message(501, text="commons need care")])
+    again = store.keep_messages([make_message(501, text="something else", date=NOW)])
     assert (first, again) == (True, False)
     assert store.get_message(CHAT, 501) == {
         "chat_id": CHAT,
@@ -44,7 +44,7 @@ def test_storing_the_same_message_twice_changes_nothing(store: Store) -> None:
 
 def test_an_edit_replaces_the_text_and_older_or_repeated_edits_do_not(store: Store) -> None:
     with_thread(store)
-    store.store_message(make_message(501, text="first"))
+    store.keep_messages([make_message(501, text="first")])
     results = [
         store.edit_message(CHAT, 501, text="second", edited_at=NOW + 600),
         store.edit_message(CHAT, 501, text="second", edited_at=NOW + 600),
@@ -63,14 +63,14 @@ def test_an_edit_replaces_the_text_and_older_or_repeated_edits_do_not(store: Sto
 
 def test_a_reply_to_an_unknown_message_is_stored(store: Store) -> None:
     with_thread(store)
-    assert store.store_message(make_message(501, reply_to_message_id=450)) is True
+    assert store.keep_messages([make_message(501, reply_to_message_id=450)]) == 1
     assert store.get_message(CHAT, 501)["reply_to_message_id"] == 450
 
 
 def test_a_message_from_an_author_never_named_is_stored_without_a_name(store: Store) -> None:
     with_thread(store)
-    store.store_message(make_message(501, user_id=77))
-    store.store_message(make_message(502, user_id=None, sender_chat_id=-900))
+    store.keep_messages([make_message(501, user_id=77)])
+    store.keep_messages([make_message(502, user_id=None, sender_chat_id=-900)])
     assert [store.get_message(CHAT, m)["author"] for m in (501, 502)] == ["", ""]
     store.upsert_user(77, first_name="Dee")
     store.upsert_sender_chat(-900, title="The Channel")
@@ -80,9 +80,9 @@ def test_a_message_from_an_author_never_named_is_stored_without_a_name(store: St
 def test_kinds_and_sender_chats_come_back_with_their_author(store: Store) -> None:
     with_thread(store)
     store.upsert_sender_chat(CHAT, title="Anonymous admins")
-    store.store_message(make_message(501, kind="photo", text="a map"))
-    store.store_message(
-        make_message(502, kind="sticker", text="🌱", user_id=None, sender_chat_id=CHAT)
+    store.keep_messages([make_message(501, kind="photo", text="a map")])
+    store.keep_messages(
+        [make_message(502, kind="sticker", text="🌱", user_id=None, sender_chat_id=CHAT)]
     )
     rows = [(m["kind"], m["author"], m["text"]) for m in store.thread_messages(CHAT, POST)]
     assert rows == [("photo", "Ana", "a map"), ("sticker", "Anonymous admins", "🌱")]
@@ -90,18 +90,18 @@ def test_kinds_and_sender_chats_come_back_with_their_author(store: Store) -> Non
 
 def test_thread_root_knows_posts_and_stored_replies_only(store: Store) -> None:
     with_thread(store)
-    store.store_message(make_message(501))
-    store.store_message(make_message(502, reply_to_message_id=501))
+    store.keep_messages([make_message(501)])
+    store.keep_messages([make_message(502, reply_to_message_id=501)])
     assert [store.thread_root(CHAT, m) for m in (POST, 501, 502, 503)] == [POST, POST, POST, None]
     assert store.thread_root(OTHER, POST) is None
 
 
 def test_thread_of_any_message_is_its_whole_thread_in_order(store: Store) -> None:
     with_thread(store)
-    store.store_message(make_message(503, date=NOW + 3, reply_to_message_id=501))
-    store.store_message(make_message(501, date=NOW + 1))
-    store.store_message(make_message(502, date=NOW + 3))
-    store.store_message(make_message(601, root_message_id=600, date=NOW + 2))
+    store.keep_messages([make_message(503, date=NOW + 3, reply_to_message_id=501)])
+    store.keep_messages([make_message(501, date=NOW + 1)])
+    store.keep_messages([make_message(502, date=NOW + 3)])
+    store.keep_messages([make_message(601, root_message_id=600, date=NOW + 2)])
     whole = [m["message_id"] for m in store.thread_of(CHAT, 503)]
     assert (whole, store.thread_of(CHAT, POST) == store.thread_of(CHAT, 501)) == (
         [501, 502, 503],
@@ -112,10 +112,10 @@ def test_thread_of_any_message_is_its_whole_thread_in_order(store: Store) -> Non
 
 def test_store_messages_stores_many_at_once_and_skips_known_and_silenced(store: Store) -> None:
     with_thread(store)
-    store.store_message(make_message(501))
+    store.keep_messages([make_message(501)])
     store.opt_out(2)
     batch = [make_message(m) for m in range(501, 511)] + [make_message(511, user_id=2)]
-    assert store.store_messages(batch) == 9
+    assert store.keep_messages(batch) == 9
     assert len(store.thread_messages(CHAT, POST)) == 10
 
 
@@ -124,8 +124,8 @@ def test_store_messages_stores_many_at_once_and_skips_known_and_silenced(store: 
 
 def test_search_finds_messages_and_curiosities_newest_first(store: Store) -> None:
     with_thread(store)
-    store.store_message(make_message(501, text="Reciprocity in the commons", date=NOW + 1))
-    store.store_message(make_message(502, text="threads of reciprocity", date=NOW + 3))
+    store.keep_messages([make_message(501, text="Reciprocity in the commons", date=NOW + 1)])
+    store.keep_messages([make_message(502, text="threads of reciprocity", date=NOW + 3)])
     store.add_curiosity(
         CHAT, user_id=2, local_date="2024-03-10", text="reciprocity?", message_id=503, now=NOW + 2
     )
@@ -180,8 +180,8 @@ def test_search_treats_any_input_as_plain_words(
 ) -> None:
     with_thread(store)
     with_thread(store, OTHER)
-    store.store_message(make_message(501, text="near the commons, or not"))
-    store.store_message(make_message(501, chat_id=OTHER, text="drop table commons or not"))
+    store.keep_messages([make_message(501, text="near the commons, or not")])
+    store.keep_messages([make_message(501, chat_id=OTHER, text="drop table commons or not")])
     assert [r["text"] for r in store.search(CHAT, query)] == expected
     assert raw_count(store, "SELECT count(*) FROM messages") == 2
 
@@ -197,9 +197,9 @@ def test_fts_query_quotes_every_word() -> None:
 def test_two_chats_never_leak_into_each_others_queries(store: Store) -> None:
     for chat_id, word in ((CHAT, "alpha"), (OTHER, "omega")):
         with_thread(store, chat_id)
-        store.store_message(make_message(501, chat_id=chat_id, text=f"shared {word}"))
-        store.store_message(
-            make_message(502, chat_id=chat_id, text=f"{word} reply", reply_to_message_id=501)
+        store.keep_messages([make_message(501, chat_id=chat_id, text=f"shared {word}")])
+        store.keep_messages(
+            [make_message(502, chat_id=chat_id, text=f"{word} reply", reply_to_message_id=501)]
         )
         store.add_curiosity(
             chat_id,
@@ -231,7 +231,7 @@ def test_a_group_and_a_person_with_the_same_number_never_see_each_others_words(
     # Group -1001 and the private chat of user 1001: the same number, two chats.
     for chat_id, word in ((-1001, "groupword"), (1001, "privateword")):
         with_thread(store, chat_id)
-        store.store_message(make_message(501, chat_id=chat_id, text=f"shared {word}"))
+        store.keep_messages([make_message(501, chat_id=chat_id, text=f"shared {word}")])
     found = {
         chat_id: sorted(r["text"] for r in store.search(chat_id, "shared"))
         for chat_id in (-1001, 1001)

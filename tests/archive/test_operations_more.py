@@ -9,6 +9,7 @@ from bot.archive import Store
 from bot.archive import operations as ops
 from bot.core.corpus import Entry
 from bot.core.updates import Author
+from bot.planning.digests import preview_digest
 from tests.archive.support import CHAT, NOW, POST, make_message, with_thread
 
 CORPUS = [Entry("ch1-01", "Chapter one", "The commons is a verb.", "We do it together.", 1)]
@@ -52,14 +53,14 @@ def test_a_chat_is_registered_the_first_time_it_is_seen_and_kept_after(store: St
 def test_a_digest_preview_is_what_the_chat_would_read(store: Store) -> None:
     with_thread(store)
     store.db.execute("UPDATE posts SET passage_id = 'ch1-01' WHERE chat_id = ?", (CHAT,))
-    store.store_message(make_message(501, text="we share the garden"))
+    store.keep_messages([make_message(501, text="we share the garden")])
     day = date(2024, 3, 10)
-    plain = ops.preview_digest(store, store.get_chat(CHAT), day, CORPUS, weekly=False, html=False)
-    html = ops.preview_digest(store, store.get_chat(CHAT), day, CORPUS, weekly=False, html=True)
+    plain = preview_digest(store, store.get_chat(CHAT), day, CORPUS, weekly=False, html=False)
+    html = preview_digest(store, store.get_chat(CHAT), day, CORPUS, weekly=False, html=True)
     assert "we share the garden" in plain and "<b>" not in plain
     assert "we share the garden" in html and "<b>" in html
     store.update_chat(CHAT, quiet_day="silent")
-    quiet = ops.preview_digest(
+    quiet = preview_digest(
         store, store.get_chat(CHAT), date(2024, 3, 12), CORPUS, weekly=False, html=False
     )
     assert quiet == "(a quiet day: this chat asked for no digest)"
@@ -78,12 +79,12 @@ def test_a_weekly_digest_covers_the_seven_days_up_to_its_day(store: Store) -> No
         store.record_passage_sent(
             CHAT, day, message_id=100 + n, sent_at=NOW, passage_id=f"ch1-0{n}"
         )
-        store.store_message(
-            make_message(200 + n, root_message_id=100 + n, reply_to_message_id=100 + n,
-                         text=f"reply on {day}")
-        )  # fmt: skip
+        reply = make_message(
+            200 + n, root_message_id=100 + n, reply_to_message_id=100 + n, text=f"reply on {day}"
+        )
+        store.keep_messages([reply])
     chat = store.get_chat(CHAT)
-    text = ops.preview_digest(store, chat, date(2024, 3, 10), corpus, weekly=True, html=False)
+    text = preview_digest(store, chat, date(2024, 3, 10), corpus, weekly=True, html=False)
     lines = text.split("\n")
     assert lines[0] == "Weekly digest · 4\u2009–\u200910 March"
     assert [line for line in lines if line.startswith("• ") and "Chapter" in line] == [
@@ -96,5 +97,5 @@ def test_a_weekly_digest_covers_the_seven_days_up_to_its_day(store: Store) -> No
         "• Ana: reply on 2024-03-06",
         "• Ana: reply on 2024-03-10",
     ]
-    daily = ops.preview_digest(store, chat, date(2024, 3, 6), corpus, weekly=False, html=False)
+    daily = preview_digest(store, chat, date(2024, 3, 6), corpus, weekly=False, html=False)
     assert "reply on 2024-03-06" in daily and "reply on 2024-03-04" not in daily

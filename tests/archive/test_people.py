@@ -50,7 +50,7 @@ def test_a_forgotten_person_is_not_stored_again_until_they_opt_in(store: Store) 
     seed_two_chats(store)
     store.forget_user(1)
     refused = (
-        store.store_message(make_message(601, text="back again")),
+        store.keep_messages([make_message(601, text="back again")]),
         store.add_curiosity(CHAT, user_id=1, local_date="2024-03-11", text="hm", now=NOW),
         store.is_silenced(1),
     )
@@ -58,22 +58,22 @@ def test_a_forgotten_person_is_not_stored_again_until_they_opt_in(store: Store) 
     assert (refused, store.get_user(1)["first_name"]) == ((False, None, True), "")
     store.opt_in(1)
     store.upsert_user(1, first_name="Ana", username="ana")
-    assert store.store_message(make_message(601, text="back again")) is True
+    assert store.keep_messages([make_message(601, text="back again")]) == 1
     assert store.get_message(CHAT, 601)["author"] == "Ana"
 
 
 def test_opting_out_keeps_what_was_stored_and_refuses_what_comes_next(store: Store) -> None:
     with_thread(store)
-    store.store_message(make_message(501))
+    store.keep_messages([make_message(501)])
     store.opt_out(1)
     refused = (
-        store.store_message(make_message(502)),
+        store.keep_messages([make_message(502)]),
         store.add_curiosity(CHAT, user_id=1, local_date="2024-03-10", text="x", now=NOW),
     )
     kept = store.get_message(CHAT, 501)
     assert (refused, kept["opted_out"], store.is_silenced(1)) == ((False, None), True, True)
     store.opt_in(1)
-    assert (store.store_message(make_message(502)), store.is_silenced(1)) == (True, False)
+    assert (store.keep_messages([make_message(502)]), store.is_silenced(1)) == (True, False)
 
 
 def test_opting_out_before_ever_speaking_is_remembered(store: Store) -> None:
@@ -91,8 +91,8 @@ def test_purging_a_chat_leaves_no_trace_of_it(store: Store, path: Path) -> None:
     seed_two_chats(store)
     store.upsert_user(3, first_name="Cyprian")
     store.upsert_sender_chat(CHAT, title="Chat admins")
-    store.store_message(make_message(504, user_id=3, text="only here quokkas"))
-    store.store_message(make_message(505, user_id=None, sender_chat_id=CHAT, text="admin note"))
+    store.keep_messages([make_message(504, user_id=3, text="only here quokkas")])
+    store.keep_messages([make_message(505, user_id=None, sender_chat_id=CHAT, text="admin note")])
     store.purge_chat(CHAT)
     assert tables_with_chat_rows(store, CHAT) == {}
     assert traces_of(store, "quokkas") == NO_TRACE
@@ -109,9 +109,11 @@ def test_retention_deletes_old_messages_and_curiosities_everywhere(
 ) -> None:
     with_thread(store, CHAT)
     with_thread(store, OTHER)
-    store.store_message(make_message(501, date=NOW - 40 * DAY, text="ancient wombats"))
-    store.store_message(make_message(502, chat_id=OTHER, date=NOW - 31 * DAY, text="old wombats"))
-    store.store_message(make_message(503, date=NOW - 29 * DAY, text="recent"))
+    store.keep_messages([make_message(501, date=NOW - 40 * DAY, text="ancient wombats")])
+    store.keep_messages(
+        [make_message(502, chat_id=OTHER, date=NOW - 31 * DAY, text="old wombats")]
+    )
+    store.keep_messages([make_message(503, date=NOW - 29 * DAY, text="recent")])
     store.add_curiosity(
         CHAT, user_id=2, local_date="2024-01-01", text="wombats?", now=NOW - 90 * DAY
     )
@@ -159,7 +161,7 @@ def test_curiosity_by_message_finds_the_one_asked_in_that_message_of_that_chat(
 ) -> None:
     for chat_id in (CHAT, OTHER):
         with_thread(store, chat_id)
-    store.store_message(make_message(501, text="a reply, not a question"))
+    store.keep_messages([make_message(501, text="a reply, not a question")])
     store.add_curiosity(CHAT, user_id=2, local_date="2024-03-10", text="no message", now=NOW)
     asked = store.add_curiosity(
         CHAT, user_id=1, local_date="2024-03-10", text="why tides?", message_id=9, now=NOW + 9
@@ -203,7 +205,7 @@ def test_export_is_json_with_the_chats_rows_and_people_involved(store: Store) ->
     seed_two_chats(store)
     store.upsert_user(9, first_name="Elsewhere")
     store.upsert_sender_chat(-77, title="A channel")
-    store.store_message(make_message(504, user_id=None, sender_chat_id=-77))
+    store.keep_messages([make_message(504, user_id=None, sender_chat_id=-77)])
     archive = json.loads(json.dumps(store.export_chat(CHAT)))
     assert sorted(archive) == ["chat", "curiosities", "messages", "posts", "sender_chats", "users"]
     assert archive["chat"]["id"] == CHAT

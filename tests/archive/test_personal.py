@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.archive import Store
-from bot.archive.operations import claim_slot, due_slots, move_chat, plan_personal_digests
+from bot.archive.operations import claim_slot, due_slots, move_chat
 from bot.core.corpus import Entry
 from bot.core.schedule import Slot
+from bot.planning.digests import plan_personal_digests
 from tests.archive.support import make_message
 
 GROUP, OTHER, ANA = -1001, -1002, 7
@@ -113,7 +114,7 @@ def test_only_days_with_talk_are_planned_and_they_are_the_groups_latest_evening(
     store.claim_post(GROUP, "2030-03-05", "passage", now=0, passage_id="one")
     store.record_passage_sent(GROUP, "2030-03-05", message_id=500, sent_at=0, passage_id="one")
     store.upsert_user(2, first_name="Bo")
-    store.store_message(make_message(501, chat_id=GROUP, user_id=2, text="bo replies"))
+    store.keep_messages([make_message(501, chat_id=GROUP, user_id=2, text="bo replies")])
     chats = [store.get_chat(GROUP), store.get_chat(OTHER)]
     [(chat, day, plan)] = plan_personal_digests(store, chats, MORNING, CORPUS)
     assert (chat["id"], day.isoformat()) == (GROUP, "2030-03-05")

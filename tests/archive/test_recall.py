@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.archive import Store
 from bot.archive.operations import recall_passage
-from bot.compose.passage import Recall
+from bot.core.records import Recall
 from tests.archive.support import CHAT, NOW, make_message
 
 FIRST, SECOND = 500, 900
@@ -25,10 +25,10 @@ def seeded(store: Store) -> dict:
         store.upsert_user(user_id, first_name=name)
     replies = [(501, 1), (502, 2), (503, 2), (504, 3), (505, 4), (506, 5)]
     for message_id, user_id in replies:
-        store.store_message(make_message(message_id, root_message_id=FIRST, user_id=user_id))
+        store.keep_messages([make_message(message_id, root_message_id=FIRST, user_id=user_id)])
     store.upsert_sender_chat(-1009, title="A Channel")
-    store.store_message(
-        make_message(507, root_message_id=FIRST, user_id=None, sender_chat_id=-1009)
+    store.keep_messages(
+        [make_message(507, root_message_id=FIRST, user_id=None, sender_chat_id=-1009)]
     )
     return dict(chat)
 

@@ -84,7 +84,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "text": "from the admins",
         "date": 1709280700,
     }
-    assert store.store_message(message) is True
+    assert store.keep_messages([message]) == 1
     assert store.get_message(-100, 15)["author"] == "Admins"
     assert store.is_silenced(3) is True
     store.close()

@@ -14,6 +14,7 @@ import pytest
 
 from bot.archive import Archive, worker
 from bot.archive.planner import collection_paused
+from bot.archive.replies import store_said
 from bot.archive.store import WRITER_CHECKPOINT_PAGES, Store, UnknownChatError
 from bot.core.updates import Author, Incoming, Said
 from tests.archive.support import make_message, with_thread
@@ -135,7 +136,7 @@ async def test_reads_see_every_write_made_before_them(archive: Archive) -> None:
             "date": NOW,
         }
         assert await archive.run(
-            Store.store_said, Said(message, Author(5, None, "Ana", None), False, None)
+            store_said, Said(message, Author(5, None, "Ana", None), False, None)
         )
         assert len(await archive.read(Store.thread_messages, -1, 10)) == n + 1
 
@@ -191,7 +192,7 @@ async def test_the_log_is_copied_into_the_file_beside_the_writer_not_in_its_comm
                 make_message(batch * 100 + n, text=f"{batch} {n} " + "commons " * 250)
                 for n in range(50)
             ]
-            await archive.run(Store.store_messages, said)  # type: ignore[arg-type]
+            await archive.run(Store.keep_messages, said)  # type: ignore[arg-type]
             await asyncio.sleep(0.05)  # replies come and go; the log is copied in between
         autocheckpoint = await archive.run(
             lambda s: s.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]

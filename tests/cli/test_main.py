@@ -25,10 +25,10 @@ def scripted_archive(path) -> None:
     store.upsert_user(1, first_name="Ana")
     store.upsert_user(2, first_name="<b>Bo</b>")
     for message_id, parent, user, text in [(11, 10, 1, "care & noticing"), (12, 11, 2, "yes <3")]:
-        store.store_message({"chat_id": CHAT, "message_id": message_id, "root_message_id": 10,
+        store.keep_messages([{"chat_id": CHAT, "message_id": message_id, "root_message_id": 10,
                              "reply_to_message_id": parent, "user_id": user,
                              "sender_chat_id": None, "kind": "text", "text": text,
-                             "date": 1_900_000_000})  # fmt: skip
+                             "date": 1_900_000_000}])  # fmt: skip
     store.add_curiosity(
         CHAT, user_id=1, local_date="2030-03-05", text="who keeps the list?", now=1
     )

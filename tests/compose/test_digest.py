@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 
 from bot.compose.digest import (
-    DayInput,
-    Delivery,
     build_daily_digest,
     build_weekly_digest,
     message_link,
@@ -23,6 +21,7 @@ from bot.compose.digest import (
 from bot.compose.digest.lines import TRIM_OPENING
 from bot.compose.digest.render import Markup, fit_line, render_line, units
 from bot.core.corpus import Entry, load_corpus
+from bot.core.records import DayInput, Delivery
 from bot.core.text import trim
 from bot.i18n import translator
 from tests.telegram_html import telegram_problems

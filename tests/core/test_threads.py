@@ -86,7 +86,7 @@ def test_the_archive_stores_and_rebuilds_a_random_forest(tmp_path: Path, seed: i
     arrived = [m for m in messages if m["message_id"] not in missing]
     random.Random(seed).shuffle(arrived)
     for m in arrived + arrived[:20]:
-        store.store_message({**m, "chat_id": -1, "user_id": 7, "text": f"m{m['message_id']}"})
+        store.keep_messages([{**m, "chat_id": -1, "user_id": 7, "text": f"m{m['message_id']}"}])
     rows = store.thread_messages(-1, ROOT)
     assert shape(build_threads(rows, ROOT)) == expected_shape(messages, missing)
     store.close()

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 from telegram import Message
 
+from bot.archive.arrivals import record_answer
 from bot.archive.store import Store
 from bot.core.updates import said_in
 from tests.handlers.test_bot import NAMES, join_group, passage_post
@@ -71,7 +72,7 @@ async def test_a_batch_the_archive_could_not_record_is_fetched_again_and_polling
 
             return call
 
-        intercept(app.bot_data["commons"].archive, Store.record_answer, fails_once)
+        intercept(app.bot_data["commons"].archive, record_answer, fails_once)
         await world.say(group, "Bo", "kept despite the disk", reply_to=root)
         await world.say(group, "Cy", "and polling goes on", reply_to=root)
         rows = await world.archive.read(Store.thread_messages, group["id"], root)

@@ -101,22 +101,24 @@ async def test_edit_updates_and_duplicate_delivery_changes_nothing(world):
         await world.settle()
         row = await world.archive.run(Store.get_message, group["id"], reply["message_id"])
         again = await world.archive.run(
-            Store.store_message,
-            {
-                "chat_id": group["id"],
-                "message_id": reply["message_id"],
-                "root_message_id": root,
-                "reply_to_message_id": root,
-                "user_id": world.members["Bo"]["id"],
-                "sender_chat_id": None,
-                "kind": "text",
-                "text": "first thought",
-                "date": reply["date"],
-            },
+            Store.keep_messages,
+            [
+                {
+                    "chat_id": group["id"],
+                    "message_id": reply["message_id"],
+                    "root_message_id": root,
+                    "reply_to_message_id": root,
+                    "user_id": world.members["Bo"]["id"],
+                    "sender_chat_id": None,
+                    "kind": "text",
+                    "text": "first thought",
+                    "date": reply["date"],
+                }
+            ],
         )
         after = await world.archive.run(Store.get_message, group["id"], reply["message_id"])
     assert (row["text"], row["edited_at"] is not None) == ("second thought", True)
-    assert (again, after["text"]) == (False, "second thought")
+    assert (again, after["text"]) == (0, "second thought")
 
 
 async def test_photos_stickers_and_anonymous_admins_are_kept_with_kind_and_author(world):

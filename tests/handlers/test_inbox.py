@@ -21,6 +21,7 @@ from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
 from bot.archive import operations
+from bot.archive.arrivals import record_answer
 from bot.archive.store import Store
 from bot.handlers import build_application
 from bot.handlers.app import post_init, post_shutdown
@@ -114,12 +115,12 @@ def arm(app: Any, doom: Doom, where: str) -> None:
     """Make the bot die at ``where``; every inbox write after the death raises Killed."""
     archive = app.bot_data["commons"].archive
     if where == "after fetch":
-        intercept(archive, Store.record_answer, doom.before)
+        intercept(archive, record_answer, doom.before)
     elif where == "after record":
-        intercept(archive, Store.record_answer, doom.then_die)
+        intercept(archive, record_answer, doom.then_die)
     elif where == "mid-handle":
         intercept(archive, operations.note_curiosity, doom.then_die)
-    intercept(archive, Store.record_answer, doom.dead_after)
+    intercept(archive, record_answer, doom.dead_after)
     intercept(archive, Store.mark_all_handled, doom.dead_after)
 
 

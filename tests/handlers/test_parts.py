@@ -31,8 +31,8 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TimedOut
 
 from bot.archive.inspection import Finding
-from bot.compose.digest import Delivery
 from bot.core import updates
+from bot.core.records import Delivery
 from bot.core.updates import Author
 from bot.handlers import admin, chats, network, outbox, sweep
 from bot.handlers.app import _menu, polite_rate_limiter

@@ -7,19 +7,16 @@ page, or plain text. Pure: no I/O.
 
 from bot.compose.digest.daily import build_daily_digest
 from bot.compose.digest.render import (
-    Delivery,
     Digest,
     plan_delivery,
     render_chunks,
     render_document,
     render_plain,
 )
-from bot.compose.digest.weekly import DayInput, build_weekly_digest
+from bot.compose.digest.weekly import build_weekly_digest
 from bot.core.text import message_link
 
 __all__ = [
-    "DayInput",
-    "Delivery",
     "Digest",
     "build_daily_digest",
     "build_weekly_digest",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from itertools import islice
 
+from bot.core.records import Delivery
 from bot.core.text import ELLIPSIS, MAX_MESSAGE_UNITS, escape, escaped_prefix_length, units
 from bot.i18n import N_, Translator
 
@@ -50,14 +51,6 @@ class Digest:
     filename: str
     blocks: tuple[Block, ...]
     language: str = "en"  # the language it is written in, for the document's <html lang>
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What to send: messages in order, then an optional (filename, bytes) document."""
-
-    messages: tuple[str, ...]
-    document: tuple[str, bytes] | None = None
 
 
 def render_line(line: Sequence[str]) -> str:

@@ -5,13 +5,14 @@ and the curiosities nobody has answered yet. Pure: archive rows in, a Digest out
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from bot.compose.digest import lines
 from bot.compose.digest.lines import Row, person
 from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.corpus import Entry
+from bot.core.records import DayInput
 from bot.core.text import trim
 from bot.core.themes import find_themes
 from bot.core.threads import ThreadNode, build_threads, hanging_from, walk
@@ -19,17 +20,6 @@ from bot.i18n import Translator
 from bot.words import Lexicon, lexicon_for
 
 MAX_WITH_NAMES = 8  # names listed beside a thread, in the order they joined; then "others"
-
-
-@dataclass(frozen=True)
-class DayInput:
-    """One day of the week: its passage and post, and that day's rows."""
-
-    local_date: date
-    entry: Entry | None = None
-    post: Row | None = None
-    messages: Sequence[Row] = ()
-    curiosities: Sequence[Row] = ()
 
 
 def build_weekly_digest(
