@@ -15,6 +15,24 @@ from typing import Any, NotRequired, TypedDict
 
 Json = Mapping[str, Any]
 
+# The fields that make a message a service message, as the Bot API names them
+# (python-telegram-bot's filters.StatusUpdate.ALL reads the same ones).
+SERVICE_FIELDS = (
+    "new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo",
+    "delete_chat_photo", "group_chat_created", "supergroup_chat_created", "channel_chat_created",
+    "message_auto_delete_timer_changed", "migrate_to_chat_id", "migrate_from_chat_id",
+    "pinned_message", "users_shared", "chat_shared", "connected_website", "write_access_allowed",
+    "proximity_alert_triggered", "chat_background_set", "chat_owner_changed", "chat_owner_left",
+    "checklist_tasks_added", "checklist_tasks_done", "direct_message_price_changed",
+    "forum_topic_created", "forum_topic_edited", "forum_topic_closed", "forum_topic_reopened",
+    "general_forum_topic_hidden", "general_forum_topic_unhidden", "gift", "gift_upgrade_sent",
+    "unique_gift", "giveaway_created", "giveaway_completed", "managed_bot_created",
+    "paid_message_price_changed", "poll_option_added", "poll_option_deleted",
+    "refunded_payment", "suggested_post_approval_failed", "suggested_post_approved",
+    "suggested_post_declined", "suggested_post_paid", "suggested_post_refunded",
+    "video_chat_scheduled", "video_chat_started", "video_chat_ended",
+    "video_chat_participants_invited", "web_app_data",
+)  # fmt: skip
 # A message holding it says what its author is curious about today.
 CURIOUS_TAG = re.compile(r"(?i)#curious\b")
 
@@ -104,6 +122,16 @@ def is_command(message: Json) -> bool:
     return bool(entities[0]["type"] == "bot_command" and entities[0]["offset"] == 0)
 
 
+def is_plain(message: Json) -> bool:
+    """True if a member said this message: not a command, not a service message (a member
+    joined, the chat moved, a topic opened...). The one definition: the handlers' filter
+    (``bot.handlers.app.PLAIN_MESSAGE``) says the same, and a test holds them together."""
+    if is_command(message):
+        return False
+    service = any(message.get(field) is not None for field in SERVICE_FIELDS)
+    return bool(message.get("text")) or not service
+
+
 def is_curious(message: Json) -> bool:
     """True if the message's text holds the #curious tag: its text is a curiosity."""
     return CURIOUS_TAG.search(message.get("text") or "") is not None
@@ -155,13 +183,11 @@ def said_on_arrival(update: Json) -> Said | None:
     """
     message = update.get("message")
     try:
-        if message is None or is_command(message) or is_curious(message):
+        if message is None or not is_plain(message) or is_curious(message):
             return None
-        said = said_in(message)
+        return said_in(message)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # not as the Bot API spells a message: its handlers will see what it is
-    # A service message (a member joined, the chat moved...) has no text, caption or media.
-    return None if said.message["kind"] == "other" else said
 
 
 def passes_by(update: Json) -> bool:

@@ -160,17 +160,21 @@ def build_application(
     return app
 
 
+# What a member said (core's updates.is_plain, in PTB's filters): a new message, not a command,
+# not a service message. A message with text is never a service message, and StatusUpdate.ALL
+# checks some fifty kinds of them: asked only of the rest, it stays off the path of every reply.
+PLAIN_MESSAGE = (
+    filters.UpdateType.MESSAGE & ~filters.COMMAND & (filters.TEXT | ~filters.StatusUpdate.ALL)
+)
+
+
 def register_handlers(app: App) -> None:
     """Add every handler. Order matters: group -1 stores replies before anything answers."""
-    # A message with text is never a service message, and StatusUpdate.ALL checks some fifty
-    # kinds of them: asked only of the rest, it stays off the path of every reply.
-    said = filters.TEXT | ~filters.StatusUpdate.ALL
-    plain = filters.UpdateType.MESSAGE & ~filters.COMMAND & said
-    app.add_handler(MessageHandler(plain, incoming.record_reply), group=-1)
+    app.add_handler(MessageHandler(PLAIN_MESSAGE, incoming.record_reply), group=-1)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, incoming.record_edit), -1)
     # After the reply is stored (group -1), its #curious is noted and confirmed. The tag is
     # looked for first, as most messages have none.
-    tagged = filters.Regex(updates.CURIOUS_TAG) & plain
+    tagged = filters.Regex(updates.CURIOUS_TAG) & PLAIN_MESSAGE
     app.add_handler(MessageHandler(tagged, incoming.tagged_curiosity))
     app.add_handler(ChatMemberHandler(chats.track_chats, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrate_chat))
