@@ -1,9 +1,15 @@
-"""The README stays true: every setting documented, the two commands, CI runs the test command."""
+"""The README and docs/ stay true: every setting documented, the two commands, CI runs the test
+command, every command a page names still runs, every link leads somewhere."""
 
 import re
 from datetime import date
 from pathlib import Path
 
+import click
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import cli
 from bot.compose.passage import render_passage_post
 from bot.core.config import SETTINGS
 from bot.core.corpus import load_corpus
@@ -13,6 +19,7 @@ from bot.sandbox.markup import parse_html
 EN = translator("en")
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def settings_table() -> dict[str, tuple[str, str]]:
@@ -30,7 +37,7 @@ def test_every_setting_is_documented_with_its_default_and_help():
 
 
 def test_readme_top_shows_exactly_two_commands():
-    top = README.split("## Contents")[0]
+    top = README.split("\n## ")[0]
     blocks = re.findall(r"```sh\n(.+?)\n```", top, re.DOTALL)
     assert len(blocks) == 2
     run, test = blocks
@@ -45,9 +52,56 @@ def test_ci_runs_the_readme_test_command():
     assert runner in ci
 
 
-def test_readme_describes_the_corpus_format():
-    assert "CORPUS-FORMAT" not in README
-    assert "## The corpus" in README
+def test_the_corpus_format_is_described_in_docs():
+    corpus = (ROOT / "docs" / "corpus.md").read_text(encoding="utf-8")
+    assert "CORPUS-FORMAT" not in corpus
+    assert corpus.startswith("# The corpus\n")
+    assert "(docs/corpus.md)" in README
+
+
+def test_the_readme_is_a_front_door():
+    assert len(README.splitlines()) <= 200
+    linked = set(re.findall(r"\]\((docs/[\w.-]+\.md)\)", README))
+    assert linked == {f"docs/{page.name}" for page in PAGES[1:]}
+
+
+def commands_named(text: str) -> set[tuple[str, ...]]:
+    """Return each ``python -m bot`` command path a page names, e.g. ('corpus', 'check')."""
+    found = set()
+    for words in re.findall(r"python -m bot ((?:[a-z][a-z-]* ?)+)", text):
+        path: list[str] = []
+        group: click.Command = cli
+        for word in words.split():
+            if not isinstance(group, click.Group) or word not in group.commands:
+                break
+            group = group.commands[word]
+            path.append(word)
+        found.add(tuple(path))
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_bot_command_a_page_names_runs(page: Path) -> None:
+    commands = commands_named(page.read_text(encoding="utf-8"))
+    assert () not in commands  # a word after "python -m bot" that is no command
+    for path in commands:
+        result = CliRunner().invoke(cli, [*path, "--help"])
+        assert (path, result.exit_code) == (path, 0), result.output
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_script_and_file_a_page_names_is_there(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    named = set(re.findall(r"python (bench/[\w/]+\.py)", text))
+    named |= set(re.findall(r"`((?:\.ci|bot|tests|bench|seeds)/[\w./-]+)`", text))
+    named |= {link.split("#")[0] for link in re.findall(r"\]\(([\w./-]+(?:#[\w-]+)?)\)", text)}
+    base = page.parent
+    missing = [
+        name
+        for name in sorted(named)
+        if "<" not in name and not (base / name).exists() and not (ROOT / name).exists()
+    ]
+    assert missing == []
 
 
 def test_the_readme_layout_names_every_package_of_bot() -> None:
