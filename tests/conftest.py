@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.sandbox import Sandbox
+from tests.harness import NAMES, BotWorld, make_world
 
 # PTB 22 warns (PTBDeprecationWarning) whenever a duration such as RetryAfter.retry_after is read
 # as int; opting in to timedelta values is the forward-compatible fix, and warnings fail tests.
@@ -105,3 +106,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not any(fragment in reason for fragment in allowed):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI without a reason named by .ci/run: {reason}"
+
+
+@pytest.fixture
+async def world(sandbox: SandboxFactory, tmp_path: Any) -> BotWorld:
+    """The real bot's world: a sandbox on the frozen clock with five members (``NAMES``).
+
+    A test module that needs other members or settings defines its own ``world``.
+    """
+    return await make_world(sandbox, tmp_path, NAMES)

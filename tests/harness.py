@@ -6,7 +6,7 @@ during a test; tests move the clock and call ``deliver_due`` (what the minute sw
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,6 +26,7 @@ Call = Callable[..., Awaitable[Any]]
 Wrapper = Callable[[Call], Call]
 
 START = datetime(2030, 3, 5, 10, 0, tzinfo=UTC)  # a Tuesday, years ahead of any real clock
+NAMES = ("Ana", "Bo", "Cy", "Dee", "Eli")  # the members of the ``world`` fixture
 
 
 @dataclass
@@ -112,6 +113,37 @@ class BotWorld:
         await self.sandbox.send_message(chat, self.members[who], text, **kwargs)
         sent = await self.sandbox.wait_for_sent(chat, before + 1, timeout=10)
         return sent[before]["message"]["text"]
+
+    async def group_with_bot(
+        self,
+        title: str = "Readers",
+        members: Sequence[str] | None = None,
+        *,
+        by: str = "Ana",
+        admin: bool = True,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """A supergroup of these members (everyone, by default) that ``by`` adds the bot to,
+        as an admin unless told otherwise; return it once the bot's welcome is out."""
+        people = [self.members[name] for name in (members or self.members)]
+        group = await self.sandbox.create_supergroup(title, people, **options)
+        await self.sandbox.add_bot(group, by=self.members[by], admin=admin)
+        await self.sandbox.wait_for_sent(group, 1)  # the welcome
+        return group
+
+    async def group_with_passage(
+        self, title: str = "Readers", members: Sequence[str] | None = None, **options: Any
+    ) -> dict[str, Any]:
+        """As group_with_bot, with today's passage out too (the bot joined after 09:00 local,
+        so the sweep sends it at once)."""
+        group = await self.group_with_bot(title, members, **options)
+        await self.deliver_due()
+        await self.sandbox.wait_for_sent(group, 2)
+        return group
+
+    def passage_post(self, group: Any) -> dict[str, Any]:
+        """Return the group's morning post as sent (not a digest, which quotes it too)."""
+        return next(s for s in self.sent(group) if "in the margin" in (s["message"]["text"] or ""))
 
     def sent(self, chat: Any) -> list[dict[str, Any]]:
         return self.sandbox.sent_messages(chat)

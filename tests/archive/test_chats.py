@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.archive import Store, UnknownChatError
+from bot.archive import operations as ops
 from bot.archive.schema import SCHEMA_VERSION
 from tests.archive.support import (
     CHAT,
@@ -212,3 +213,15 @@ def test_active_chats_are_read_in_pages_in_order_of_id(store: Store) -> None:
     store.set_active(12, False)
     assert [c["id"] for c in store.active_chats(after=-30, limit=2)] == [-5, 7]
     assert [c["id"] for c in store.each_active_chat(page=2)] == [-1001, -30, -5, 7]
+
+
+def test_moving_an_unknown_chat_on_names_it(store: Store) -> None:
+    with pytest.raises(UnknownChatError, match=r"^-404$"):
+        store.advance_corpus(-404)
+
+
+def test_a_chat_is_registered_the_first_time_it_is_seen_and_kept_after(store: Store) -> None:
+    made = ops.ensure_chat(store, CHAT, now=NOW, type="supergroup", title="Readers")
+    again = ops.ensure_chat(store, CHAT, now=NOW + 60, type="group", title="Renamed")
+    assert (made["type"], made["title"], made["created_at"]) == ("supergroup", "Readers", NOW)
+    assert again == made

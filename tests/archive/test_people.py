@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 from bot.archive import Store
+from bot.archive import operations as ops
+from bot.core.updates import Author
 from tests.archive.support import (
     CHAT,
     DAY,
@@ -225,3 +227,67 @@ def test_export_of_an_unknown_chat_is_empty(store: Store) -> None:
         "users": [],
         "sender_chats": [],
     }
+
+
+def test_a_curiosity_told_twice_is_kept_once(store: Store) -> None:
+    with_thread(store)
+    first = store.add_curiosity(
+        CHAT, user_id=2, local_date="2024-03-10", text="why?", message_id=900, now=NOW
+    )
+    again = store.add_curiosity(
+        CHAT, user_id=2, local_date="2024-03-10", text="why?", message_id=900, now=NOW + 1
+    )
+    other = store.add_curiosity(
+        CHAT, user_id=2, local_date="2024-03-10", text="how?", message_id=901, now=NOW
+    )
+    assert first is not None and again == first and other not in (None, first)
+    assert len(store.curiosities_between(CHAT, "2024-03-10", "2024-03-10")) == 2
+
+
+def test_retention_of_one_day_keeps_only_the_last_day(store: Store) -> None:
+    with_thread(store)
+    store.keep_messages([make_message(1, date=NOW - 2 * DAY)])
+    store.keep_messages([make_message(2, date=NOW - DAY + 60)])
+    assert store.apply_retention(0, now=NOW) == 0
+    assert store.apply_retention(1, now=NOW) == 1
+    assert [m["message_id"] for m in store.thread_messages(CHAT, POST)] == [2]
+
+
+def test_active_chats_and_exported_people_carry_true_and_false(store: Store) -> None:
+    with_thread(store)
+    store.keep_messages([make_message(3, text="kept")])
+    store.add_curiosity(CHAT, user_id=1, local_date="2024-03-10", text="a question", now=NOW)
+    store.opt_out(2)
+    [chat] = store.active_chats()
+    assert (chat["active"], chat["paused"], chat["is_forum"]) == (True, False, False)
+    exported = store.export_chat(CHAT)
+    assert [(u["opted_out"], u["forgotten"]) for u in exported["users"]] == [(False, False)]
+    assert [c["text"] for c in exported["curiosities"]] == ["a question"]
+
+
+def test_a_curiosity_keeps_its_authors_latest_name_and_its_day(store: Store) -> None:
+    with_thread(store)
+    first = ops.note_curiosity(
+        store, CHAT, author=Author(1, None, "Ana K", "anak"), local_date="2024-03-10",
+        text="why rules?", message_id=70, now=NOW,
+    )  # fmt: skip
+    ops.note_curiosity(
+        store, CHAT, author=Author(None, -500, "News", None), local_date="2024-03-11",
+        text="from the channel", message_id=71, now=NOW,
+    )  # fmt: skip
+    store.opt_out(2)
+    silenced = ops.note_curiosity(
+        store, CHAT, author=Author(2, None, "Bo", None), local_date="2024-03-10",
+        text="not kept", message_id=72, now=NOW,
+    )  # fmt: skip
+    day = ops.curiosities_of_day(store, CHAT, "2024-03-10")
+    assert first is not None and silenced is None
+    assert [(c["id"], c["author"], c["text"]) for c in day] == [(first, "Ana K", "why rules?")]
+    user = store.get_user(1)
+    assert user is not None and user["username"] == "anak"
+    assert [c["text"] for c in ops.curiosities_of_day(store, CHAT, "2024-03-11")] == [
+        "from the channel"
+    ]
+    assert store.db.execute("SELECT title FROM sender_chats WHERE id = -500").fetchone() == (
+        "News",
+    )

@@ -11,7 +11,7 @@ from bot.archive.operations import claim_slot, due_slots, move_chat
 from bot.core.corpus import Entry
 from bot.core.schedule import Slot
 from bot.planning.digests import plan_personal_digests
-from tests.archive.support import make_message
+from tests.archive.support import CHAT, NOW, make_message
 
 GROUP, OTHER, ANA = -1001, -1002, 7
 MORNING = datetime(2030, 3, 6, 10, 30, tzinfo=UTC)  # 07:30 in São Paulo
@@ -121,3 +121,16 @@ def test_only_days_with_talk_are_planned_and_they_are_the_groups_latest_evening(
     assert "bo replies" in plan.messages[0]
     evening = MORNING.replace(hour=21)  # the group's 21:00 UTC: its own, quiet, day now
     assert plan_personal_digests(store, chats, evening, CORPUS) == []
+
+
+def test_a_personal_digest_defaults_to_nine_in_the_evening_utc(store: Store) -> None:
+    store.register_chat(CHAT, type="group", now=NOW)
+    made = store.set_personal_digest(5, CHAT, now=NOW)
+    assert (made["timezone"], made["digest_time"], made["chat_ids"]) == ("UTC", "21:00", [CHAT])
+    store.refuse_personal_digest(5, now=NOW + 1)
+    assert store.personal_readers() == []
+    resumed = store.resume_personal_digest(5)
+    assert resumed is not None and (resumed["user_id"], resumed["refused_at"]) == (5, None)
+    readers = store.personal_readers()
+    assert [(r["user_id"], r["chat_ids"]) for r in readers] == [(5, [])]
+    assert store.resume_personal_digest(6) is None

@@ -148,3 +148,29 @@ def test_two_processes_racing_for_each_slot_win_it_exactly_once(path: Path) -> N
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(len(names) for names in wins.values()) == [1] * len(days)
+
+
+def test_a_passage_sent_again_after_a_crash_leads_to_the_first_copys_thread(store: Store) -> None:
+    store.register_chat(CHAT, type="group", now=NOW)
+    store.claim_post(CHAT, "2024-03-10", "passage", now=NOW)
+    store.record_passage_sent(CHAT, "2024-03-10", message_id=10, sent_at=NOW)
+    store.record_passage_sent(CHAT, "2024-03-10", message_id=11, sent_at=NOW + 5)
+    assert store.post_copies(CHAT) == {"post": 1, "resend": 1}
+    assert (store.thread_root(CHAT, 10), store.thread_root(CHAT, 11)) == (10, 10)
+    chat = store.get_chat(CHAT)
+    assert chat is not None and chat["corpus_position"] == 1
+    assert store.record_post_copy(CHAT, 12, root_message_id=10, how="today") is True
+    assert store.record_post_copy(CHAT, 12, root_message_id=10, how="today") is False
+
+
+def test_a_post_with_nothing_to_send_is_marked_skipped(store: Store) -> None:
+    store.register_chat(CHAT, type="group", now=NOW)
+    store.claim_post(CHAT, "2024-03-10", "digest", now=NOW)
+    store.claim_post(CHAT, "2024-03-11", "digest", now=NOW)
+    store.mark_post_skipped(CHAT, "2024-03-10", "digest")
+    skipped, other = (
+        store.get_post(CHAT, "2024-03-10", "digest"),
+        store.get_post(CHAT, "2024-03-11", "digest"),
+    )
+    assert skipped is not None and other is not None
+    assert (skipped["status"], other["status"]) == ("skipped", "claimed")

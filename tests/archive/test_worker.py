@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.archive import Archive, worker
+from bot.archive import Archive, Store, worker
+from bot.archive.chats import UnknownChatError
 from bot.archive.planner import collection_paused
 from bot.archive.replies import store_said
-from bot.archive.store import WRITER_CHECKPOINT_PAGES, Store, UnknownChatError
+from bot.archive.store import WRITER_CHECKPOINT_PAGES
 from bot.core.updates import Author, Incoming, Said
-from tests.archive.support import make_message, with_thread
+from tests.archive.support import CHAT, make_message, with_thread
 
 NOW = 1_710_000_000
 
@@ -178,6 +179,7 @@ def test_the_collector_is_paused_only_while_planning() -> None:
     assert (inside, gc.isenabled()) == (False, True)
 
 
+@pytest.mark.slow
 async def test_the_log_is_copied_into_the_file_beside_the_writer_not_in_its_commits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -205,3 +207,16 @@ async def test_the_log_is_copied_into_the_file_beside_the_writer_not_in_its_comm
     # 1 to 3 MB with them, by how busy the machine is).
     assert autocheckpoint == WRITER_CHECKPOINT_PAGES
     assert path.stat().st_size > 4_000_000 and log_size < 5_000_000
+
+
+async def test_an_in_memory_archive_passes_keywords_to_its_reads() -> None:
+    memory = Archive(":memory:")
+    await memory.start()
+    await memory.run(Store.register_chat, CHAT, type="group", now=NOW)
+    await memory.run(Store.claim_post, CHAT, "2024-03-10", "digest", now=NOW)
+    found = await memory.read(Store.posts_between, CHAT, "2024-03-01", "2024-03-31", kind="digest")
+    planned = await memory.plan(
+        Store.posts_between, CHAT, "2024-03-01", "2024-03-31", kind="digest"
+    )
+    await memory.close()
+    assert [p["kind"] for p in found] == [p["kind"] for p in planned] == ["digest"]

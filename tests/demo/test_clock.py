@@ -111,6 +111,7 @@ async def test_the_clock_reads_in_the_groups_zone_with_where_each_button_goes(we
     }
 
 
+@pytest.mark.slow
 async def test_evening_posts_the_digest_once_and_status_agrees(week: Week) -> None:
     await week.reply_to_morning("Freedom first, then the network.")
     first = await week.move("evening")
@@ -142,6 +143,7 @@ async def test_next_morning_brings_the_next_passage_once_after_the_evening(week:
     assert week.count(PASSAGE) == 2
 
 
+@pytest.mark.slow
 async def test_end_of_week_runs_every_day_between_and_ends_on_the_weekly_digest(
     week: Week,
 ) -> None:

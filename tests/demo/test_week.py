@@ -62,6 +62,7 @@ def test_an_unscripted_passage_gets_replies_in_its_own_words() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_first_day_has_the_post_nested_replies_curiosities_and_an_edit(
     transcript: str,
 ) -> None:
@@ -95,6 +96,7 @@ def test_the_week_ends_with_the_weekly_digest(transcript: str) -> None:
     assert transcript.count("Weekly digest ·") == 1
 
 
+@pytest.mark.slow
 def test_the_demo_speaks_the_language_its_corpus_names(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.md"
     seed = (Path(__file__).resolve().parents[2] / "seeds" / "corpus.md").read_text("utf-8")

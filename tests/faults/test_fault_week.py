@@ -46,7 +46,7 @@ FAULTS = (
 )
 FAULT_RATE = 0.17  # 34 equally likely faults: 20 429s, 10 5xx, 4 slow or dropped
 
-pytestmark = pytest.mark.timeout(900 if FULL else 120)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900 if FULL else 120)]
 
 
 @dataclass
@@ -79,10 +79,7 @@ def local_day(sent: dict, zone: str) -> date:
 
 
 async def join(world: BotWorld, number: int) -> tuple[int, str]:
-    members = [world.members["Ana"], world.members["Bo"]]
-    group = await world.sandbox.create_supergroup(f"Circle {number}", members)
-    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-    await world.sandbox.wait_for_sent(group, 1)
+    group = await world.group_with_bot(f"Circle {number}")
     zone = ZONES[number % len(ZONES)]
     await world.archive.run(Store.update_chat, group["id"], timezone=zone)
     return group["id"], zone

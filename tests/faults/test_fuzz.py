@@ -63,7 +63,7 @@ VALID = {
     "curious": ["how do commons govern themselves?"],
 }
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 @dataclass

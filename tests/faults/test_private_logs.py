@@ -36,6 +36,7 @@ async def world(sandbox, tmp_path) -> BotWorld:
     return await make_world(sandbox, tmp_path, NAMES)
 
 
+@pytest.mark.slow
 async def test_a_busy_day_at_debug_logs_ids_only(world, debug_log):
     zeph, octa = NAMES
     # The webhook is registered as run_webhook does it; PTB logs the call with its parameters.
@@ -44,11 +45,7 @@ async def test_a_busy_day_at_debug_logs_ids_only(world, debug_log):
         await app.bot.set_webhook("https://example.org/hook", secret_token=SECRET)
         await app.bot.delete_webhook()
     async with world.running():
-        group = await world.sandbox.create_supergroup(
-            "Harbour readers", [world.members[n] for n in NAMES]
-        )
-        await world.sandbox.add_bot(group, by=world.members[zeph], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
+        group = await world.group_with_bot("Harbour readers", by=zeph)
         await world.deliver_due()
         post = next(s for s in world.sent(group) if "written in the margin" in (s["text"] or ""))
         reply = await world.say(group, octa, WORDS, reply_to=post["message_id"])

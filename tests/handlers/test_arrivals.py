@@ -6,25 +6,18 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import pytest
 from telegram import Message
 
 from bot.archive.arrivals import record_answer
 from bot.archive.store import Store
 from bot.core.updates import said_in
-from tests.handlers.test_bot import NAMES, join_group, passage_post
-from tests.harness import BotWorld, intercept, make_world
-
-
-@pytest.fixture
-async def world(sandbox, tmp_path) -> BotWorld:
-    return await make_world(sandbox, tmp_path, NAMES)
+from tests.harness import intercept
 
 
 async def test_a_batch_keeps_every_thread_and_an_optout_inside_it_holds(world):
     async with world.running():
-        group = await join_group(world)
-    root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+    root = world.passage_post(group)["message"]["message_id"]
     send, members = world.sandbox.send_message, world.members
     # Said while the bot was down: it fetches them as one batch when it starts.
     first = await send(group, members["Bo"], "seeds need a commons", reply_to=root)
@@ -44,8 +37,8 @@ async def test_a_batch_keeps_every_thread_and_an_optout_inside_it_holds(world):
 
 async def test_a_handler_reads_a_parsed_message_as_the_archive_reads_the_raw_one(world):
     async with world.running():
-        group = await join_group(world)
-    root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+    root = world.passage_post(group)["message"]["message_id"]
     sticker = {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "emoji": "🌱"}
     sticker.update(width=512, height=512, is_animated=False, is_video=False)
     await world.sandbox.send_message(group, world.members["Eli"], "a reply", reply_to=root)
@@ -59,8 +52,8 @@ async def test_a_batch_the_archive_could_not_record_is_fetched_again_and_polling
     world, caplog
 ):
     async with world.running() as app:
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         failures = []
 
         def fails_once(record):

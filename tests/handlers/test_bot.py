@@ -8,36 +8,13 @@ import pytest
 
 from bot.archive.store import Store
 from bot.i18n import LANGUAGES
-from tests.harness import BotWorld, make_world
+from tests.harness import NAMES, BotWorld
 from tests.telegram_html import telegram_problems
-
-NAMES = ("Ana", "Bo", "Cy", "Dee", "Eli")
-
-
-@pytest.fixture
-async def world(sandbox, tmp_path) -> BotWorld:
-    return await make_world(sandbox, tmp_path, NAMES)
-
-
-async def join_group(world: BotWorld, *, admin_bot: bool = True, **kwargs) -> dict:
-    """A supergroup of everyone, the bot added by Ana (an admin), and its first passage out."""
-    members = [world.members[n] for n in NAMES]
-    group = await world.sandbox.create_supergroup("Readers", members, **kwargs)
-    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=admin_bot)
-    await world.sandbox.wait_for_sent(group, 1)  # the welcome
-    await world.deliver_due()  # joined after 09:00 local: today's passage goes out now
-    await world.sandbox.wait_for_sent(group, 2)
-    return group
-
-
-def passage_post(world: BotWorld, group: dict) -> dict:
-    # The morning post, not a digest (which quotes the day's counterpoint too).
-    return next(s for s in world.sent(group) if "in the margin" in (s["message"]["text"] or ""))
 
 
 async def test_joining_registers_the_chat_welcomes_and_posts_the_first_passage(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         welcome, post = world.sent(group)[:2]
         chat = await world.archive.run(Store.get_chat, group["id"])
     assert (chat["timezone"], chat["post_time"], chat["digest_time"], chat["active"]) == (
@@ -55,10 +32,8 @@ async def test_joining_registers_the_chat_welcomes_and_posts_the_first_passage(w
 
 async def test_privacy_mode_warning_in_welcome_and_status(world):
     async with world.running():
-        members = [world.members[n] for n in NAMES]
-        group = await world.sandbox.create_supergroup("Readers", members)
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=False)
-        [welcome] = await world.sandbox.wait_for_sent(group, 1)
+        group = await world.group_with_bot(admin=False)
+        [welcome] = world.sent(group)
         status = await world.command(group, "Bo", "/status")
     assert "I can only see replies to my own messages" in welcome["params"]["text"]
     assert "make me an admin" in welcome["params"]["text"]
@@ -67,8 +42,8 @@ async def test_privacy_mode_warning_in_welcome_and_status(world):
 
 async def test_a_thread_five_replies_deep_is_stored_with_its_parents(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         parent, ids = root, []
         for name in ("Ana", "Bo", "Cy", "Dee", "Eli"):
             message = await world.say(group, name, f"{name} answers", reply_to=parent)
@@ -86,7 +61,7 @@ async def test_a_thread_five_replies_deep_is_stored_with_its_parents(world):
 
 async def test_chatter_outside_the_threads_is_not_stored(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         chatter = await world.say(group, "Ana", "lunch anyone?")
         stored = await world.archive.run(Store.get_message, group["id"], chatter["message_id"])
     assert stored is None
@@ -94,8 +69,8 @@ async def test_chatter_outside_the_threads_is_not_stored(world):
 
 async def test_edit_updates_and_duplicate_delivery_changes_nothing(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         reply = await world.say(group, "Bo", "first thought", reply_to=root)
         await world.sandbox.edit_message(group, reply["message_id"], "second thought")
         await world.settle()
@@ -123,8 +98,8 @@ async def test_edit_updates_and_duplicate_delivery_changes_nothing(world):
 
 async def test_photos_stickers_and_anonymous_admins_are_kept_with_kind_and_author(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         photo = await world.say(group, "Cy", None, reply_to=root, photo=True, caption="a map")
         sticker = await world.say(group, "Dee", None, reply_to=root, sticker="🌱")
         anon = await world.say(group, "Ana", "as the group", reply_to=root, sender_chat=group)
@@ -139,9 +114,10 @@ async def test_photos_stickers_and_anonymous_admins_are_kept_with_kind_and_autho
     }
 
 
+@pytest.mark.slow
 async def test_curiosities_are_confirmed_listed_and_hashtags_count(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         confirm = await world.command(group, "Ana", "/curious how do commons govern?")
         await world.say(group, "Bo", "I wonder #curious about reciprocity")
         listing = await world.command(group, "Cy", "/curiosities")
@@ -152,41 +128,51 @@ async def test_curiosities_are_confirmed_listed_and_hashtags_count(world):
     assert "/curious how do commons govern themselves without money?" in usage
 
 
+@pytest.mark.slow
 async def test_non_admins_are_refused_every_admin_command(world):
     commands = [
         "/settz Europe/Berlin", "/settime 08:00", "/setdigest 20:00", "/setweekly sunday 18:00",
         "/quietday silent", "/pause", "/resume", "/skip", "/topic", "/export", "/purge",
     ]  # fmt: skip
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         replies = [await world.command(group, "Bo", c) for c in commands]
         chat = await world.archive.run(Store.get_chat, group["id"])
     assert replies == ["Sorry, only this chat's admins can change that."] * len(commands)
     assert (chat["timezone"], chat["paused"], chat["corpus_position"]) == ("UTC", False, 1)
 
 
+@pytest.mark.slow
 async def test_admin_settings_with_wrong_arguments_explain_themselves(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         mars = await world.command(group, "Ana", "/settz Mars/Olympus")
         late = await world.command(group, "Ana", "/settime 25:00")
         missing = await world.command(group, "Ana", "/setweekly")
+        two_zones = await world.command(group, "Ana", "/settz Europe/Rome Europe/Paris")
+        no_time = await world.command(group, "Ana", "/setweekly sunday")
+        loud = await world.command(group, "Ana", "/quietday loud")
         berlin = await world.command(group, "Ana", "/settz europe/berlin")
+        await world.command(group, "Ana", "/quietday silent")
+        shouted = await world.command(group, "Ana", "/quietday LINE")
         chat = await world.archive.run(Store.get_chat, group["id"])
     assert "unknown timezone" in mars and "/settz Europe/Berlin" in mars
     assert "/settime 08:30" in late
-    assert "/setweekly sunday 18:00" in missing
+    assert "/setweekly sunday 18:00" in missing and "/setweekly sunday 18:00" in no_time
+    assert "/settz Europe/Berlin" in two_zones
+    assert "/quietday line" in loud
     assert "Europe/Berlin" in berlin
-    assert chat["timezone"] == "Europe/Berlin"
+    assert (chat["timezone"], chat["quiet_day"]) == ("Europe/Berlin", "line")
+    assert shouted != loud
 
 
 async def test_hostile_names_and_text_reach_thread_and_digest_escaped(world):
     hostile = "<b>&amp;</script>"
     world.members[hostile] = await world.sandbox.create_user(hostile)
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         await world.sandbox.add_member(group, world.members[hostile])
-        root = passage_post(world, group)["message"]["message_id"]
+        root = world.passage_post(group)["message"]["message_id"]
         reply = await world.say(group, hostile, hostile, reply_to=root)
         thread = await world.command(group, "Ana", "/thread", reply_to=reply["message_id"])
         digest = await world.command(group, "Ana", "/digest")
@@ -199,8 +185,8 @@ async def test_hostile_names_and_text_reach_thread_and_digest_escaped(world):
 
 async def test_export_is_a_json_document_for_admins(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         await world.say(group, "Bo", "kept", reply_to=root)
         await world.sandbox.send_message(group, world.members["Ana"], "/export")
         await world.sandbox.wait_for(
@@ -214,8 +200,8 @@ async def test_export_is_a_json_document_for_admins(world):
 
 async def test_forgetme_removes_a_person_and_stops_keeping_them(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         await world.say(group, "Bo", "something personal", reply_to=root)
         await world.command(group, "Bo", "/curious my own question")
         reply = await world.command(group, "Bo", "/forgetme")
@@ -229,7 +215,7 @@ async def test_forgetme_removes_a_person_and_stops_keeping_them(world):
 
 async def test_removed_bot_marks_chat_inactive_and_sends_nothing(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         await world.sandbox.remove_bot(group, by=world.members["Ana"])
         await world.settle()
         world.clock.advance(days=1)
@@ -247,7 +233,7 @@ async def test_migration_mid_thread_moves_the_archive(world):
         await world.sandbox.wait_for_sent(group, 1)
         await world.deliver_due()
         await world.sandbox.wait_for_sent(group, 2)
-        root = passage_post(world, group)["message"]["message_id"]
+        root = world.passage_post(group)["message"]["message_id"]
         reply = await world.say(group, "Bo", "before the move", reply_to=root)
         supergroup = await world.sandbox.migrate_to_supergroup(group, by=world.members["Ana"])
         await world.settle()
@@ -259,10 +245,7 @@ async def test_migration_mid_thread_moves_the_archive(world):
 
 async def test_forum_group_posts_in_the_chosen_topic_and_counts_plain_messages(world):
     async with world.running():
-        members = [world.members[n] for n in NAMES]
-        forum = await world.sandbox.create_supergroup("Forum", members, forum=True)
-        await world.sandbox.add_bot(forum, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(forum, 1)
+        forum = await world.group_with_bot("Forum", forum=True)
         topic = await world.sandbox.create_topic(forum, "Daily passage")
         answer = await world.command(forum, "Ana", "/topic", thread_id=topic["message_thread_id"])
         await world.deliver_due()
@@ -290,10 +273,11 @@ async def test_private_chat_gets_the_post_and_keeps_what_is_said(world):
     )
 
 
+@pytest.mark.slow
 async def test_search_today_and_status(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         await world.say(group, "Bo", "reciprocity is complicated", reply_to=root)
         found = await world.command(group, "Cy", "/search reciprocity")
         hostile = await world.command(group, "Cy", '/search " OR * NEAR(')
@@ -309,7 +293,7 @@ async def test_a_command_addressed_to_the_bot_by_name_is_answered_and_one_to_ano
     world,
 ):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         me = world.sandbox.world.bot["username"]
         status = await world.command(group, "Cy", f"/Status@{me}")
         before = len(world.sent(group))
@@ -320,8 +304,8 @@ async def test_a_command_addressed_to_the_bot_by_name_is_answered_and_one_to_ano
 
 async def test_purge_asks_for_confirmation_then_deletes_the_chats_archive(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         await world.say(group, "Bo", "to be purged", reply_to=root)
         early = await world.command(group, "Ana", "/purge confirm")
         warning = await world.command(group, "Ana", "/purge")
@@ -337,16 +321,17 @@ async def test_purge_asks_for_confirmation_then_deletes_the_chats_archive(world)
 
 async def test_skip_moves_on_to_the_next_passage(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         answer = await world.command(group, "Ana", "/skip")
         chat = await world.archive.run(Store.get_chat, group["id"])
     assert answer == "Skipped passage ch1-02. The next post will be ch1-03 (ch1 intro)."
     assert chat["corpus_position"] == 2
 
 
+@pytest.mark.slow
 async def test_an_answer_to_a_curiosity_joins_the_day_and_closes_it_in_the_weekly(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         ask = await world.sandbox.send_message(
             group, world.members["Bo"], "/curious who feeds the cat?"
         )
@@ -366,7 +351,7 @@ async def test_an_answer_to_a_curiosity_joins_the_day_and_closes_it_in_the_weekl
 
 async def test_commands_are_published_and_admin_status_is_cached(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         await world.command(group, "Ana", "/settime 08:00")
         await world.command(group, "Ana", "/setdigest 20:00")
         await world.command(group, "Bo", "/pause")
@@ -378,6 +363,9 @@ async def test_commands_are_published_and_admin_status_is_cached(world):
     }
     asked = [c["params"]["user_id"] for c in world.sandbox.calls_to("getChatMember")]
     assert {"curious", "digest", "settz", "setlang", "purge"} <= set(menus[None])
+    assert "start" not in menus[None]  # Telegram's own Start button opens a chat
+    published = [call["params"]["commands"] for call in world.sandbox.calls_to("setMyCommands")]
+    assert [len(menu) for menu in published] == [len(menus[None])] * len(published)
     # One menu for everyone (English), then one per language for people who use Telegram in it.
     assert sorted(menus, key=str) == sorted([None, *LANGUAGES.keys() - {"en"}], key=str)
     assert menus["de"]["settz"] == "Admins: die Zeitzone einstellen"

@@ -17,14 +17,7 @@ async def world(sandbox, tmp_path) -> BotWorld:
 
 
 async def join(world: BotWorld) -> dict:
-    group = await world.sandbox.create_supergroup(
-        "Readers", [world.members["Ana"], world.members["Bo"]]
-    )
-    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-    await world.sandbox.wait_for_sent(group, 1)
-    await world.deliver_due()
-    await world.sandbox.wait_for_sent(group, 2)
-    return group
+    return await world.group_with_passage()
 
 
 @pytest.mark.parametrize(

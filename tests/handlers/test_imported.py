@@ -33,11 +33,8 @@ async def test_the_bot_posts_the_first_imported_passage(sandbox, tmp_path, name,
     app = build_application(replace(world.config, corpus_path=corpus), clock=world.clock)
     async with running(app, poll_timeout=1):
         world.app = app
-        group = await world.sandbox.create_supergroup("Readers", list(world.members.values()))
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
-        await world.deliver_due()
-        _, post = await world.sandbox.wait_for_sent(group, 2)
+        group = await world.group_with_passage()
+        _, post = world.sent(group)
         await world.sandbox.wait_until_consumed(timeout=5)
     html = post["params"]["text"]
     assert first_words in post["message"]["text"]

@@ -25,15 +25,9 @@ from bot.archive.arrivals import record_answer
 from bot.archive.store import Store
 from bot.handlers import build_application
 from bot.handlers.app import post_init, post_shutdown
-from tests.handlers.test_bot import NAMES, join_group, passage_post
-from tests.harness import BotWorld, intercept, make_world
+from tests.harness import BotWorld, intercept
 
 NOTED = "Noted for tonight's digest. 🌱"
-
-
-@pytest.fixture
-async def world(sandbox, tmp_path) -> BotWorld:
-    return await make_world(sandbox, tmp_path, NAMES)
 
 
 class Killed(TelegramError):
@@ -127,8 +121,8 @@ def arm(app: Any, doom: Doom, where: str) -> None:
 @pytest.mark.parametrize("where", ["after fetch", "after record", "mid-handle"])
 async def test_a_crash_loses_no_update_and_handles_none_twice(world, where):
     app = await start_doomed(world)
-    group = await join_group(world)
-    root = passage_post(world, group)["message"]["message_id"]
+    group = await world.group_with_passage()
+    root = world.passage_post(group)["message"]["message_id"]
     doom = Doom()
     arm(app, doom, where)
     said = [
@@ -165,8 +159,8 @@ def free_port() -> int:
 
 async def test_a_webhook_update_is_in_the_archive_before_the_200(world):
     async with world.running():
-        group = await join_group(world)
-    root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+    root = world.passage_post(group)["message"]["message_id"]
     port = free_port()
     app = build_application(world.config, clock=world.clock)
     await app.initialize()

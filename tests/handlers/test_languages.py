@@ -51,17 +51,14 @@ async def world(sandbox, tmp_path) -> BotWorld:
 
 async def join(world: BotWorld) -> dict:
     """A supergroup of everyone, the bot added by Ana (an admin, in English)."""
-    members = [world.members[n] for n in NAMES]
-    group = await world.sandbox.create_supergroup("Readers", members)
-    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-    await world.sandbox.wait_for_sent(group, 1)  # the welcome
-    return group
+    return await world.group_with_bot()
 
 
 def html_since(world: BotWorld, group: dict, start: int) -> list[str]:
     return [s["params"].get("text") or "" for s in world.sent(group)[start:]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 async def test_setlang_turns_every_message_into_the_chats_language(world, language):
     t = translator(language)

@@ -21,12 +21,8 @@ async def world(sandbox, tmp_path) -> BotWorld:
 
 async def join_group(world: BotWorld) -> tuple[dict[str, Any], int]:
     """A supergroup of everyone with the bot; return it and its first passage's message id."""
-    group = await world.sandbox.create_supergroup("Readers", list(world.members.values()))
-    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-    await world.sandbox.wait_for_sent(group, 1)
-    await world.deliver_due()
-    _, post = await world.sandbox.wait_for_sent(group, 2)
-    return group, post["message"]["message_id"]
+    group = await world.group_with_passage()
+    return group, world.passage_post(group)["message"]["message_id"]
 
 
 async def deliver_at(world: BotWorld, when: datetime) -> list[str]:
@@ -39,6 +35,7 @@ def tries_to_write_to(world: BotWorld, user_id: int) -> int:
     return sum(1 for call in calls if call["params"].get("chat_id") == user_id)
 
 
+@pytest.mark.slow
 async def test_a_personal_digest_arrives_once_at_the_persons_local_time(world):
     ana = await world.sandbox.create_private_chat(world.members["Ana"])
     async with world.running():
@@ -76,6 +73,7 @@ async def test_a_personal_digest_arrives_once_at_the_persons_local_time(world):
     assert len(world.sent(ana)) == len(arrived)  # once: no second copy after the restart
 
 
+@pytest.mark.slow
 async def test_a_refused_private_chat_gets_a_start_hint_and_no_tries_until_start(world):
     cy = world.members["Cy"]["id"]
     async with world.running():
@@ -104,6 +102,7 @@ async def test_a_refused_private_chat_gets_a_start_hint_and_no_tries_until_start
     assert "Bo on the passage" in texts[intro + 1]
 
 
+@pytest.mark.slow
 async def test_mydigest_off_and_bad_arguments(world):
     async with world.running():
         group, _ = await join_group(world)

@@ -29,12 +29,7 @@ async def world(sandbox, tmp_path) -> BotWorld:
 
 async def join_group(world: BotWorld) -> dict:
     """A supergroup with the bot added by Ana (an admin); its first passage is out."""
-    group = await world.sandbox.create_supergroup("Readers", [world.members[n] for n in NAMES])
-    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-    await world.sandbox.wait_for_sent(group, 1)
-    await world.deliver_due()
-    await world.sandbox.wait_for_sent(group, 2)
-    return group
+    return await world.group_with_passage()
 
 
 def passages(world: BotWorld, chat: dict) -> list[dict]:
@@ -97,6 +92,7 @@ async def test_a_long_day_reaches_the_group_whole_in_parts_then_as_a_file(world)
     assert [telegram_problems(s["text"]) for s in digest if s.get("text")] == [[]]
 
 
+@pytest.mark.slow
 async def test_a_day_of_two_parts_sends_both_and_every_reply(world):
     async with world.running():
         group = await join_group(world)
@@ -140,6 +136,7 @@ async def test_an_anonymous_admin_may_change_settings(world):
     assert ("Morning passage: next" in answer, chat["post_time"]) == (True, "08:15")
 
 
+@pytest.mark.slow
 async def test_search_and_curiosities_echo_member_text_escaped(world):
     hostile = "<i>&lt;oops</b>"
     async with world.running():

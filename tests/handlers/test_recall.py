@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.core.corpus import Entry
 from bot.handlers import build_application
 from bot.handlers.app import running
@@ -19,16 +21,14 @@ CORPUS = [
 LINK = re.compile(r'<a href="https://t\.me/c/(\d+)/(\d+)">')
 
 
+@pytest.mark.slow
 async def test_the_passage_comes_round_again_with_a_link_to_its_first_thread(sandbox, tmp_path):
     world = await make_world(sandbox, tmp_path, NAMES)
     app = build_application(world.config, clock=world.clock, corpus=CORPUS)
     async with running(app, poll_timeout=1):
         world.app = app
-        group = await world.sandbox.create_supergroup("Readers", list(world.members.values()))
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
-        await world.deliver_due()
-        first = (await world.sandbox.wait_for_sent(group, 2))[1]["message"]
+        group = await world.group_with_passage()
+        first = world.sent(group)[1]["message"]
         for name in ("Cy", "Ana", "Bo", "Dee", "Eli", "Ana"):
             await world.say(group, name, f"{name} on the first", reply_to=first["message_id"])
         await world.command(group, "Dee", "/optout")

@@ -6,23 +6,18 @@ import pytest
 
 from bot.archive.store import Store
 from bot.sandbox import Fault
-from tests.handlers.test_bot import NAMES, join_group, passage_post
-from tests.harness import BotWorld, make_world
-
-
-@pytest.fixture
-async def world(sandbox, tmp_path) -> BotWorld:
-    return await make_world(sandbox, tmp_path, NAMES)
+from tests.harness import BotWorld
 
 
 def thread_texts(rows: list[dict]) -> list[tuple[str, str]]:
     return [(r["author"], r["text"]) for r in rows]
 
 
+@pytest.mark.slow
 async def test_a_reply_to_the_today_copy_joins_the_morning_thread(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         on_post = await world.say(group, "Ana", "on the morning post", reply_to=root)
         await world.command(group, "Bo", "/today")
         copy = world.sent(group)[-1]["message"]
@@ -41,10 +36,7 @@ async def test_a_reply_to_the_today_copy_joins_the_morning_thread(world):
 
 async def group_with_a_lost_passage(world: BotWorld) -> dict:
     """A group whose passage Telegram posted, but whose answer never reached the bot."""
-    members = [world.members[n] for n in NAMES]
-    group = await world.sandbox.create_supergroup("Readers", members)
-    await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-    await world.sandbox.wait_for_sent(group, 1)
+    group = await world.group_with_bot()
     world.sandbox.faults.script("sendMessage", [Fault.server_error(after=True)])
     assert await world.deliver_due() == ["failed"]
     return group
@@ -102,10 +94,11 @@ async def evening_digest(world: BotWorld, group: dict) -> dict:
     return world.sent(group)[before]["message"]
 
 
+@pytest.mark.slow
 async def test_a_reply_quoting_a_digest_line_joins_that_message_under_it(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         bo = await world.say(group, "Bo", "commons need caretakers", reply_to=root)
         await world.say(group, "Cy", "and caretakers need time", reply_to=root)
         digest = await evening_digest(world, group)
@@ -127,10 +120,11 @@ async def test_a_reply_quoting_a_digest_line_joins_that_message_under_it(world):
     assert by_id[plain["message_id"]]["reply_to_message_id"] == root
 
 
+@pytest.mark.slow
 async def test_a_reply_quoting_a_curiosity_in_the_digest_hangs_under_it(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         await world.command(group, "Ana", "/curious how do commons govern themselves?")
         curious = next(
             m for m in world.sandbox.messages(group) if "govern" in (m.get("text") or "")
@@ -145,7 +139,7 @@ async def test_a_reply_quoting_a_curiosity_in_the_digest_hangs_under_it(world):
 
 async def test_a_reply_to_the_welcome_is_kept_or_answered_once_with_how_to_join(world):
     async with world.running():
-        group = await join_group(world)
+        group = await world.group_with_passage()
         welcome = world.sent(group)[0]["message"]
         # The next morning, before the passage: there is no thread to join yet.
         world.clock.advance(days=1)
@@ -173,10 +167,11 @@ async def test_a_reply_to_the_welcome_is_kept_or_answered_once_with_how_to_join(
     ]
 
 
+@pytest.mark.slow
 async def test_an_answer_to_a_curiosity_nests_under_it_in_the_digest_and_the_thread(world):
     async with world.running():
-        group = await join_group(world)
-        root = passage_post(world, group)["message"]["message_id"]
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
         await world.say(group, "Ana", "a plain reply", reply_to=root)
         ask = await world.sandbox.send_message(
             group, world.members["Bo"], "/curious who feeds the cat?"

@@ -123,9 +123,7 @@ async def test_two_processes_on_one_archive_post_once(world):
 async def test_settings_changes_reschedule_at_once(world):
     world.clock.set(datetime(2030, 3, 5, 10, 0, tzinfo=UTC))
     async with world.running() as app:
-        group = await world.sandbox.create_supergroup("G", [world.members["Ana"]])
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
+        group = await world.group_with_bot("G", ["Ana"])
         before = next_runs(app, group["id"])["passage"]
         await world.command(group, "Ana", "/settz Asia/Kathmandu")
         await world.command(group, "Ana", "/settime 07:30")
@@ -154,6 +152,7 @@ async def test_paused_days_are_not_caught_up(world):
 
 
 # A test of pacing: coverage's tracing would slow the in-process sandbox and skew it.
+@pytest.mark.slow
 @pytest.mark.no_cover
 async def test_a_thousand_chats_due_at_once_each_get_one_post_without_429s(
     sandbox, tmp_path, caplog
@@ -195,6 +194,7 @@ async def test_a_thousand_chats_due_at_once_each_get_one_post_without_429s(
     )
 
 
+@pytest.mark.slow
 async def test_the_evening_digest_of_a_scripted_day_arrives_as_valid_telegram_html(world):
     world.clock.set(datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
     async with world.running():
@@ -226,9 +226,7 @@ async def test_the_evening_digest_of_a_scripted_day_arrives_as_valid_telegram_ht
 async def test_a_quiet_day_gets_one_short_line_or_nothing(world, choice, expected):
     world.clock.set(datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
     async with world.running():
-        group = await world.sandbox.create_supergroup("Readers", [world.members["Ana"]])
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
+        group = await world.group_with_bot("Readers", ["Ana"])
         answer = await world.command(group, "Ana", f"/quietday {choice}")
         world.clock.set(datetime(2030, 3, 5, 21, 0, tzinfo=UTC))
         await world.deliver_due()
@@ -254,3 +252,16 @@ async def test_every_chat_is_scheduled_at_start_when_read_a_page_at_a_time(world
     async with world.running() as app:
         scheduled = {job.data[0] for job in app.job_queue.jobs() if job.callback is run_slot}
     assert scheduled == {chat["id"] for chat in chats}
+
+
+async def test_the_sweep_says_in_one_log_line_how_its_due_slots_went(world, caplog):
+    world.clock.set(datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
+    async with world.running():
+        chat = await private_chat(world, "Ana", "UTC")
+        world.clock.set(datetime(2030, 3, 5, 21, 30, tzinfo=UTC))  # the passage and digest due
+        with caplog.at_level(logging.INFO, logger="bot.handlers.sweep"):
+            await world.deliver_due()
+            await world.deliver_due()  # nothing left to do: no line
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.handlers.sweep"]
+    assert lines == ["sweep: 2 due slots: sent=2"]
+    assert len(passages(world, chat)) == 1

@@ -76,6 +76,7 @@ CASES = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("join", "before", "change", "zone", "expected", "next_post"), CASES.values(), ids=CASES
 )
@@ -84,9 +85,7 @@ async def test_a_zone_change_never_gives_two_passages_on_one_local_day(
 ):
     world.clock.set(join)
     async with world.running():
-        group = await world.sandbox.create_supergroup("Readers", [world.members["Ana"]])
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
+        group = await world.group_with_bot(members=["Ana"])
         for command in before:
             await world.command(group, "Ana", command)
         world.clock.advance(minutes=10)
@@ -99,12 +98,11 @@ async def test_a_zone_change_never_gives_two_passages_on_one_local_day(
     assert f"Morning passage: next {next_post} ({zone})" in answers[-1]
 
 
+@pytest.mark.slow
 async def test_a_zone_change_never_gives_two_digests_on_one_local_day(world):
     world.clock.set(at(8))
     async with world.running():
-        group = await world.sandbox.create_supergroup("Readers", [world.members["Ana"]])
-        await world.sandbox.add_bot(group, by=world.members["Ana"], admin=True)
-        await world.sandbox.wait_for_sent(group, 1)
+        group = await world.group_with_bot(members=["Ana"])
         await run_until(world, at(21.5))  # the 21:00 UTC digest is out: 06:00 on the 6th in Tokyo
         await world.command(group, "Ana", "/settz Asia/Tokyo")
         answer = await world.command(group, "Ana", "/setdigest 07:00")

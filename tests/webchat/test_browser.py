@@ -51,6 +51,7 @@ MONDAY = datetime(2030, 6, 3, 10, 0, tzinfo=UTC)
 POST = "written in the margin by a reader"
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.timeout(240),
     pytest.mark.skipif(

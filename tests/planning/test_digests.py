@@ -1,53 +1,16 @@
-"""Operations the handlers call in one trip: curiosities with their author, a chat seen first,
-a digest previewed as the chat would read it."""
+"""Digests planned from the archive's rows: a preview reads as the chat would, and a weekly
+digest covers the seven days up to its day."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from bot.archive import Store
-from bot.archive import operations as ops
 from bot.core.corpus import Entry
-from bot.core.updates import Author
 from bot.planning.digests import preview_digest
 from tests.archive.support import CHAT, NOW, POST, make_message, with_thread
 
 CORPUS = [Entry("ch1-01", "Chapter one", "The commons is a verb.", "We do it together.", 1)]
-
-
-def test_a_curiosity_keeps_its_authors_latest_name_and_its_day(store: Store) -> None:
-    with_thread(store)
-    first = ops.note_curiosity(
-        store, CHAT, author=Author(1, None, "Ana K", "anak"), local_date="2024-03-10",
-        text="why rules?", message_id=70, now=NOW,
-    )  # fmt: skip
-    ops.note_curiosity(
-        store, CHAT, author=Author(None, -500, "News", None), local_date="2024-03-11",
-        text="from the channel", message_id=71, now=NOW,
-    )  # fmt: skip
-    store.opt_out(2)
-    silenced = ops.note_curiosity(
-        store, CHAT, author=Author(2, None, "Bo", None), local_date="2024-03-10",
-        text="not kept", message_id=72, now=NOW,
-    )  # fmt: skip
-    day = ops.curiosities_of_day(store, CHAT, "2024-03-10")
-    assert first is not None and silenced is None
-    assert [(c["id"], c["author"], c["text"]) for c in day] == [(first, "Ana K", "why rules?")]
-    user = store.get_user(1)
-    assert user is not None and user["username"] == "anak"
-    assert [c["text"] for c in ops.curiosities_of_day(store, CHAT, "2024-03-11")] == [
-        "from the channel"
-    ]
-    assert store.db.execute("SELECT title FROM sender_chats WHERE id = -500").fetchone() == (
-        "News",
-    )
-
-
-def test_a_chat_is_registered_the_first_time_it_is_seen_and_kept_after(store: Store) -> None:
-    made = ops.ensure_chat(store, CHAT, now=NOW, type="supergroup", title="Readers")
-    again = ops.ensure_chat(store, CHAT, now=NOW + 60, type="group", title="Renamed")
-    assert (made["type"], made["title"], made["created_at"]) == ("supergroup", "Readers", NOW)
-    assert again == made
 
 
 def test_a_digest_preview_is_what_the_chat_would_read(store: Store) -> None:
