@@ -21,6 +21,7 @@ from typing import TextIO
 # Telegram tokens look like 123456789:AA...; the URL form is .../bot<token>/method.
 TOKEN_PATTERN = re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{20,}")
 OWN_LOGGER = "bot"
+RECEIVED_DATA = "Received data was:"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries whose DEBUG output carries payloads: kept at INFO or above, so those lines are
 # never even built (PTB formats a whole update for each one).
@@ -56,6 +57,11 @@ class RedactingFilter(logging.Filter):
             return False
         # Format once here, so arguments (URLs, exceptions) are redacted along with the message.
         message = record.getMessage()
+        if not is_own(record.name):
+            # PTB logs an update it could not read with the update itself: a member's words.
+            message = message.split(RECEIVED_DATA, 1)[0] + (
+                RECEIVED_DATA + " (left out)" if RECEIVED_DATA in message else ""
+            )
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         record.msg = self.redact(message)

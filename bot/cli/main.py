@@ -51,7 +51,7 @@ def cli() -> None:
 @click.option("--web-port", envvar="COMMONS_WEB_PORT", help="Local web chat port.")
 def run(**options: object) -> None:
     """Run the bot: Telegram with a token, the local sandbox and web chat without one."""
-    config = _config(**options)
+    config = _with_webhook_secret(_config(**options))
     _setup_logging(config)
     _check_corpus(config)
     from bot.cli.runner import run_bot
@@ -256,6 +256,20 @@ def _config(**options: object) -> Config:
         return Config.from_env(None, **options)
     except ConfigError as error:
         raise StartupRefused(str(error)) from None
+
+
+def _with_webhook_secret(config: Config) -> Config:
+    """Return the settings with a webhook secret: the one set, or one made for this run.
+
+    Without one, anyone who finds the webhook's URL could post updates as Telegram.
+    """
+    if not config.webhook_url or config.webhook_secret:
+        return config
+    from dataclasses import replace
+
+    from bot.handlers.webhook import new_secret
+
+    return replace(config, webhook_secret=new_secret())
 
 
 def _check_corpus(config: Config) -> None:

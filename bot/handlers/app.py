@@ -7,6 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -24,7 +25,7 @@ from telegram.ext import (
 from bot.archive import Archive
 from bot.compose.help import COMMANDS
 from bot.core import updates
-from bot.core.config import Config
+from bot.core.config import Config, ConfigError
 from bot.core.corpus import Entry, load_corpus
 from bot.handlers import admin, chats, commands, incoming
 from bot.handlers.errors import log_error
@@ -48,6 +49,7 @@ from bot.handlers.state import (
     system_clock,
 )
 from bot.handlers.sweep import reschedule_with, start_schedules
+from bot.handlers.webhook import WebhookServer
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, translator
 
 logger = logging.getLogger(__name__)
@@ -257,32 +259,57 @@ async def running(
     except BaseException:
         await app.bot.shutdown()  # its connections were opened for the first try
         raise
+    server = webhook_server(app, webhook) if webhook is not None else None
     try:
         await post_init(app, pause)
         await app.start()
         await patiently(
-            lambda: start_updates(app, poll_timeout, webhook), "fetching updates", sleep=pause
+            lambda: start_updates(app, poll_timeout, webhook, server),
+            "fetching updates",
+            sleep=pause,
         )
         try:
             yield app
         finally:
             assert app.updater is not None
-            await app.updater.stop()
+            if server is not None:
+                await server.stop()
+            else:
+                await app.updater.stop()
             await app.stop()
             await post_shutdown(app)
     finally:
         await app.shutdown()
 
 
-async def start_updates(app: App, poll_timeout: float, webhook: Config | None) -> None:
-    """Start long polling, or the webhook server if a webhook is configured."""
+def webhook_server(app: App, config: Config) -> WebhookServer | None:
+    """Return the webhook server the settings ask for, or None for long polling.
+
+    Never without a secret: ``python -m bot run`` makes one for the run when none is set.
+    """
+    if not config.webhook_url:
+        return None
+    if not config.webhook_secret:
+        raise ConfigError("COMMONS_WEBHOOK_SECRET: a webhook needs a secret")
+    path = urlsplit(config.webhook_url).path or "/"
+    return WebhookServer(app, secret=config.webhook_secret, path=path)
+
+
+async def start_updates(
+    app: App, poll_timeout: float, config: Config | None, server: WebhookServer | None
+) -> None:
+    """Start long polling, or the webhook server and tell Telegram where it is."""
     assert app.updater is not None
-    if webhook is not None and webhook.webhook_url:
-        await app.updater.start_webhook(
-            listen=webhook.listen,
-            port=webhook.port,
-            webhook_url=webhook.webhook_url,
-            secret_token=webhook.webhook_secret,
+    if config is not None and server is not None:
+        await server.start(config.listen, config.port)
+        logger.info(
+            "webhook listening on %s:%s, for calls that carry its secret",
+            config.listen,
+            config.port,
+        )
+        await app.bot.set_webhook(
+            config.webhook_url or "",
+            secret_token=config.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
         )
         return

@@ -25,6 +25,7 @@ from bot.archive.arrivals import record_answer
 from bot.archive.store import Store
 from bot.handlers import build_application
 from bot.handlers.app import post_init, post_shutdown
+from bot.handlers.webhook import WebhookServer
 from tests.harness import BotWorld, intercept
 
 NOTED = "Noted for tonight's digest. 🌱"
@@ -88,10 +89,13 @@ async def start_doomed(world: BotWorld) -> Any:
     return app
 
 
-async def kill(app: Any, doom: Doom) -> None:
-    """The process dies: no more writes, and what it confirmed stays confirmed."""
+async def kill(app: Any, doom: Doom, stop: Callable[[], Awaitable[None]] | None = None) -> None:
+    """The process dies: no more writes, and what it confirmed stays confirmed.
+
+    ``stop`` stops its listener (a webhook's server); by default its polling.
+    """
     doom.killed.set()
-    await app.updater.stop()
+    await (stop() if stop is not None else app.updater.stop())
     # A dead process's queue is gone with it.
     while not app.update_queue.empty():
         app.update_queue.get_nowait()
@@ -168,13 +172,8 @@ async def test_a_webhook_update_is_in_the_archive_before_the_200(world):
     doom = Doom()
     app.add_handler(TypeHandler(Update, lambda *_: doom.point()), group=-100)
     await app.start()
-    await app.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="hook",
-        webhook_url="https://bot.example/hook",
-        secret_token="s3cret",
-    )
+    webhook = WebhookServer(app, secret="s3cret", path="/hook")
+    await webhook.start("127.0.0.1", port)
     message = await world.sandbox.send_message(
         group, world.members["Bo"], "said while a webhook ran", reply_to=root
     )
@@ -193,7 +192,7 @@ async def test_a_webhook_update_is_in_the_archive_before_the_200(world):
     at_confirmation = await app.bot_data["commons"].archive.run(Store.inbox_counts)
     await asyncio.wait_for(doom.reached.wait(), timeout=10)
     intercept(app.bot_data["commons"].archive, Store.mark_all_handled, doom.dead_after)
-    await kill(app, doom)
+    await kill(app, doom, stop=webhook.stop)
     try:
         async with world.running():
             await world.settle()
