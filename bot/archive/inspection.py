@@ -71,6 +71,25 @@ class Finding(NamedTuple):
     text: str
 
 
+class Owner(NamedTuple):
+    """The bot an archive belongs to (None: not recorded yet) and how many chats it holds."""
+
+    bot_id: int | None
+    chats: int
+
+
+def archive_owner(path: Path) -> Owner:
+    """Return whose archive the file is, read without writing (nobody's if there is none)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return Owner(None, 0)
+    with read_only(path) as db:
+        chats = db["chats"].count if db["chats"].exists() else 0
+        if not db["archive_info"].exists():
+            return Owner(None, chats)
+        row = next(db.query("SELECT value FROM archive_info WHERE key = 'bot_id'"), None)
+        return Owner(int(row["value"]) if row else None, chats)
+
+
 def archive_findings(path: Path) -> list[Finding]:
     """Return what an operator should know of the archive file: whether it is sound."""
     if not path.is_file():

@@ -241,7 +241,16 @@ def m007_chat_language(db: Database) -> None:
     db.execute("UPDATE chats SET language = 'en'")
 
 
-SCHEMA_VERSION = 7
+@MIGRATIONS()
+def m008_archive_owner(db: Database) -> None:
+    """Which bot the archive belongs to, so no other bot (nor the sandbox) runs on it.
+
+    Written at the first start after this version; an archive from before says nothing yet.
+    """
+    db.execute("CREATE TABLE archive_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+SCHEMA_VERSION = 8
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

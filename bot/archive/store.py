@@ -38,6 +38,7 @@ WAL_RETRY_SECONDS = 0.01
 # SQLite's own checkpoint runs in the commit that takes the log past 1,000 pages; a writer that
 # hands checkpoints to another connection keeps it for a log sixteen times that size.
 WRITER_CHECKPOINT_PAGES = 16_000
+JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024
 
 
 def enable_wal(db: Database) -> None:
@@ -74,6 +75,9 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
         if not db.memory:
             enable_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
+            # Each time the log starts over it is cut back to this size, so a burst of writes
+            # does not leave a large log file (and what it held) behind.
+            db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         apply_migrations(db)
 
     @classmethod
@@ -103,6 +107,21 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
         """Let this (writing) connection copy the log into the file in its commits only when
         another connection's checkpoints have fallen far behind (a long burst of writes)."""
         self.db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
+
+    def truncate_log(self) -> None:
+        """Copy the whole write-ahead log into the file and empty the log file (0 bytes)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def claim_owner(self, bot_id: int) -> int:
+        """Record the archive as this bot's unless it already belongs to one; return its bot."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO archive_info (key, value) VALUES ('bot_id', ?)",
+                (str(bot_id),),
+            )
+            row = self._one("SELECT value FROM archive_info WHERE key = 'bot_id'")
+        assert row is not None
+        return int(row["value"])
 
     def checkpoint(self) -> None:
         """Copy what the write-ahead log holds into the archive file, without waiting for

@@ -36,6 +36,9 @@ from bot.archive.planner import Planner
 from bot.archive.store import Store
 
 CHECKPOINT_EVERY_SECONDS = 1.0
+# How long a write's old pages may stay in the write-ahead log before the log is emptied: a
+# raw update, handled and blanked in the archive, is gone from every file within this.
+TRUNCATE_AFTER_SECONDS = 30.0
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -111,6 +114,7 @@ class Archive:
         finally:
             if self._checkpointer is not None:
                 self._checkpointer.after_write()
+                self._checkpointer.truncate_soon()
 
     async def read(
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -147,6 +151,7 @@ class Checkpointer:
         self._store: Store | None = None
         self._running: Future[None] | None = None
         self._next = 0.0
+        self._truncating: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
         # It reads log frames and writes them to the file once: a cache would only hold memory.
@@ -162,8 +167,27 @@ class Checkpointer:
         self._next = now + CHECKPOINT_EVERY_SECONDS
         self._running = self._executor.submit(self._store.checkpoint)
 
+    def truncate_soon(self) -> None:
+        """Empty the log within TRUNCATE_AFTER_SECONDS of this write, unless already due to.
+
+        A passive checkpoint copies the log into the file but leaves its bytes in place until
+        the log starts over; what a member said that was never kept (chatter, or an opted-out
+        member's words, in a raw update) must not stay in a file that long.
+        """
+        if self._truncating is None and self._store is not None:
+            loop = asyncio.get_running_loop()
+            self._truncating = loop.call_later(TRUNCATE_AFTER_SECONDS, self._truncate)
+
+    def _truncate(self) -> None:
+        self._truncating = None
+        if self._store is not None:
+            self._executor.submit(self._store.truncate_log)
+
     async def close(self) -> None:
         """Close the connection on its thread (after any checkpoint running), stop the thread."""
+        if self._truncating is not None:
+            self._truncating.cancel()
+            self._truncating = None
         if self._store is not None:
             await _submit_to(self._executor, self._store.close)
         self._store = None

@@ -10,8 +10,9 @@ import os
 import socket
 from pathlib import Path
 
-from bot.archive.inspection import UnusableArchive, check_archive
+from bot.archive.inspection import UnusableArchive, archive_owner, check_archive
 from bot.core.config import Config, ConfigError
+from bot.sandbox import DEFAULT_TOKEN as SANDBOX_TOKEN
 
 # Whatever the umask, the archive, its -wal/-shm, the heartbeat (0600) and the data folder (0700)
 # are readable by the bot's own user alone: they hold what people said.
@@ -32,6 +33,53 @@ def check_start(config: Config) -> None:
             f"COMMONS_DB={config.db_path}: the file {error}; nothing was changed. Point "
             "COMMONS_DB at the right file, or move this one away to start a new archive"
         ) from error
+    check_owner(config)
+
+
+def bot_id_of(token: str) -> int:
+    """Return the bot's id: the number before the colon of its token."""
+    return int(token.split(":", 1)[0])
+
+
+SANDBOX_BOT = bot_id_of(SANDBOX_TOKEN)
+
+
+def check_owner(config: Config) -> None:
+    """Raise ConfigError if the archive belongs to another bot than the one starting.
+
+    The local sandbox (no token) never runs on a real bot's archive: its clock would send that
+    bot's groups' posts into the sandbox, and its members' ids are real people's. An archive
+    from before owners were recorded is taken by a bot with a token; the sandbox takes it only
+    if it holds no chat.
+    """
+    owner = archive_owner(config.db_path)
+    starting = bot_id_of(config.token) if config.token else SANDBOX_BOT
+    if owner.bot_id == starting or (
+        owner.bot_id is None and not (config.sandboxed and owner.chats)
+    ):
+        return
+    where = f"COMMONS_DB={config.db_path}"
+    if owner.bot_id is None:
+        raise ConfigError(
+            f"{where}: this archive holds {owner.chats} chats of a bot it does not name, and "
+            "the local sandbox (no TELEGRAM_BOT_TOKEN) never runs on a real bot's archive; "
+            "set COMMONS_DB to a file of its own for the rehearsal, or set the bot's token"
+        )
+    if owner.bot_id == SANDBOX_BOT:
+        raise ConfigError(
+            f"{where}: this archive is the local sandbox's rehearsal, not bot {starting}'s; "
+            "set COMMONS_DB to the bot's own archive, or to a new file"
+        )
+    if config.sandboxed:
+        raise ConfigError(
+            f"{where}: this archive belongs to bot {owner.bot_id}, and the local sandbox (no "
+            "TELEGRAM_BOT_TOKEN) never runs on a real bot's archive; set COMMONS_DB to a file "
+            "of its own for the rehearsal, or set that bot's token"
+        )
+    raise ConfigError(
+        f"{where}: this archive belongs to bot {owner.bot_id}, and TELEGRAM_BOT_TOKEN is bot "
+        f"{starting}'s; set COMMONS_DB to that bot's archive, or to a new file"
+    )
 
 
 def check_port(host: str, port: int, env: str) -> None:

@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.archive import Archive
+from bot.archive import Archive, Store
 from bot.compose.help import COMMANDS
 from bot.core import updates
 from bot.core.config import Config, ConfigError
@@ -201,6 +201,12 @@ async def post_init(app: App, pause: Pause = asyncio.sleep) -> None:
     state = commons_of(app)
     await state.archive.start()
     me = app.bot.bot  # asked by initialize(), which retried until Telegram answered
+    owner = await state.archive.run(Store.claim_owner, me.id)
+    if owner != me.id:
+        # python -m bot run refuses this before opening the archive; a bot built otherwise
+        # (a test, a script) must not act on another bot's groups either.
+        await state.archive.close()
+        raise ConfigError(f"COMMONS_DB: this archive belongs to bot {owner}, not to bot {me.id}")
     state.bot_id = me.id
     state.can_read_all_group_messages = bool(me.can_read_all_group_messages)
     await replay_unhandled(state.inbox, app.bot, process_with(app))

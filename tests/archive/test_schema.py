@@ -39,6 +39,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m005_personal_digests",
         "m006_inbox_and_copies",
         "m007_chat_language",
+        "m008_archive_owner",
     ]
     assert (
         counts(path)
@@ -151,6 +152,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(
             "m005_personal_digests",
             "m006_inbox_and_copies",
             "m007_chat_language",
+            "m008_archive_owner",
         ],
     )
     store.close()
