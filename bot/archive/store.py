@@ -108,9 +108,18 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
         another connection's checkpoints have fallen far behind (a long burst of writes)."""
         self.db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
 
-    def truncate_log(self) -> None:
-        """Copy the whole write-ahead log into the file and empty the log file (0 bytes)."""
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    def truncate_log(self) -> bool:
+        """Copy the whole write-ahead log into the file and empty the log file (0 bytes);
+        False if a reader (a digest, a backup) still needs the log, so nothing was done.
+
+        Such a checkpoint holds new writes back while it waits for readers: it does not wait.
+        """
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            busy, _, _ = next(self.db.query("PRAGMA wal_checkpoint(TRUNCATE)")).values()
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return not busy
 
     def claim_owner(self, bot_id: int) -> int:
         """Record the archive as this bot's unless it already belongs to one; return its bot."""

@@ -181,7 +181,14 @@ class Checkpointer:
     def _truncate(self) -> None:
         self._truncating = None
         if self._store is not None:
-            self._executor.submit(self._store.truncate_log)
+            done = self._executor.submit(self._store.truncate_log)
+            loop = asyncio.get_running_loop()
+            done.add_done_callback(lambda f: loop.call_soon_threadsafe(self._again_if_busy, f))
+
+    def _again_if_busy(self, done: Future[bool]) -> None:
+        # A reader held the log (a digest being planned, a backup): try again later.
+        if not done.cancelled() and done.exception() is None and not done.result():
+            self.truncate_soon()
 
     async def close(self) -> None:
         """Close the connection on its thread (after any checkpoint running), stop the thread."""
