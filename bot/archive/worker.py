@@ -29,9 +29,11 @@ import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from bot.archive.backups import held_shared
 from bot.archive.planner import Planner
 from bot.archive.store import Store
 
@@ -55,6 +57,8 @@ class Archive:
         self._reading: Store | None = None  # touched only on the reader thread
         self._planner: Planner | None = None
         self._checkpointer: Checkpointer | None = None
+        # A shared lock on the archive while it is open: a restore waits for no bot to hold it.
+        self._lock = ExitStack()
 
     async def start(self) -> None:
         """Start the worker thread and open (and upgrade) the archive on it."""
@@ -68,6 +72,7 @@ class Archive:
             self._executor = None
             raise
         if str(self.path) != ":memory:":
+            self._lock.enter_context(held_shared(Path(self.path)))
             # Opened after the writer, which made the file and upgraded its schema.
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commons-read")
             self._reading = await _submit_to(self._reader, Store.open_reader, self.path)
@@ -97,6 +102,7 @@ class Archive:
         self._executor, self._store = None, None
         # The worker is idle now, so this returns at once.
         executor.shutdown(wait=True)
+        self._lock.close()
 
     async def _submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         if self._executor is None:

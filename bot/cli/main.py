@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.backup import backup, restore_command
 from bot.core.config import Config, ConfigError, heartbeat_path
 from bot.core.corpus import CorpusError, default_corpus_path, load_corpus
 from bot.core.importers import FORMATS, ImportProblem, import_source
@@ -249,6 +250,10 @@ def check() -> None:
     for finding in findings:
         click.echo(redactor.redact(f"{'ok' if finding.ok else 'ACTION':6}  {finding.text}"))
     raise SystemExit(0 if all(finding.ok for finding in findings) else 1)
+
+
+cli.add_command(backup)
+cli.add_command(restore_command)
 
 
 def _config(**options: object) -> Config:

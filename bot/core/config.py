@@ -55,12 +55,25 @@ SETTINGS: dict[str, Setting] = {
     "web_port": Setting(
         "COMMONS_WEB_PORT", "8080", "Port of the local web chat (no-token mode only)."
     ),
+    "web_hosts": Setting(
+        "COMMONS_WEB_HOSTS",
+        None,
+        "Extra host names the web chat answers to, comma-separated (always: localhost, "
+        "127.0.0.1, [::1]).",
+    ),
     "retention_days": Setting(
         "COMMONS_RETENTION_DAYS",
         "0",
         "Delete stored replies older than this many days; 0 keeps all.",
     ),
     "log_level": Setting("COMMONS_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING..."),
+    "backup_dir": Setting(
+        "COMMONS_BACKUP_DIR",
+        None,
+        "Folder of the daily backups (and of python -m bot backup); unset: no daily backup.",
+    ),
+    "backup_at": Setting("COMMONS_BACKUP_AT", "03:30", "UTC time of the daily backup, HH:MM."),
+    "backup_keep": Setting("COMMONS_BACKUP_KEEP", "7", "How many daily backups are kept."),
 }
 
 
@@ -81,8 +94,12 @@ class Config:
     port: int = 8443
     webhook_secret: str | None = None
     web_port: int = 8080
+    web_hosts: tuple[str, ...] = ()
     retention_days: int = 0
     log_level: str = "INFO"
+    backup_dir: Path | None = None
+    backup_at: str = "03:30"
+    backup_keep: int = 7
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -121,6 +138,7 @@ def heartbeat_path(db_path: Path) -> Path:
 # loose on the secret's length so a self-hosted or test server's shorter tokens still pass.
 TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def check_values(config: Config) -> None:
@@ -143,6 +161,11 @@ def check_values(config: Config) -> None:
     _check_range("COMMONS_PORT", config.port, 1, 65535)
     _check_range("COMMONS_WEB_PORT", config.web_port, 0, 65535)
     _check_range("COMMONS_RETENTION_DAYS", config.retention_days, 0, 100_000)
+    _check_range("COMMONS_BACKUP_KEEP", config.backup_keep, 1, 10_000)
+    if not CLOCK_TIME.fullmatch(config.backup_at):
+        raise ConfigError(
+            f"COMMONS_BACKUP_AT must be a time of day as HH:MM (UTC), not {config.backup_at!r}"
+        )
     if config.log_level.upper() not in logging.getLevelNamesMapping():
         raise ConfigError(
             f"COMMONS_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, "
@@ -172,4 +195,6 @@ def _convert(name: str, setting: Setting, raw: str) -> Any:
             raise ConfigError(f"{setting.env} must be a whole number, not {raw!r}") from None
     if "Path" in str(kind):
         return Path(raw)
+    if "tuple" in str(kind):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
     return raw

@@ -285,6 +285,16 @@ def due_day(chat: Chat, kind: PostKind | str, now: datetime) -> str | None:
     return day if slot and slot.timestamp() >= int(chat.get("created_at") or 0) else None
 
 
+def daily_due(at: str, now: datetime, last: datetime | None) -> bool:
+    """True if a daily task at ``at`` (HH:MM, UTC) has not run since its latest time, which
+    has come: missed ones run on return, once."""
+    now = _require_aware(now).astimezone(UTC)
+    latest = datetime.combine(now.date(), _to_time(at), UTC)
+    if latest > now:
+        latest -= timedelta(days=1)
+    return last is None or last < latest
+
+
 def passed_slots(chat: Chat, now: datetime) -> list[tuple[PostKind, str]]:
     """Return (kind, local date) of today's slots whose time has already passed."""
     unpaused = {**chat, "paused": False}

@@ -17,12 +17,13 @@ from typing import Any, cast
 from telegram.error import NetworkError, RetryAfter
 
 from bot.archive import operations
+from bot.archive.backups import Backup, BackupError, make_backup, newest_backup_time, rotate
 from bot.archive.chats import CHATS_PAGE
 from bot.archive.rows import Chat
 from bot.archive.store import Store
 from bot.core import schedule
 from bot.core.config import heartbeat_path
-from bot.core.schedule import SLOT_KINDS, Slot, due_day
+from bot.core.schedule import SLOT_KINDS, Slot, daily_due, due_day
 from bot.core.text import PostKind
 from bot.handlers.outbox import deliver
 from bot.handlers.state import App, Commons, Context, commons_of, job_id, jobs, unschedule_chat
@@ -120,6 +121,27 @@ async def sweep(context: Context) -> None:
     await deliver_due(context.application)
     # The container's health check reads this: a stale heartbeat means a stuck bot.
     heartbeat_path(context.commons.config.db_path).touch()
+    await back_up_if_due(context.application)
+
+
+async def back_up_if_due(app: App) -> Backup | None:
+    """Make the day's backup if its time has come and none was made since; keep the newest
+    COMMONS_BACKUP_KEEP. A failure is logged and tried again at the next sweep."""
+    state = commons_of(app)
+    folder, now = state.config.backup_dir, state.now()
+    if folder is None or not daily_due(state.config.backup_at, now, newest_backup_time(folder)):
+        return None
+    try:
+        # On a thread: the copy is SQLite's, outside the GIL; the loop and the writer go on.
+        made = await asyncio.to_thread(make_backup, state.config.db_path, folder, now=now)
+        deleted = await asyncio.to_thread(rotate, folder, state.config.backup_keep)
+    except (BackupError, OSError):
+        logger.exception("backup into %s failed; tried again at the next sweep", folder)
+        return None
+    logger.info(
+        "backup: %s, %d messages; %d older ones deleted", made.path, made.messages, len(deleted)
+    )
+    return made
 
 
 async def deliver_due(app: App) -> list[str]:
