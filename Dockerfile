@@ -5,7 +5,9 @@ ARG PYTHON_IMAGE=python:3.11-slim
 FROM ${PYTHON_IMAGE}
 
 # COMMONS_LISTEN: inside a container the web chat (and a webhook) must listen on every
-# interface, or a published port (-p 8080:8080) reaches nothing.
+# interface, or a published port reaches nothing. Publish the web chat on this machine only
+# (-p 127.0.0.1:8080:8080): anything that reaches the port can try it, and only its key, in the
+# address it prints (docker logs), stands in the way.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -21,19 +23,26 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# Exactly the locked releases, each checked against its hashes (the lock also holds the build
+# backend, so nothing is resolved at build time); its own layer, rebuilt only when it changes.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY seeds ./seeds
-# /data is 0700: the archive holds what people said, for the bot's user alone.
-RUN pip install . \
+# pip check: with --no-deps nothing else would notice a lock that misses a dependency.
+# /data and /backups are 0700: the archive holds what people said, for the bot's user alone.
+RUN pip install --no-deps --no-build-isolation . \
+    && pip check \
     && useradd --create-home --uid 10001 commons \
-    && mkdir -p /data \
-    && chown commons:commons /data \
-    && chmod 0700 /data
+    && mkdir -p /data /backups \
+    && chown commons:commons /data /backups \
+    && chmod 0700 /data /backups
 
 USER 10001:10001
-VOLUME ["/data"]
-# The web chat, when no token is set (docker run -p 8080:8080 commons-bot).
+# The archive, and the nightly backups when COMMONS_BACKUP_DIR=/backups.
+VOLUME ["/data", "/backups"]
+# The web chat, when no token is set (docker run -p 127.0.0.1:8080:8080 commons-bot).
 EXPOSE 8080
 
 # The sweep touches a heartbeat beside the archive at start and every minute; a stale one

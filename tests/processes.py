@@ -33,6 +33,24 @@ async def start_bot(tmp_path: Path, **env: str) -> asyncio.subprocess.Process:
     )  # fmt: skip
 
 
+WEB_CHAT_LINE = "Open the web chat: "
+
+
+async def web_chat_url(process: asyncio.subprocess.Process, timeout: float = 20) -> str:
+    """Return the address, key and all, the bot printed for its web chat (it listens by then).
+
+    The lines read before it are gone from what ``stop`` returns.
+    """
+    seen: list[str] = []
+    async with asyncio.timeout(timeout):
+        assert process.stdout is not None
+        while line := (await process.stdout.readline()).decode():
+            if line.startswith(WEB_CHAT_LINE):
+                return line.removeprefix(WEB_CHAT_LINE).strip()
+            seen.append(line)
+    raise AssertionError(f"the bot ended without a web chat: {''.join(seen)}")
+
+
 async def wait_until_responds(url: str, timeout: float = 20) -> httpx.Response:
     deadline = asyncio.get_running_loop().time() + timeout
     async with httpx.AsyncClient() as client:

@@ -71,8 +71,10 @@ async def run_embedded(config: Config) -> None:
                 port=config.web_port,
                 clock=TimeTravel(app, clock),
                 language_code=corpus_language(config.corpus_path) or DEFAULT_LANGUAGE,
+                hosts=config.web_hosts,
             )
             print("Commons Bot is running without Telegram, against its local sandbox.")
+            # The address carries this run's key: the web chat answers no one without it.
             print(f"Open the web chat: {web.url}")
             print(f"Archive: {config.db_path}   (Ctrl+C to stop)", flush=True)
             try:

@@ -83,7 +83,8 @@ def test_a_restore_keeps_the_archive_it_replaces(tmp_path):
 async def test_a_restore_over_the_archive_of_a_running_bot_is_refused(tmp_path):
     an_archive(tmp_path / "commons.db")
     made = make_backup(tmp_path / "commons.db", tmp_path / "backups", now=NOW)
-    process = await start_bot(tmp_path)  # no token: the sandbox, on a sandbox archive
+    # No token: the sandbox, on a sandbox archive; its web chat on a port the system picks.
+    process = await start_bot(tmp_path, COMMONS_WEB_PORT="0")
     try:
         await wait_until_exists(tmp_path / "commons.db.heartbeat")
         before = (tmp_path / "commons.db").read_bytes()

@@ -9,31 +9,38 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.archive.store import Store
 from tests.processes import (
     ROOT,
+    WEB_CHAT_LINE,
     free_port,
     run_refused,
     start_bot,
     stop,
     wait_until_exists,
-    wait_until_responds,
+    web_chat_url,
 )
+from tests.webchat.site import open_web_chat
 
 
 async def test_run_without_token_serves_the_web_chat_and_stops_on_sigterm(tmp_path):
     port = free_port()
     process = await start_bot(tmp_path, COMMONS_WEB_PORT=str(port))
     try:
-        page = await wait_until_responds(f"http://127.0.0.1:{port}/")
-        state = await wait_until_responds(f"http://127.0.0.1:{port}/api/state")
+        url = await web_chat_url(process)
+        async with open_web_chat(url) as client:
+            page = await client.get("/")
+            state = await client.get("/api/state")
     finally:
         output = await stop(process)
     assert (page.status_code, "<html" in page.text.lower()) == (200, True)
     assert state.json()["chat"]["title"] == "Commons Reading Group"
-    assert f"Open the web chat: http://127.0.0.1:{port}/" in output
+    # The line printed: "Open the web chat: http://127.0.0.1:PORT/?token=KEY".
+    assert (WEB_CHAT_LINE + url).startswith(f"Open the web chat: http://127.0.0.1:{port}/?token=")
+    assert "Archive: " in output
     assert process.returncode == 0
     assert (tmp_path / "commons.db").exists()
 
@@ -42,20 +49,19 @@ async def test_the_web_chat_speaks_the_language_its_corpus_names(tmp_path):
     corpus = tmp_path / "corpus.md"
     seed = (ROOT / "seeds" / "corpus.md").read_text(encoding="utf-8")
     corpus.write_text(seed.replace("\nlanguage: en\n", "\nlanguage: es\n", 1), encoding="utf-8")
-    port = free_port()
-    process = await start_bot(tmp_path, COMMONS_WEB_PORT=str(port), COMMONS_CORPUS=str(corpus))
+    process = await start_bot(tmp_path, COMMONS_WEB_PORT="0", COMMONS_CORPUS=str(corpus))
     try:
-        url = f"http://127.0.0.1:{port}/api/state"
-        state = await wait_until_says(url, "¡Hola! Soy")
+        async with open_web_chat(await web_chat_url(process)) as client:
+            state = await wait_until_says(client, "¡Hola! Soy")
     finally:
         await stop(process)
     assert "Hello! I am" not in state
 
 
-async def wait_until_says(url: str, words: str, timeout: float = 20) -> str:
+async def wait_until_says(client: httpx.AsyncClient, words: str, timeout: float = 20) -> str:
     """Return the web chat's state once its text holds words (the bot answers in its time)."""
     deadline = asyncio.get_running_loop().time() + timeout
-    while words not in (text := str((await wait_until_responds(url, timeout)).json())):
+    while words not in (text := str((await client.get("/api/state")).json())):
         assert asyncio.get_running_loop().time() < deadline, f"never said {words!r}: {text}"
         await asyncio.sleep(0.1)
     return text
@@ -222,17 +228,16 @@ async def test_a_token_telegram_refuses_is_one_line_and_touches_nothing(sandbox,
 
 
 async def test_files_the_bot_creates_are_private_whatever_the_umask(tmp_path):
-    port = free_port()
     data = tmp_path / "data"
     previous = os.umask(0)  # inherited by the bot's process
     try:
         process = await start_bot(
-            tmp_path, COMMONS_WEB_PORT=str(port), COMMONS_DB=str(data / "commons.db")
+            tmp_path, COMMONS_WEB_PORT="0", COMMONS_DB=str(data / "commons.db")
         )
     finally:
         os.umask(previous)
     try:
-        await wait_until_responds(f"http://127.0.0.1:{port}/api/state")
+        await web_chat_url(process)
         await wait_until_exists(data / "commons.db.heartbeat")
         modes = {p.name: p.stat().st_mode & 0o777 for p in [data, *data.iterdir()]}
     finally:
@@ -243,4 +248,5 @@ async def test_files_the_bot_creates_are_private_whatever_the_umask(tmp_path):
         "commons.db-wal": 0o600,
         "commons.db-shm": 0o600,
         "commons.db.heartbeat": 0o600,
+        "commons.db.lock": 0o600,
     }

@@ -21,7 +21,8 @@ from bot.handlers import build_application
 from bot.handlers.app import App, polite_rate_limiter, running
 from bot.sandbox import Limits, Sandbox
 from bot.webchat import WebChat, start_webchat
-from tests.processes import free_port, start_bot, stop, wait_until_responds
+from tests.processes import start_bot, stop, web_chat_url
+from tests.webchat.site import open_web_chat
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
 # A Monday mid-morning years ahead of the real clock, so the JobQueue's own timers stay quiet.
@@ -90,7 +91,7 @@ async def week(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Week]:
         # The bot joins the demo group, greets it and posts the day's passage.
         await sb.wait_for(lambda: any(PASSAGE in s for s in Week.texts_of(sb, web)), timeout=10)
         try:
-            async with httpx.AsyncClient(base_url=web.url, timeout=60) as client:
+            async with open_web_chat(web.url, timeout=60) as client:
                 yield Week(sb, web, app, clock, client)
         finally:
             await web.stop()
@@ -194,7 +195,7 @@ async def test_without_a_bot_the_page_has_no_clock(sandbox: SandboxFactory) -> N
     sb = await sandbox()
     web = await start_webchat(sb, port=0)
     try:
-        async with httpx.AsyncClient(base_url=web.url) as client:
+        async with open_web_chat(web.url) as client:
             read = await client.get("/api/clock")
             move = await client.post("/api/clock", json={"to": "evening"})
     finally:
@@ -204,15 +205,12 @@ async def test_without_a_bot_the_page_has_no_clock(sandbox: SandboxFactory) -> N
 
 
 async def test_the_no_token_run_gives_the_page_the_bots_clock(tmp_path: Path) -> None:
-    port = free_port()
-    process = await start_bot(tmp_path, COMMONS_WEB_PORT=str(port))
-    url = f"http://127.0.0.1:{port}/api/clock"
+    process = await start_bot(tmp_path, COMMONS_WEB_PORT="0")
     try:
-        await wait_until_responds(url)
-        async with httpx.AsyncClient() as client:
+        async with open_web_chat(await web_chat_url(process)) as client:
             # The bot meets the demo group as it starts; then the page can move its clock.
             for _ in range(100):
-                clock = (await client.get(url)).json()["clock"]
+                clock = (await client.get("/api/clock")).json()["clock"]
                 if clock["local"] is not None:
                     break
                 await asyncio.sleep(0.1)

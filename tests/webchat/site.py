@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,3 +61,20 @@ class Site:
             m for m in state.json()["messages"] if m["message_id"] == message_id
         )
         return view
+
+
+@asynccontextmanager
+async def open_web_chat(url: str, **options: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """Yield a client that opened the printed ``url`` as a person would, and so holds its key.
+
+    Its base URL is the page's, without the key: later requests carry the cookie only.
+    """
+    async with httpx.AsyncClient(base_url=origin_of(url), **options) as client:
+        page = await client.get(url)
+        assert page.status_code == 200, page.text
+        yield client
+
+
+def origin_of(url: str) -> str:
+    """Return the web chat's address without its key: ``http://127.0.0.1:PORT/``."""
+    return str(httpx.URL(url).copy_with(query=None))

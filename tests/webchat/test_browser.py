@@ -149,6 +149,8 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     monday = week.bot_says("Commons, Monday 3 June")
     await expect(monday).to_contain_text("Counterpoint", timeout=WAIT_MS)
     await expect(tab.locator("#now")).to_have_text("Mon 3 Jun 10:00 (UTC)")
+    # Opened at the printed address; the key went on in a cookie, out of the address bar.
+    assert tab.url == f"http://127.0.0.1:{week.web.port}/"
     await week.snap("01-monday-morning")
 
     # What a person types is shown as typed, never as markup.

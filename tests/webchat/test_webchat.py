@@ -28,8 +28,12 @@ async def test_the_page_and_its_script_are_served(site: Site) -> None:
     assert "EventSource" in script.text
 
 
-async def test_url_is_the_address_to_open(site: Site) -> None:
-    assert site.web.url == f"http://127.0.0.1:{site.web.port}/"
+async def test_url_is_the_address_to_open_with_this_runs_key(site: Site) -> None:
+    again = await start_webchat(site.sandbox, port=0)
+    await again.stop()
+    key = site.web.access.token
+    assert site.web.url == f"http://127.0.0.1:{site.web.port}/?token={key}"
+    assert (len(key), again.access.token == key) == (43, False)  # secrets.token_urlsafe(32)
 
 
 async def test_state_shows_the_demo_group_its_members_and_the_bot_joining(site: Site) -> None:

@@ -1,4 +1,6 @@
 // The web chat page: shows one sandbox group as a chat and posts into it as its members.
+// Its requests carry this run's key in a cookie the server set when the printed address
+// (/?token=...) was opened; the browser sends it to this page's own server only.
 // What people typed is only ever set with textContent; the bot's messages arrive as HTML the
 // server has already cleaned down to Telegram's tags.
 "use strict";
@@ -365,7 +367,14 @@ function listen() {
       renderMembers(data.members);
     }
   };
-  source.onerror = () => setStatus("Reconnecting to the chat…");
+  source.onerror = () => {
+    // A refused stream (no key) is closed for good; a dropped one reconnects by itself.
+    if (source.readyState === EventSource.CLOSED) {
+      setStatus("The web chat refused this page: open the address `python -m bot run` printed.", true);
+    } else {
+      setStatus("Reconnecting to the chat…");
+    }
+  };
   source.onopen = () => setStatus("");
 }
 
@@ -409,5 +418,12 @@ function wire() {
   $("chat-picker").addEventListener("change", (event) => switchChat(Number(event.target.value)));
 }
 
+// The server has kept the key from the address in a cookie: take it out of the address bar,
+// history and any screenshot.
+function hideKey() {
+  if (new URLSearchParams(location.search).has("token")) history.replaceState(null, "", "/");
+}
+
+hideKey();
 wire();
 listen();
