@@ -9,19 +9,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-from bot.archive.base import MESSAGE_SELECT, POST_COLUMNS, as_authored, as_bools
+from bot.archive.base import MESSAGE_SELECT, POST_COLUMNS, Row, as_authored, as_bools
 from bot.archive.chats import ChatsMixin
 from bot.archive.rows import Curiosity, Export, Person
 from bot.archive.schema import FTS_TABLES
 from bot.core.updates import Author
 
+# A person who opted out or was forgotten keeps no new name: Telegram sends their current one
+# with every message, and it would otherwise be stored again.
 UPSERT_USER = """INSERT INTO users (id, first_name, username) VALUES (?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, username = excluded.username
-WHERE NOT forgotten"""
+WHERE NOT opted_out AND NOT forgotten"""
 UPSERT_SENDER_CHAT = """INSERT INTO sender_chats (id, title) VALUES (?, ?)
 ON CONFLICT (id) DO UPDATE SET title = excluded.title"""
 
 USER_FLAGS = ("opted_out", "forgotten")
+# How an export lists a member who opted out (or was forgotten): data, not a message, so it is
+# the same in every chat's language, like the export's field names.
+OPTED_OUT_MEMBER = "a member who opted out"
+CHAT_TABLES = ("messages", "curiosities", "post_messages", "posts")
 DAY_SECONDS = 86_400
 
 CURIOSITY_SELECT = """
@@ -93,7 +99,8 @@ class PeopleMixin(ChatsMixin):
         self.db.execute("UPDATE users SET opted_out = 0, forgotten = 0 WHERE id = ?", (user_id,))
 
     def forget_user(self, user_id: int) -> int:
-        """Delete a person's messages and curiosities in every chat; return how many rows went."""
+        """Delete a person's messages and curiosities in every chat, their digest and their
+        private chat with the bot; return how many messages and curiosities went."""
         with self.db.atomic():
             deleted = self.db.execute(
                 "DELETE FROM messages WHERE user_id = ?", (user_id,)
@@ -102,13 +109,15 @@ class PeopleMixin(ChatsMixin):
                 "DELETE FROM curiosities WHERE user_id = ?", (user_id,)
             ).rowcount
             self.db.execute("DELETE FROM personal_digests WHERE user_id = ?", (user_id,))
+            # Their private chat has their id, and its row their name: it goes as a purge would.
+            removed = self._delete_chat(user_id)
             # The id stays, with no name, so that later updates from them are refused.
             self.db.execute(
                 "INSERT INTO users (id, forgotten) VALUES (?, 1) ON CONFLICT (id) DO UPDATE "
                 "SET first_name = '', username = NULL, forgotten = 1",
                 (user_id,),
             )
-        self._scrub(deleted)
+        self._scrub(deleted + removed)
         return deleted
 
     # curiosities
@@ -194,14 +203,19 @@ class PeopleMixin(ChatsMixin):
     def purge_chat(self, chat_id: int) -> None:
         """Delete the chat and everything stored from it."""
         with self.db.atomic():
-            deleted = 0
-            for table in ("messages", "curiosities", "post_messages", "posts"):
-                deleted += self.db.execute(
-                    f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,)
-                ).rowcount
-            self.db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
+            deleted = self._delete_chat(chat_id)
             self.db.executescript(DROP_ORPHAN_PEOPLE)
         self._scrub(deleted)
+
+    def _delete_chat(self, chat_id: int) -> int:
+        """Delete a chat's row and every row stored from it; return how many rows went."""
+        deleted = 0
+        for table in CHAT_TABLES:
+            deleted += self.db.execute(
+                f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,)
+            ).rowcount
+        self.db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
+        return deleted
 
     def apply_retention(self, days: int, *, now: int) -> int:
         """Delete messages and curiosities older than ``days`` (0 keeps all); return how many."""
@@ -232,24 +246,43 @@ class PeopleMixin(ChatsMixin):
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def export_chat(self, chat_id: int) -> Export:
-        """Return the chat's whole archive as plain JSON-serialisable data."""
+        """Return the chat's whole archive as plain JSON-serialisable data.
+
+        Nothing of a member who opted out (or was forgotten) is in it, as digests name nothing
+        of theirs: their messages and curiosities are left out, not kept with blank text (whose
+        dates, replies and ids would still say who spoke when), and they are listed as
+        OPTED_OUT_MEMBER, with no id, name or username.
+        """
         people = (
             "SELECT id, first_name, username, opted_out, forgotten FROM users WHERE id IN "
             "(SELECT user_id FROM messages WHERE chat_id = :chat "
-            "UNION SELECT user_id FROM curiosities WHERE chat_id = :chat) ORDER BY id"
+            "UNION SELECT user_id FROM curiosities WHERE chat_id = :chat) "
+            "ORDER BY opted_out OR forgotten, id"
         )
         speakers = (
             "SELECT id, title FROM sender_chats WHERE id IN "
             "(SELECT sender_chat_id FROM messages WHERE chat_id = :chat) ORDER BY id"
         )
         posts = f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = :chat ORDER BY local_date, kind"
-        messages = f"{MESSAGE_SELECT} WHERE m.chat_id = :chat ORDER BY m.date, m.message_id"
+        messages = (
+            f"{MESSAGE_SELECT} WHERE m.chat_id = :chat "
+            "AND NOT COALESCE(u.opted_out OR u.forgotten, 0) ORDER BY m.date, m.message_id"
+        )
         chat = {"chat": chat_id}
+        curiosities = self.curiosities_between(chat_id, "0000-00-00", "9999-99-99")
         return {
             "chat": self.get_chat(chat_id),
             "posts": list(self.db.query(posts, chat)),
             "messages": [as_authored(row) for row in self.db.query(messages, chat)],
-            "curiosities": self.curiosities_between(chat_id, "0000-00-00", "9999-99-99"),
-            "users": [as_bools(user, *USER_FLAGS) for user in self.db.query(people, chat)],
+            "curiosities": [c for c in curiosities if not c["opted_out"]],
+            "users": [_exported_person(user) for user in self.db.query(people, chat)],
             "sender_chats": list(self.db.query(speakers, chat)),
         }
+
+
+def _exported_person(row: Row) -> Row:
+    """Return a person as an export shows them: nothing of theirs if they opted out."""
+    person = as_bools(row, *USER_FLAGS)
+    if person["opted_out"] or person["forgotten"]:
+        return {**person, "id": None, "first_name": OPTED_OUT_MEMBER, "username": None}
+    return person

@@ -101,7 +101,8 @@ PRIVACY = N_(
     "/optout: nothing you say is kept from now on.\n"
     "/forgetme: delete everything you said, in every chat, and stop keeping anything.\n"
     "/optin: take part again.\n"
-    "Admins can /export this chat's archive or /purge it."
+    "Admins can /export this chat's archive (I send it to them in private); its creator, or "
+    "an admin allowed to delete messages, can /purge it."
 )
 
 PURGE_WARNING = N_(

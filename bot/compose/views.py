@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.compose.personal import title_of
 from bot.core import schedule
 from bot.core.corpus import Entry
 from bot.core.schedule import ScheduleError
@@ -143,6 +144,22 @@ def describe_error(t: Translator, error: ScheduleError) -> str:
         for name, value in error.params.items()
     }
     return t._(error.template, **params)
+
+
+def render_export_caption(t: Translator, chat: Row) -> str:
+    """Return the caption of an exported archive, naming the group (it arrives in private)."""
+    if chat["type"] == "private":
+        return t._("This chat's archive.")
+    return t._("The archive of <b>{group}</b>, as JSON.", group=escape(title_of(t, chat)))
+
+
+def render_export_start_needed(t: Translator, bot_username: str) -> str:
+    """Return the group's answer when Telegram refuses to send an admin the export (403)."""
+    return t._(
+        "I send the archive only in private, and Telegram lets me write to you only after "
+        "you have started a chat with me: open {link}, send /start, then /export here again.",
+        link=f"https://t.me/{escape(bot_username)}",
+    )
 
 
 def render_skipped(t: Translator, skipped: Entry, upcoming: Entry) -> str:

@@ -9,8 +9,9 @@ from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
 
-from telegram import Chat, Update
+from telegram import Chat, ChatMemberAdministrator, Update
 from telegram.constants import ChatMemberStatus
+from telegram.error import Forbidden
 
 from bot.archive import operations, rows
 from bot.archive.store import Store
@@ -18,16 +19,27 @@ from bot.compose import help, views
 from bot.core import schedule
 from bot.core.schedule import ScheduleError
 from bot.core.text import N_, POST_KINDS, escape, excerpt
-from bot.handlers.chats import chat_and_translator, ensure_chat, translator_of
+from bot.handlers.chats import (
+    chat_and_translator,
+    ensure_chat,
+    private_translator,
+    translator_of,
+)
 from bot.handlers.outbox import reply
 from bot.handlers.state import Commons, Context, unschedule_chat
 from bot.handlers.sweep import schedule_chat
-from bot.i18n import LANGUAGES, language_list, translator_for
+from bot.i18n import LANGUAGES, Translator, language_list, translator_for
 
 logger = logging.getLogger(__name__)
 
 PURGE_CONFIRM_SECONDS = 120
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+Check = Callable[[Update, Context], Coroutine[Any, Any, bool]]
+ADMINS_ONLY = N_("Sorry, only this chat's admins can change that.")
+PURGERS_ONLY = N_(
+    "Sorry, only this chat's creator, or an admin allowed to delete messages, can purge its "
+    "archive."
+)
 
 
 async def is_admin(update: Update, context: Context) -> bool:
@@ -50,18 +62,42 @@ async def is_admin(update: Update, context: Context) -> bool:
     return admin
 
 
-def admins_only(handler: Handler) -> Handler:
-    """Wrap a command so that non-admins get a polite refusal instead."""
+async def may_purge(update: Update, context: Context) -> bool:
+    """True if the sender may purge this chat: its creator, or an admin who may delete messages.
 
-    @wraps(handler)
-    async def guarded(update: Update, context: Context) -> None:
-        if await is_admin(update, context):
-            await handler(update, context)
-        else:
-            t = await translator_of(context.commons, update)
-            await reply(update, t._("Sorry, only this chat's admins can change that."))
+    Asked of Telegram every time, never cached: a purge cannot be undone.
+    """
+    chat, message, user = update.effective_chat, update.effective_message, update.effective_user
+    assert chat is not None and message is not None
+    if chat.type == Chat.PRIVATE:
+        return True
+    if user is None or message.sender_chat is not None:
+        return False  # an anonymous admin's rights are not known
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    if isinstance(member, ChatMemberAdministrator):
+        return member.can_delete_messages
+    return member.status == ChatMemberStatus.OWNER
 
-    return guarded
+
+def allowed_if(check: Check, refusal: str) -> Callable[[Handler], Handler]:
+    """Return a decorator that runs a command only if ``check`` passes, else says ``refusal``."""
+
+    def guard(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def guarded(update: Update, context: Context) -> None:
+            if await check(update, context):
+                await handler(update, context)
+            else:
+                t = await translator_of(context.commons, update)
+                await reply(update, t._(refusal))
+
+        return guarded
+
+    return guard
+
+
+# Wraps a command so that non-admins get a polite refusal instead.
+admins_only = allowed_if(is_admin, ADMINS_ONLY)
 
 
 async def _update_settings(update: Update, context: Context, **settings: Any) -> rows.Chat:
@@ -225,19 +261,44 @@ async def topic(update: Update, context: Context) -> None:
 
 @admins_only
 async def export(update: Update, context: Context) -> None:
-    """/export: the chat's archive as a JSON document, for its admins."""
+    """/export: the chat's archive as a JSON document, sent to the asking admin in private."""
     state = context.commons
     chat, t = await chat_and_translator(state, update)
-    archive = await state.archive.read(Store.export_chat, chat["id"])
-    data = json.dumps(archive, ensure_ascii=False, indent=2).encode()
-    message = update.effective_message
+    message, user = update.effective_message, update.effective_user
     assert message is not None
-    await message.reply_document(
-        data, filename=f"commons-{chat['id']}.json", caption=t._("This chat's archive.")
-    )
+    if chat["type"] == Chat.PRIVATE:  # their own chat is private already
+        await _send_export(context, chat, chat["id"], t)
+    elif user is None or message.sender_chat is not None:
+        # An anonymous admin has no private chat to send it to.
+        answer = t._(
+            "I send the archive only in private: send /export as yourself, not anonymously."
+        )
+        await reply(update, answer)
+    elif await _send_export(context, chat, user.id, await private_translator(state, user)):
+        await reply(update, t._("I sent you this chat's archive in a private message."))
+    else:
+        await reply(update, views.render_export_start_needed(t, context.bot.username))
 
 
-@admins_only
+async def _send_export(context: Context, chat: rows.Chat, to: int, t: Translator) -> bool:
+    """Send the chat's archive to a private chat; return False if Telegram refuses (403).
+
+    The archive never goes into a group, where every member could read it.
+    """
+    archive = await context.commons.archive.read(Store.export_chat, chat["id"])
+    data = json.dumps(archive, ensure_ascii=False, indent=2).encode()
+    caption = views.render_export_caption(t, chat)
+    try:
+        await context.bot.send_document(
+            to, data, filename=f"commons-{chat['id']}.json", caption=caption
+        )
+    except Forbidden:  # they never started a private chat with the bot, or blocked it
+        logger.info("chat %s: the export could not be sent in private", chat["id"])
+        return False
+    return True
+
+
+@allowed_if(may_purge, PURGERS_ONLY)
 async def purge(update: Update, context: Context) -> None:
     """/purge, then /purge confirm within two minutes: delete this chat's whole archive."""
     state = context.commons

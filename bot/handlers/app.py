@@ -179,6 +179,8 @@ def register_handlers(app: App) -> None:
     tagged = filters.Regex(updates.CURIOUS_TAG) & PLAIN_MESSAGE
     app.add_handler(MessageHandler(tagged, incoming.tagged_curiosity))
     app.add_handler(ChatMemberHandler(chats.track_chats, ChatMemberHandler.MY_CHAT_MEMBER))
+    # A member promoted, demoted or given other rights: their cached admin status goes stale.
+    app.add_handler(ChatMemberHandler(chats.track_admins, ChatMemberHandler.CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrate_chat))
     # One handler for the whole command table: PTB asks the handlers of a group one by one, and
     # with one each, every reply in a busy group would be checked against each command.

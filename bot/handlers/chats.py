@@ -120,6 +120,17 @@ async def track_chats(update: Update, context: Context) -> None:
         await send_to_chat(app, stored, render_welcome(translator_for(stored), stored, sees))
 
 
+async def track_admins(update: Update, context: Context) -> None:
+    """Someone's status or rights in a chat changed: ask Telegram afresh at their next command.
+
+    Telegram sends these only while the bot is an admin of the chat.
+    """
+    change = update.chat_member
+    assert change is not None
+    context.commons.forget_admin(change.chat.id, change.new_chat_member.user.id)
+    logger.debug("chat %s: a member's status changed", change.chat.id)
+
+
 async def migrate_chat(update: Update, context: Context) -> None:
     """A group became a supergroup: move its archive, settings and jobs to the new id."""
     message = update.effective_message

@@ -21,7 +21,7 @@ from bot.handlers.chats import (
     translator_of,
 )
 from bot.handlers.outbox import reply, reply_digest, send_to_chat
-from bot.handlers.state import Commons, Context
+from bot.handlers.state import Commons, Context, unschedule_chat
 from bot.i18n import Translator, translator_for
 from bot.planning import digests
 
@@ -194,11 +194,15 @@ async def privacy(update: Update, context: Context) -> None:
 
 
 async def forgetme(update: Update, context: Context) -> None:
-    """/forgetme: delete everything this person said, everywhere, and stop storing them."""
+    """/forgetme: delete everything this person said, everywhere, and stop storing them.
+
+    Their private chat with the bot goes too, and nothing more is posted to it.
+    """
     user = update.effective_user
     assert user is not None
     t = await _translator(update, context)
     deleted = await context.commons.archive.run(Store.forget_user, user.id)
+    unschedule_chat(context.application, user.id)  # their private chat has their id
     await reply(
         update,
         t.ngettext(

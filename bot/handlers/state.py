@@ -52,7 +52,8 @@ class Commons:
     # when a send finds that its group became a supergroup; build_application plugs it in.
     reschedule: Callable[[Chat], None] = _no_reschedule
     # (chat_id, user_id) -> (is_admin, monotonic expiry): admin status is asked of Telegram
-    # at most once per ADMIN_CACHE_SECONDS, not on every command.
+    # at most once per ADMIN_CACHE_SECONDS, not on every command, and asked again as soon as
+    # Telegram says the person's status changed (forget_admin).
     admin_cache: dict[tuple[int, int], tuple[bool, float]] = field(default_factory=dict)
     # chat_id -> monotonic time of a /purge request awaiting its confirmation.
     purge_requests: dict[int, float] = field(default_factory=dict)
@@ -78,6 +79,10 @@ class Commons:
         """Cache an admin status for a few minutes."""
         expiry = time.monotonic() + ADMIN_CACHE_SECONDS
         self.admin_cache[(chat_id, user_id)] = (is_admin, expiry)
+
+    def forget_admin(self, chat_id: int, user_id: int) -> None:
+        """Drop a cached admin status, so the next admin command asks Telegram again."""
+        self.admin_cache.pop((chat_id, user_id), None)
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

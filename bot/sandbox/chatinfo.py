@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
 from bot.sandbox.messages import (
     ACTIVE_STATUSES,
+    ADMIN_RIGHTS,
     ADMIN_STATUSES,
     DEFAULT_TOPIC_COLOR,
     member_object,
@@ -25,6 +27,32 @@ ACCEPTED_GIFT_TYPES = {
     "premium_subscription": True,
     "gifts_from_channels": True,
 }
+
+
+class Administrator(str):
+    """The status "administrator" of one admin, carrying the rights they were not given.
+
+    A chat's members map to their status; an admin's status remembers their rights, so that a
+    demotion (a new status) takes the rights with it, and a migration copies them.
+    """
+
+    withheld: frozenset[str]
+
+    def __new__(cls, withheld: Iterable[str] = ()) -> Administrator:
+        rights = frozenset(withheld)
+        if unknown := rights - set(ADMIN_RIGHTS):
+            raise ValueError(f"no such admin rights: {', '.join(sorted(unknown))}")
+        status = super().__new__(cls, "administrator")
+        status.withheld = rights
+        return status
+
+
+def member_with_rights(user: dict[str, Any], status: str) -> dict[str, Any]:
+    """Return a user's ChatMember of that status: an admin without the rights withheld."""
+    member = member_object(user, str(status))
+    if isinstance(status, Administrator):
+        member.update(dict.fromkeys(status.withheld, False))
+    return member
 
 
 def readable_chat(world: World, params: dict[str, Any]) -> ChatState:
@@ -60,7 +88,7 @@ async def get_chat_member(world: World, params: dict[str, Any]) -> dict[str, Any
     user_id = required(params, "user_id", "invalid user_id specified")
     if user_id not in world.users:
         raise bad_request("user not found")
-    return member_object(world.users[user_id], status_in(world, state, user_id))
+    return member_with_rights(world.users[user_id], status_in(world, state, user_id))
 
 
 @api("getChatAdministrators")
@@ -71,7 +99,7 @@ async def get_chat_administrators(world: World, params: dict[str, Any]) -> list[
         raise bad_request("there are no administrators in the private chat")
     admins = [(uid, status) for uid, status in state.members.items() if status in ADMIN_STATUSES]
     admins.sort(key=lambda pair: pair[1] != "creator")
-    return [member_object(world.users[uid], status) for uid, status in admins]
+    return [member_with_rights(world.users[uid], status) for uid, status in admins]
 
 
 @api("getChatMemberCount")
@@ -142,6 +170,6 @@ def member_change(
         "chat": copy.deepcopy(state.chat),
         "from": user_object(by),
         "date": world.now(),
-        "old_chat_member": member_object(subject, old),
-        "new_chat_member": member_object(subject, new),
+        "old_chat_member": member_with_rights(subject, old),
+        "new_chat_member": member_with_rights(subject, new),
     }

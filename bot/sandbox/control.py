@@ -11,10 +11,11 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from bot.sandbox.chatinfo import member_change, open_topic
+from bot.sandbox.chatinfo import Administrator, member_change, open_topic
 from bot.sandbox.markup import auto_entities
 from bot.sandbox.messages import (
     ACTIVE_STATUSES,
+    ADMIN_STATUSES,
     CHANNEL_BOT,
     DEFAULT_TOPIC_COLOR,
     GROUP_ANONYMOUS_BOT,
@@ -184,19 +185,39 @@ class Control:
         }
         return self._post(state, person, content)
 
-    async def set_admin(self, chat: Ref, who: Ref, admin: bool = True) -> None:
-        """Promote (or demote) a user or the bot; the bot hears of its own change."""
+    async def set_admin(
+        self, chat: Ref, who: Ref, admin: bool = True, *, withheld: Iterable[str] = ()
+    ) -> None:
+        """Promote (or demote) a user or the bot; ``withheld`` names rights of ADMIN_RIGHTS
+        the admin is not given. The bot hears of its own change, and, as on Telegram, of
+        someone else's only while it is an admin of the chat (a ``chat_member`` update)."""
         state = self._chat(chat)
         person = self.world.find_user(ref_id(who))
         old = state.members.get(person["id"], "left")
         if old == "creator" or old not in ACTIVE_STATUSES:
             raise ValueError(f"{person['id']} is the creator or not a member of {state.id}")
-        new = "administrator" if admin else "member"
+        new = Administrator(withheld) if admin else "member"
         state.members[person["id"]] = new
         by = self.world.users[self._creator(state)]
-        kind = "my_chat_member" if person["id"] == self.world.bot_id else "chat_member"
-        self.world.deliver(kind, member_change(self.world, state, by, old, new, person))
+        change = member_change(self.world, state, by, old, new, person)
+        if person["id"] == self.world.bot_id:
+            self.world.deliver("my_chat_member", change)
+        elif state.members.get(self.world.bot_id) in ADMIN_STATUSES:
+            self.world.deliver("chat_member", change)
         self.world.publish({"type": "member", "chat_id": state.id, "user": person, "status": new})
+
+    async def rename_user(
+        self, user: Ref, first_name: str, username: str | None
+    ) -> dict[str, Any]:
+        """Change a person's name and username, as Telegram's settings let them; return the
+        User. Their later messages carry the new name, and so does their private chat."""
+        person = self.world.find_user(ref_id(user))
+        person.update(first_name=first_name, username=username)
+        if (private := self.world.chats.get(person["id"])) is not None:
+            private.chat.update(first_name=first_name, username=username)
+            if username is None:
+                del private.chat["username"]  # Telegram leaves out what a chat does not have
+        return user_object(person)
 
     async def add_bot(self, chat: Ref, *, by: Ref, admin: bool = False) -> None:
         """Add the bot to a group: a my_chat_member update, then new_chat_members."""
