@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from bot.archive.inspection import UnusableArchive, check_archive, read_only
+from bot.archive.store import Store
 
 NAME_FORMAT = "commons-%Y%m%dT%H%M%SZ.db"
 NAME_PATTERN = re.compile(r"^commons-\d{8}T\d{6}Z\.db$")
@@ -104,6 +105,26 @@ def newest_backup_time(folder: Path) -> datetime | None:
     if not finished:
         return None
     return datetime.strptime(finished[-1].name, NAME_FORMAT).replace(tzinfo=UTC)
+
+
+def forget_in_backups(folder: Path, user_id: int) -> int:
+    """Forget the person in every backup kept in ``folder`` as in the archive (their words,
+    curiosities and name gone, bytes included); return how many backups were rewritten.
+
+    A backup stays a whole, checked archive: it is rewritten in place by SQLite, under the
+    same rules as the archive itself (secure delete, the search index scrubbed).
+    """
+    rewritten = 0
+    for path in backups_in(folder):
+        store = Store.open(path)
+        try:
+            store.forget_user(user_id)
+            store.truncate_log()
+            store.db.execute("PRAGMA journal_mode = DELETE")  # one file again, no log beside
+        finally:
+            store.close()
+        rewritten += 1
+    return rewritten
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:

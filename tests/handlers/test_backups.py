@@ -3,6 +3,7 @@ the newest kept; and a restored archive brings back no post twice."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -101,3 +102,36 @@ async def test_a_backup_restored_the_same_evening_sends_nothing_of_that_day_agai
         await world.deliver_due()
     # The passage and the digest of the day are still due today, and recorded: none again.
     assert len(world.sent(group)) == sent
+
+
+async def test_forget_me_also_forgets_the_person_in_every_backup_kept(world):
+    folder = world.db_path.parent / "backups"
+    config = replace(world.config, backup_dir=folder)
+    world.clock.set(DAY_ONE)
+    app = build_application(config, clock=world.clock)
+    async with running(app, poll_timeout=1):
+        world.app = app
+        group = await world.group_with_passage()
+        root = world.passage_post(group)["message"]["message_id"]
+        await world.say(group, "Bo", "bathyscaphic thoughts on the commons", reply_to=root)
+        await world.say(group, "Cy", "Cy stays in the backups", reply_to=root)
+        for hours in (0, 24):
+            world.clock.set(DAY_ONE + timedelta(hours=hours))
+            await back_up_if_due(app)
+        answer = await world.command(group, "Bo", "/forgetme")
+        world.app = None
+    backups = backups_in(folder)
+    texts = {path.name: backup_texts(path) for path in backups}
+    assert len(backups) == 2 and answer.startswith("Done: 1 stored message")
+    assert all(path.read_bytes().count(b"bathyscaphic") == 0 for path in backups)
+    assert all(t == ["Cy stays in the backups"] for t in texts.values())
+    assert not any(folder.glob("*-wal"))
+
+
+def backup_texts(path) -> list[str]:
+    """The texts of the messages a backup holds (and it is still a sound archive)."""
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        texts = [text for (text,) in db.execute("SELECT text FROM messages ORDER BY id")]
+    db.close()
+    return texts
