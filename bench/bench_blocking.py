@@ -8,7 +8,10 @@ its thread, in one transaction); the figure is the longest of those calls, next 
 many calls made after it with no digest running (a store call on a large archive has slow
 moments of its own).
 
-    python bench/bench_blocking.py [--messages 100000]
+    python bench/bench_blocking.py [--messages 100000] [--during digest|backup]
+
+``--during backup`` measures the same while ``python -m bot backup``'s copy of that archive
+runs instead (the nightly backup), on a thread as the bot runs it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_digest import CHAT, DAY, NAMES, START, synthetic_day
 from bot.archive import Archive
 from bot.archive.arrivals import record_arrivals
+from bot.archive.backups import make_backup
 from bot.archive.rows import Chat
 from bot.archive.store import Store
 from bot.core.corpus import Entry, load_corpus
@@ -53,7 +58,7 @@ class Blocking:
         """Return the figures in a line: calls made, p50 / p99 / max, alone and meanwhile."""
         return (
             f"{len(self.during_ms)} store calls meanwhile: {spread(self.during_ms)}; "
-            f"with no digest running: {spread(self.quiet_ms)}"
+            f"with nothing else running: {spread(self.quiet_ms)}"
         )
 
 
@@ -111,8 +116,8 @@ async def store_one(archive: Archive, n: int) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-async def measure(path: Path, corpus: list[Entry]) -> Blocking:
-    """Time store calls during a digest, then as many with none running; return the figures."""
+async def measure(path: Path, corpus: list[Entry], during: str = "digest") -> Blocking:
+    """Time store calls during a digest (or a backup), then as many with none running."""
     archive = Archive(path)
     await archive.start()
     try:
@@ -120,14 +125,17 @@ async def measure(path: Path, corpus: list[Entry]) -> Blocking:
         assert chat is not None
         for n in range(WARM_UP):
             await store_one(archive, n)
-        during, seconds = await during_digest(archive, chat, corpus)
+        if during == "backup":
+            meanwhile, seconds = await during_backup(archive, path)
+        else:
+            meanwhile, seconds = await during_digest(archive, chat, corpus)
         quiet = []
-        for n in range(len(during)):
+        for n in range(len(meanwhile)):
             quiet.append(await store_one(archive, 1_000_000 + n))
             await asyncio.sleep(GAP)
     finally:
         await archive.close()
-    return Blocking(seconds, during, quiet)
+    return Blocking(seconds, meanwhile, quiet)
 
 
 async def during_digest(
@@ -149,21 +157,38 @@ async def during_digest(
     return times, time.perf_counter() - started
 
 
-def run(size: int) -> Blocking:
+async def during_backup(archive: Archive, path: Path) -> tuple[list[float], float]:
+    """Store replies until a backup of the archive is made; return the calls' times (ms)."""
+    started = time.perf_counter()
+    folder = path.parent / "backups"
+    now = datetime.now(UTC)
+    backup = asyncio.create_task(asyncio.to_thread(make_backup, path, folder, now=now))
+    times, n = [], 2 * WARM_UP
+    while not backup.done():
+        times.append(await store_one(archive, 10_000_000 + n))
+        n += 1
+        await asyncio.sleep(GAP)
+    await backup
+    return times, time.perf_counter() - started
+
+
+def run(size: int, during: str = "digest") -> Blocking:
     """Build the archive in a scratch directory and measure."""
     corpus = load_corpus()
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "blocking.db"
         build(path, size, corpus)
-        return asyncio.run(measure(path, corpus))
+        return asyncio.run(measure(path, corpus, during))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=100_000)
-    result = run(parser.parse_args().messages)
+    parser.add_argument("--during", choices=("digest", "backup"), default="digest")
+    options = parser.parse_args()
+    result = run(options.messages, options.during)
     print(
-        f"digest of a day took {result.digest_seconds:.2f} s; longest store call meanwhile "
+        f"{options.during} took {result.digest_seconds:.2f} s; longest store call meanwhile "
         f"{result.worst_during_ms:.1f} ms (target <= 20); {result.describe()}"
     )
 
