@@ -13,6 +13,7 @@ from bot.archive.inspection import (
     Finding,
     UnusableArchive,
     archive_findings,
+    archive_owner,
     check_archive,
     newer_steps,
     read_active_chats,
@@ -179,3 +180,32 @@ def test_nothing_done_through_a_read_only_archive_changes_the_file(tmp_path: Pat
     with read_only(path) as db, pytest.raises(sqlite3.OperationalError, match="readonly"):
         db.execute("DELETE FROM chats")
     assert [c["id"] for c in read_active_chats(path)] == [-3, -1]
+
+
+def test_whose_archive_a_file_is_read_without_writing_a_byte(tmp_path: Path) -> None:
+    path = tmp_path / "commons.db"
+    assert archive_owner(path) == (None, 0)  # no file yet
+    path.write_bytes(b"")
+    assert archive_owner(path) == (None, 0)  # an empty file: the archive is made there
+    store = Store.open(path)
+    store.register_chat(-1, type="group", now=0)
+    store.register_chat(-2, type="group", now=0)
+    store.close()
+    assert archive_owner(path) == (None, 2)  # two chats, no bot recorded yet
+    store = Store.open(path)
+    assert (store.claim_owner(987), store.claim_owner(654)) == (987, 987)  # the first stays
+    store.close()
+    before = path.read_bytes()
+    assert archive_owner(path) == (987, 2)
+    assert path.read_bytes() == before
+
+
+def test_an_archive_from_before_owners_names_no_bot(tmp_path: Path) -> None:
+    path = tmp_path / "commons.db"
+    store = Store.open(path)
+    store.register_chat(-1, type="group", now=0)
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE archive_info")
+    db.close()
+    assert archive_owner(path) == (None, 1)

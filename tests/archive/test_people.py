@@ -291,3 +291,26 @@ def test_a_curiosity_keeps_its_authors_latest_name_and_its_day(store: Store) -> 
     assert store.db.execute("SELECT title FROM sender_chats WHERE id = -500").fetchone() == (
         "News",
     )
+
+
+def test_the_curiosities_some_replies_answer_are_found_by_their_messages(store: Store) -> None:
+    with_thread(store, CHAT)
+    with_thread(store, OTHER)
+    store.add_curiosity(
+        CHAT, user_id=1, local_date="2024-03-10", text="why", message_id=41, now=NOW + 2
+    )
+    store.add_curiosity(
+        CHAT, user_id=2, local_date="2024-03-10", text="how", message_id=42, now=NOW + 1
+    )
+    store.add_curiosity(
+        CHAT, user_id=1, local_date="2024-03-10", text="who", message_id=43, now=NOW
+    )
+    store.add_curiosity(
+        OTHER, user_id=1, local_date="2024-03-10", text="else", message_id=41, now=NOW
+    )
+    answered = store.curiosities_answered(CHAT, [41, 42, 99])
+    assert [(c["text"], c["author"], c["message_id"]) for c in answered] == [
+        ("how", "Bo", 42),
+        ("why", "Ana", 41),
+    ]
+    assert store.curiosities_answered(CHAT, []) == []

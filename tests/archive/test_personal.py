@@ -134,3 +134,18 @@ def test_a_personal_digest_defaults_to_nine_in_the_evening_utc(store: Store) -> 
     readers = store.personal_readers()
     assert [(r["user_id"], r["chat_ids"]) for r in readers] == [(5, [])]
     assert store.resume_personal_digest(6) is None
+
+
+def test_a_persons_groups_are_those_the_bot_is_still_active_in(store: Store) -> None:
+    for chat_id in (GROUP, OTHER, -1003):
+        store.register_chat(chat_id, type="supergroup", title=f"Group {chat_id}", now=NOW)
+    assert store.personal_chats(ANA) == []  # no digest asked for
+    store.set_personal_digest(ANA, GROUP, now=NOW)
+    store.add_personal_chat(ANA, OTHER)
+    store.add_personal_chat(ANA, -1003)
+    store.set_active(OTHER, False)  # the bot was removed from it
+    chats = store.personal_chats(ANA)
+    assert sorted((c["id"], c["title"], c["active"]) for c in chats) == [
+        (-1003, "Group -1003", True),
+        (GROUP, f"Group {GROUP}", True),
+    ]

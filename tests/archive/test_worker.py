@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.archive import Archive, Store, worker
+from bot.archive.backups import BackupError, held_exclusively, lock_path
 from bot.archive.chats import UnknownChatError
 from bot.archive.planner import collection_paused
 from bot.archive.replies import store_said
@@ -220,3 +221,80 @@ async def test_an_in_memory_archive_passes_keywords_to_its_reads() -> None:
     )
     await memory.close()
     assert [p["kind"] for p in found] == [p["kind"] for p in planned] == ["digest"]
+
+
+async def test_an_open_archive_holds_its_lock_shared_and_lets_it_go_when_closed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "archive.db"
+    first, second = Archive(path), Archive(path)
+    await first.start()
+    await second.start()  # two bots may share an archive: the lock is shared
+    refused = "a running bot has this archive open"
+    with pytest.raises(BackupError, match=refused), held_exclusively(path):
+        pass
+    await first.close()
+    with pytest.raises(BackupError, match=refused), held_exclusively(path):
+        pass
+    await second.close()
+    with held_exclusively(path):  # no bot left: a restore may take it
+        pass
+    assert lock_path(path).stat().st_mode & 0o777 == 0o600
+
+
+async def test_an_in_memory_archive_takes_no_lock(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    memory = Archive(":memory:")
+    await memory.start()
+    await memory.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_the_log_is_emptied_soon_after_a_write_and_again_after_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker, "TRUNCATE_AFTER_SECONDS", 0.05)
+    path = tmp_path / "archive.db"
+    log = path.with_name(path.name + "-wal")
+    archive = Archive(path)
+    await archive.start()
+    try:
+        sizes = []
+        for chat_id in (-1, -2):
+            await archive.run(Store.register_chat, chat_id, type="group", now=NOW)
+            grown = log.stat().st_size
+            deadline = asyncio.get_running_loop().time() + 5
+            while log.stat().st_size and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.01)
+            sizes.append((grown > 0, log.stat().st_size))
+    finally:
+        await archive.close()
+    assert sizes == [(True, 0), (True, 0)]
+
+
+async def test_a_reader_holding_the_log_only_delays_its_emptying(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker, "TRUNCATE_AFTER_SECONDS", 0.05)
+    path = tmp_path / "archive.db"
+    log = path.with_name(path.name + "-wal")
+    archive = Archive(path)
+    await archive.start()
+    reader = sqlite3.connect(path)
+    try:
+        await archive.run(Store.register_chat, -1, type="group", now=NOW)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM chats").fetchone()  # holds a snapshot
+        started = asyncio.get_running_loop().time()
+        await archive.run(Store.register_chat, -2, type="group", now=NOW)
+        await asyncio.sleep(0.3)
+        held = log.stat().st_size
+        reader.execute("COMMIT")
+        while log.stat().st_size and asyncio.get_running_loop().time() < started + 5:
+            await asyncio.sleep(0.01)
+        emptied = log.stat().st_size
+        stored = await archive.run(Store.get_chat, -2)
+    finally:
+        reader.close()
+        await archive.close()
+    assert (held > 0, emptied, stored is not None) == (True, 0, True)

@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from bot.core.updates import Author, author_of, is_command, said_in, said_on_arrival
+from bot.core.updates import (
+    Author,
+    author_of,
+    is_command,
+    is_curious,
+    is_plain,
+    said_in,
+    said_on_arrival,
+)
 
 GROUP = {"id": -1001, "type": "supergroup", "title": "Readers"}
 
@@ -68,3 +76,74 @@ def test_commands_service_messages_and_other_updates_wait_for_their_handlers() -
     assert said_on_arrival({"update_id": 2, "message": joined}) is None
     assert said_on_arrival({"update_id": 3, "my_chat_member": {}}) is None
     assert said_on_arrival({"update_id": 4, "message": mention}) is not None
+
+
+BOT = {"id": 99, "is_bot": True, "first_name": "Commons"}
+BO = {"id": 8, "is_bot": False, "first_name": "Bo"}
+
+
+@pytest.mark.parametrize(
+    ("parent", "extra", "answers_bot", "topic"),
+    [
+        ({"message_id": 5, "date": 0, "chat": GROUP, "from": BOT}, {}, True, None),
+        ({"message_id": 5, "date": 0, "chat": GROUP, "from": BO}, {}, False, None),
+        ({"message_id": 5, "date": 0, "chat": GROUP}, {}, False, None),
+        # A reply in a plain supergroup carries its chain's root as message_thread_id: no topic.
+        ({"message_id": 5, "date": 0, "chat": GROUP, "from": BOT}, {"message_thread_id": 5},
+         True, None),
+        # A plain message in a forum topic: its reply_to is the topic's opening, by the bot.
+        ({"message_id": 30, "date": 0, "chat": GROUP, "from": BOT,
+          "forum_topic_created": {"name": "t", "icon_color": 1}},
+         {"message_thread_id": 30, "is_topic_message": True}, False, 30),
+    ],
+)  # fmt: skip
+def test_what_a_reply_answers_who_wrote_it_and_which_topic_it_is_in(
+    parent, extra, answers_bot, topic
+):
+    said = said_in(message(text="yes", reply_to_message=parent, **extra))
+    assert (said.answers_bot, said.topic) == (answers_bot, topic)
+
+
+def test_a_message_answering_nothing_answers_no_bot():
+    assert said_in(message(text="hello")).answers_bot is False
+
+
+@pytest.mark.parametrize(
+    ("fields", "curious"),
+    [
+        ({"text": "#curious how do commons last?"}, True),
+        ({"text": "I am #Curious about rules"}, True),
+        ({"text": "#curiosity is not the tag"}, False),
+        ({"text": "nothing tagged"}, False),
+        ({"caption": "#curious in a caption", "photo": [{"file_id": "p"}]}, False),
+        ({"sticker": {"file_id": "s"}}, False),
+    ],
+)
+def test_a_curiosity_is_tagged_in_a_messages_text(fields, curious):
+    assert is_curious(message(**fields)) is curious
+
+
+@pytest.mark.parametrize(
+    ("fields", "plain"),
+    [
+        ({"text": "a reply"}, True),
+        ({"photo": [{"file_id": "p"}]}, True),
+        ({"contact": {"phone_number": "1", "first_name": "Bo"}}, True),
+        ({"video_chat_started": {}}, False),
+        ({"forum_topic_closed": {}}, False),
+        ({"new_chat_members": [BO]}, False),
+        ({"pinned_message": {"message_id": 1, "date": 0, "chat": GROUP}}, False),
+        ({"text": "/today", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]},
+         False),
+        ({"text": "see /today", "entities": [{"type": "bot_command", "offset": 4, "length": 6}]},
+         True),
+    ],
+)  # fmt: skip
+def test_a_plain_message_is_anything_a_member_says_but_a_command_or_a_service(fields, plain):
+    assert is_plain(message(**fields)) is plain
+
+
+def test_a_person_without_a_first_name_is_named_by_nothing():
+    nameless = message(text="hi")
+    nameless["from"] = {"id": 7, "is_bot": False}
+    assert author_of(nameless) == Author(7, None, "", None)
