@@ -1,7 +1,11 @@
 """The README and docs/ stay true: every setting documented, the two commands, CI runs the test
-command, every command a page names still runs, every link leads somewhere."""
+command, every command a page names still runs (the README's with the venv's Python, as written
+after its two set-up commands), every link leads somewhere."""
 
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from click.testing import CliRunner
 from bot.cli.main import cli
 from bot.compose.passage import render_passage_post
 from bot.core.config import SETTINGS
-from bot.core.corpus import load_corpus
+from bot.core.corpus import default_corpus_path, load_corpus
 from bot.i18n import translator
 from bot.sandbox.markup import parse_html
 
@@ -20,6 +24,10 @@ EN = translator("en")
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+# The README's set-up commands make .venv; every command after them runs the bot with its Python.
+VENV_BOT = re.compile(r"\.venv/bin/python -m bot ((?:[a-z][a-z-]* ?)+)")
+# "python -m bot" with some other Python in front: outside the venv it has no Babel, no click.
+BARE_BOT = re.compile(r"(?<!\.venv/bin/)\bpython3? -m bot\b")
 
 
 def settings_table() -> dict[str, tuple[str, str]]:
@@ -67,17 +75,75 @@ def test_the_readme_is_a_front_door():
 
 def commands_named(text: str) -> set[tuple[str, ...]]:
     """Return each ``python -m bot`` command path a page names, e.g. ('corpus', 'check')."""
-    found = set()
-    for words in re.findall(r"python -m bot ((?:[a-z][a-z-]* ?)+)", text):
-        path: list[str] = []
-        group: click.Command = cli
-        for word in words.split():
-            if not isinstance(group, click.Group) or word not in group.commands:
-                break
-            group = group.commands[word]
-            path.append(word)
-        found.add(tuple(path))
-    return found
+    return {
+        command_path(words) for words in re.findall(r"python -m bot ((?:[a-z][a-z-]* ?)+)", text)
+    }
+
+
+def command_path(words: str) -> tuple[str, ...]:
+    """Return the command path the words after ``python -m bot`` start with (() if none)."""
+    path: list[str] = []
+    group: click.Command = cli
+    for word in words.split():
+        if not isinstance(group, click.Group) or word not in group.commands:
+            break
+        group = group.commands[word]
+        path.append(word)
+    return tuple(path)
+
+
+def readme_commands() -> list[tuple[str, ...]]:
+    """Return each command path the README writes as ``.venv/bin/python -m bot <cmd> ...``."""
+    return sorted({command_path(words) for words in VENV_BOT.findall(README)})
+
+
+def offline_env() -> dict[str, str]:
+    """Return this environment without the bot's settings: no token, so nothing goes online."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("COMMONS_", "TELEGRAM_"))}
+
+
+def run_bot(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot ARGS`` with the venv's Python, as the README writes it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=offline_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_readme_runs_the_bot_with_the_venvs_python_only() -> None:
+    # The settings table is config.py's help text, which names the command without running it.
+    lines = [line for line in README.splitlines() if not line.startswith("| `")]
+    assert [line for line in lines if BARE_BOT.search(line)] == []
+    assert len(readme_commands()) >= 8
+
+
+@pytest.mark.parametrize("page", PAGES[1:], ids=lambda p: p.name)
+def test_every_bot_command_to_paste_in_docs_uses_the_venv(page: Path) -> None:
+    blocks = re.findall(r"```sh\n(.+?)\n```", page.read_text(encoding="utf-8"), re.DOTALL)
+    # Inside the Docker image the bot is installed for the image's own Python.
+    lines = [line for block in blocks for line in block.splitlines() if "docker" not in line]
+    assert [line for line in lines if BARE_BOT.search(line)] == []
+
+
+@pytest.mark.parametrize("path", readme_commands(), ids=" ".join)
+def test_every_readme_command_runs_with_the_venvs_python(path: tuple[str, ...]) -> None:
+    result = run_bot(*path, "--help")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith(f"Usage: python -m bot {' '.join(path)}".rstrip())
+
+
+def test_the_readme_corpus_check_runs_as_written() -> None:
+    line = next(line for line in README.splitlines() if "python -m bot corpus check" in line)
+    words = line.split("#")[0].split()
+    assert words[:3] == [".venv/bin/python", "-m", "bot"]
+    corpus = str(default_corpus_path())
+    result = run_bot(*(corpus if word == "FILE" else word for word in words[3:]))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.strip().endswith(", OK")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,8 @@ async def run_checks(config: Config, now: datetime) -> list[Finding]:
     archive = archive_findings(config.db_path)
     findings += archive
     chats = read_active_chats(config.db_path) if all(f.ok for f in archive) else []
+    if chats:
+        findings.append(clock_finding(now, sandboxed=config.sandboxed))
     findings += [schedule_finding(chat, now) for chat in chats]
     if config.token:
         findings += await telegram_findings(config.token, config.base_url, chats)
@@ -55,6 +57,15 @@ def disk_finding(db_path: Path) -> Finding:
     text = f"disk: {free / 1024**3:.1f} GB free at {folder}"
     if free < LOW_DISK_BYTES:
         return Finding(False, f"{text}; the archive needs room to grow, free some space")
+    return Finding(True, text)
+
+
+def clock_finding(now: datetime, *, sandboxed: bool) -> Finding:
+    """Return the clock the chats' times are read by: the real one, whatever a web chat did."""
+    text = f"clock: times as of {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC, the real clock"
+    if sandboxed:
+        # The web chat's buttons move only the running bot's clock, which is in no file.
+        text += "; a web chat's moved clock is not seen here"
     return Finding(True, text)
 
 

@@ -6,14 +6,14 @@ Every person-written string is escaped here, once; handlers never escape.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.compose.personal import title_of
 from bot.core import schedule
 from bot.core.corpus import Entry
-from bot.core.schedule import ScheduleError
+from bot.core.schedule import RETRY_FAILED_SECONDS, STALE_CLAIM_SECONDS, ScheduleError
 from bot.core.text import (
     POST_KINDS,
     escape,
@@ -23,7 +23,7 @@ from bot.core.text import (
     trim,
 )
 from bot.core.threads import build_threads, walk
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, dates
 
 Row = Mapping[str, Any]
 
@@ -103,7 +103,7 @@ def render_status(
     """Return /status: schedule, the outcome of the last of each kind, and visibility."""
     lines = [render_schedule(t, chat, now, last_sent), ""]
     for kind in POST_KINDS:
-        lines.append(t._(LAST_KIND[kind], outcome=_outcome(t, last.get(kind), chat)))
+        lines.append(t._(LAST_KIND[kind], outcome=_outcome(t, last.get(kind), chat, now)))
     lines.append("")
     if sees:
         lines.append(t._("I can see whole threads here, replies to replies included."))
@@ -117,19 +117,52 @@ def render_status(
     return "\n".join(lines)
 
 
-def _outcome(t: Translator, post: Row | None, chat: Row) -> str:
+def _outcome(t: Translator, post: Row | None, chat: Row, now: datetime) -> str:
+    """Return what became of a post, as members would say it: never the archive's own word."""
     if post is None:
         return t._("none yet")
-    day = post["local_date"]
+    day = t.short_date(date.fromisoformat(post["local_date"]))
     if post["status"] == "sent" and post["sent_at"]:
         when = describe_time(t, datetime.fromtimestamp(post["sent_at"]), chat)
         return t._("sent {when}", when=when)
-    if post["status"] == "failed":
-        error = escape(post["error"] or t._("unknown error"))
-        return t._("{day} failed: {error}", day=day, error=error)
     if post["status"] == "skipped":
-        return t._("{day} skipped", day=day)
-    return t._("{day} claimed", day=day)
+        return t._("nothing to post ({day})", day=day)
+    # Claimed or failed: still on its way, unless its day is over.
+    pending = schedule.due_day(chat, post["kind"], now) == post["local_date"]
+    if post["status"] == "failed":
+        return _failed(t, post, chat, now, day) if pending else _lost(t, post, day)
+    retry = int(post["claimed_at"] or 0) + STALE_CLAIM_SECONDS
+    if now.timestamp() < retry:
+        return t._("being sent now ({day})", day=day)
+    if not pending:
+        return t._("not sent ({day}): interrupted", day=day)
+    when = _clock_time(t, max(retry, now.timestamp()), chat)
+    return t._("interrupted ({day}); will be retried after {time}", day=day, time=when)
+
+
+def _failed(t: Translator, post: Row, chat: Row, now: datetime, day: str) -> str:
+    """Return a failed send the sweep will try again, and from when."""
+    retry = int(post["claimed_at"] or 0) + RETRY_FAILED_SECONDS
+    when = _clock_time(t, max(retry, now.timestamp()), chat)
+    error = escape(post["error"] or t._("unknown error"))
+    return t._(
+        "not sent yet ({day}): {error}; will be retried after {time}",
+        day=day,
+        error=error,
+        time=when,
+    )
+
+
+def _lost(t: Translator, post: Row, day: str) -> str:
+    """Return a failed send whose day is over: it will not be sent."""
+    error = escape(post["error"] or t._("unknown error"))
+    return t._("not sent ({day}): {error}", day=day, error=error)
+
+
+def _clock_time(t: Translator, timestamp: float, chat: Row) -> str:
+    """Return '21:02' for a unix time, in the chat's zone."""
+    local = datetime.fromtimestamp(timestamp, ZoneInfo(chat["timezone"]))
+    return dates.clock_time(local, t.locale)
 
 
 def render_setting_error(t: Translator, error: ScheduleError, usage: str) -> str:

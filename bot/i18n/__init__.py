@@ -37,14 +37,15 @@ __all__ = [
 LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "commons"
 DEFAULT_LANGUAGE = "en"
-# Each shipped language, by its code, with its own name for itself.
+# Each shipped language, by its code, with its own name for itself, written as that language
+# writes it mid-sentence (CLDR's): Spanish, French, Portuguese and Russian in lower case.
 LANGUAGES: Mapping[str, str] = {
     "de": "Deutsch",
     "en": "English",
-    "es": "Español",
-    "fr": "Français",
-    "pt": "Português",
-    "ru": "Русский",
+    "es": "español",
+    "fr": "français",
+    "pt": "português",
+    "ru": "русский",
 }
 # The locale that writes a language's dates: English dates stay British ("Tuesday 24 November").
 DATE_LOCALES: Mapping[str, str] = {"en": "en_GB"}

@@ -7,7 +7,8 @@ live. Plain HTML and a little JavaScript from ``static/``; no build step.
 JSON API: ``GET /api/state``, ``POST /api/send``, ``POST /api/members``, ``POST /api/private``,
 ``GET``/``POST /api/clock`` (the bot's clock, moved by the page's buttons), ``GET /api/events``
 (Server-Sent Events) and ``GET /api/file/{chat_id}/{message_id}``. Links to messages the
-sandbox holds open in the page, not on t.me.
+sandbox holds open in the page, not on t.me. A text over Telegram's limit goes as several
+messages, as Telegram's apps send it (``parts``).
 
 Every request needs a loopback Host (or one the ``hosts`` setting names) and this run's key,
 which ``WebChat.url`` carries; writes must come from the page itself (see ``access``).
@@ -64,6 +65,9 @@ class WebChat:
         self.stopped = True
         self.handlers.close_streams()
         await self.runner.cleanup()
+        if self.handlers.clock is not None:
+            # A move a closed page asked for still finishes before the bot stops.
+            await self.handlers.clock.finish()
 
 
 async def start_webchat(

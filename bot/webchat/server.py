@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.sandbox import Sandbox
 from bot.webchat.group import ensure_member
+from bot.webchat.parts import MAX_UNITS, split_message
 from bot.webchat.quotes import quote_of
 from bot.webchat.views import (
     chat_view,
@@ -26,7 +27,8 @@ from bot.webchat.views import (
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-MAX_TEXT = 4096  # what Telegram accepts in one message
+# A paste of a whole book would flood the chat: past this many parts, the page is told so.
+MAX_PARTS = 16
 KEEPALIVE_SECONDS = 15.0
 # The page loads nothing from elsewhere and runs only its own script, so even markup that
 # slipped past the sanitiser could not run.
@@ -47,7 +49,14 @@ class ClockHook(Protocol):
         """Return now, in the chat's time zone, and where each button would take it."""
 
     async def move(self, chat_id: int, to: str) -> Mapping[str, Any]:
-        """Move to "evening", "morning", "week" or a YYYY-MM-DD day; run what falls due."""
+        """Move to "evening", "morning", "week" or a YYYY-MM-DD day; run what falls due.
+
+        The move runs to its end even if the request is cancelled (the page went away), and
+        its answer's ``summary`` says what the chat received, in the chat's language.
+        """
+
+    async def finish(self) -> None:
+        """Wait for the moves under way."""
 
 
 class WebChatHandlers:
@@ -106,22 +115,23 @@ class WebChatHandlers:
         """POST /api/send {chat_id, user_id | name, text, reply_to, quote}: post as a member.
 
         ``quote`` is ``{"text": what was selected, "offset": where on the page}``: the reply
-        then quotes that part of the message it answers, as Telegram's ``quote`` field.
+        then quotes that part of the message it answers, as Telegram's ``quote`` field. A text
+        over Telegram's limit goes as several messages, as Telegram's apps send it (``parts``).
         """
         body = await read_json(request)
         chat_id = self.chat_of(body.get("chat_id"))
-        text = body.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError("text must be a non-empty string")
-        if len(text) > MAX_TEXT:
-            raise ValueError(f"text is longer than {MAX_TEXT} characters")
+        parts = parts_of(body.get("text"))
         user_id = await self.sender_of(chat_id, body)
         reply_to = optional_int(body.get("reply_to"), "reply_to")
         quote = self.quote_for(chat_id, reply_to, body.get("quote"))
-        message = await self.sandbox.send_message(
-            chat_id, user_id, text, reply_to=reply_to, quote=quote
-        )
-        return web.json_response({"message": message_view(self.sandbox, message)})
+        views: list[dict[str, Any]] = []
+        for part in parts:
+            # Every part answers the same message; the quote goes with the first only.
+            message = await self.sandbox.send_message(
+                chat_id, user_id, part, reply_to=reply_to, quote=None if views else quote
+            )
+            views.append(message_view(self.sandbox, message))
+        return web.json_response({"message": views[0], "messages": views})
 
     def quote_for(self, chat_id: int, reply_to: int | None, quote: Any) -> dict[str, Any] | None:
         """Return the TextQuote fields for a selection in the replied-to message, or None."""
@@ -273,6 +283,16 @@ class WebChatHandlers:
             return user_id
         user = await ensure_member(self.sandbox, chat_id, str(body.get("name") or ""))
         return int(user["id"])
+
+
+def parts_of(text: Any) -> list[str]:
+    """Return the messages a typed text goes as; ValueError if it is empty or far too long."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("text must be a non-empty string")
+    parts = split_message(text)
+    if len(parts) > MAX_PARTS:
+        raise ValueError(f"text is longer than {MAX_PARTS} messages of {MAX_UNITS} characters")
+    return parts
 
 
 def optional_int(value: Any, name: str) -> int | None:

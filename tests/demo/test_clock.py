@@ -15,11 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.archive.store import Store
 from bot.core.config import Config
 from bot.demo.clock import MovableClock, TimeTravel
 from bot.handlers import build_application
 from bot.handlers.app import App, polite_rate_limiter, running
-from bot.sandbox import Limits, Sandbox
+from bot.sandbox import Fault, Limits, Sandbox
 from bot.webchat import WebChat, start_webchat
 from tests.processes import start_bot, stop, web_chat_url
 from tests.webchat.site import open_web_chat
@@ -168,7 +169,7 @@ async def test_a_silent_group_gets_no_quiet_day_digests_on_the_way(week: Week) -
     assert (week.count("a quiet day, no replies"), week.count("<b>Evening digest")) == (0, 0)
     assert week.count(PASSAGE) == 4
     status = await week.command("/status")
-    assert "Last evening digest: 2030-06-05 skipped" in status
+    assert "Last evening digest: nothing to post (Wed 5 Jun)" in status
 
 
 async def test_a_day_picked_ahead_lands_on_its_morning(week: Week) -> None:
@@ -217,3 +218,57 @@ async def test_the_no_token_run_gives_the_page_the_bots_clock(tmp_path: Path) ->
     finally:
         await stop(process)
     assert (clock["timezone"], sorted(clock["targets"])) == ("UTC", ["evening", "morning", "week"])
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Return once ``condition()`` holds; poll it (it may watch no event) until the deadline."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("the condition did not hold in time")
+        await asyncio.sleep(0.01)
+
+
+async def test_a_move_cut_by_a_reload_still_posts_the_digest_once(week: Week) -> None:
+    await week.reply_to_morning("Freedom first, then the network.")
+    # The digest's send is slow, so the page can go away between its claim and its send.
+    week.sandbox.faults.script("sendMessage", [Fault.slow(1.0)])
+    async with open_web_chat(week.web.url, timeout=60) as page:
+        body = {"chat_id": week.web.chat_id, "to": "evening"}
+        pressed = asyncio.create_task(page.post("/api/clock", json=body))
+        await until(
+            lambda: any(c["fault"] == "slow" for c in week.sandbox.calls_to("sendMessage"))
+        )
+        pressed.cancel()  # the reload: the browser drops the request
+        with pytest.raises(asyncio.CancelledError):
+            await pressed
+    # Pressed again after the reload: it waits for the first move, whose digest came.
+    again = await week.move("evening")
+    post = await week.app.bot_data["commons"].archive.run(
+        Store.get_post, week.web.chat_id, "2030-06-03", "digest"
+    )
+    assert (again.json()["clock"]["local"], post and post["status"]) == ("Mon 3 Jun 21:00", "sent")
+    assert week.count("Evening digest · Monday 3 June") == 1
+    status = await week.command("/status")
+    assert "Last evening digest: sent Mon 3 Jun 21:00 (UTC)" in status
+
+
+async def test_the_line_after_a_move_speaks_the_chats_language_and_counts_its_posts(
+    week: Week,
+) -> None:
+    await week.command("/setlang es")
+    # Another group, whose posts the page's count must leave out.
+    people = [await week.sandbox.create_user(name) for name in ("Flo", "Gus")]
+    other = await week.sandbox.create_supergroup("Another Group", people)
+    await week.sandbox.add_bot(other, by=people[0], admin=True)
+    await week.sandbox.wait_for(
+        lambda: any(PASSAGE in (s["text"] or "") for s in week.sandbox.sent_messages(other)),
+        timeout=10,
+    )
+    clock = (await week.move("evening")).json()["clock"]
+    others = [s["text"] or "" for s in week.sandbox.sent_messages(other)]
+    assert sum("<b>Monday 3 June</b>" in text for text in others) == 1  # its digest came too
+    assert (clock["sent"], clock["summary"]) == (
+        1,
+        "Ahora es lun, 3 jun 21:00: mientras tanto, el bot envió 1 publicación aquí.",
+    )

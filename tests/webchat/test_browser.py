@@ -2,7 +2,8 @@
 
 Needs Playwright (``pip install playwright``) and Debian's Chromium at /usr/bin/chromium; no
 browser download. Leaves a screenshot of each step in the folder ``WEBCHAT_SCREENSHOTS`` names
-(default: tests/artifacts/webchat/), for CI to keep.
+(default: tests/artifacts/webchat/), for CI to keep, and of the evening at a phone's width
+(390 px) and a laptop's (1280 px).
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ WAIT_MS = 30_000  # the bot paces group messages as Telegram requires
 # A Monday mid-morning, years ahead of the real date, so no JobQueue timer fires during the test.
 MONDAY = datetime(2030, 6, 3, 10, 0, tzinfo=UTC)
 POST = "written in the margin by a reader"
+VIEWPORT = {"width": 1000, "height": 1400}
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
 
 pytestmark = [
     pytest.mark.slow,
@@ -77,6 +81,16 @@ class Week:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await self.tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled")
 
+    async def snap_at(self, name: str, viewport: dict[str, int]) -> float:
+        """Save a screenshot at another size; return the share of its height the conversation
+        gets."""
+        await self.tab.set_viewport_size(viewport)
+        await self.snap(f"{name}-{viewport['width']}px")
+        box = await self.tab.locator("#messages").bounding_box()
+        await self.tab.set_viewport_size(VIEWPORT)
+        assert box is not None
+        return float(box["height"]) / viewport["height"]
+
     def bot_says(self, marker: str) -> Locator:
         """Return the bot's messages holding ``marker``."""
         return self.tab.locator("article.msg.bot", has_text=marker)
@@ -102,7 +116,8 @@ async def week(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Week]:
         web = await start_webchat(sb, port=0, clock=TimeTravel(app, clock))
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            tab = await browser.new_page(viewport={"width": 1000, "height": 1400})
+            # An American browser, whose own way with times is 12-hour.
+            tab = await browser.new_page(viewport=VIEWPORT, locale="en-US")
             tab.set_default_timeout(10_000)
             await tab.goto(web.url)
             yield Week(sb, web, app, tab)
@@ -177,8 +192,12 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     await expect(digest).to_contain_text("Cy: A commons needs caretakers")
     await expect(digest).to_contain_text("Counterpoint")
     await expect(tab.locator("#now")).to_have_text("Mon 3 Jun 21:00 (UTC)")
+    # Times in 24-hour format, in the group's zone, as the clock bar and the bot write them.
+    await expect(digest.locator(":scope > .meta .time")).to_have_text("Mon 21:00")
     await tab.click("#to-evening")
-    await expect(tab.locator("#status")).to_contain_text("the bot sent 0 posts")
+    await expect(tab.locator("#status")).to_have_text(
+        "It is now Mon 3 Jun 21:00: the bot sent 0 posts here on the way."
+    )
     assert week.sent_count("Evening digest · Monday") == 1
     await post(tab, "Ana", "/status")
     status = week.bot_says("Last evening digest")
@@ -186,6 +205,9 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
         "Last evening digest: sent Mon 3 Jun 21:00", timeout=WAIT_MS
     )
     await week.snap("03-evening-digest")
+    # On a phone the conversation gets most of the screen; a laptop shows it as it is.
+    assert await week.snap_at("03-evening-digest", PHONE) > 2 / 3
+    assert await week.snap_at("03-evening-digest", LAPTOP) > 2 / 3
 
     # Every ↗ in the digest lands on its message in the page.
     await digest.locator("a.msg-link").nth(1).click()  # the first is the morning post's
@@ -233,5 +255,6 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     await tab.select_option("#member", label="Bo")
     await tab.click("#private")
     await expect(tab.locator("#chat-title")).to_have_text("Bo ↔ Commons Bot")
-    await expect(tab.locator("article.msg.bot")).to_contain_text("/curious", timeout=WAIT_MS)
+    # The bot answers the member's /start there.
+    await expect(tab.locator("article.msg.bot").first).to_contain_text("/privacy", timeout=WAIT_MS)
     await week.snap("07-private-chat")

@@ -156,7 +156,11 @@ async def test_a_file_the_bot_sent_is_a_download_link(site: Site) -> None:
         ({"name": "", "text": "hi"}, 400, "a member needs a name"),
         ({"name": "Bo", "text": "hi", "reply_to": 999}, 400, "no message 999 in chat"),
         ({"name": "Bo", "text": "hi", "chat_id": "x"}, 400, "chat_id must be a number"),
-        ({"name": "Bo", "text": "x" * 4097}, 400, "text is longer than 4096 characters"),
+        (
+            {"name": "Bo", "text": "x" * (16 * 4096 + 1)},
+            400,
+            "text is longer than 16 messages of 4096 characters",
+        ),
     ],
 )
 async def test_bad_input_is_refused_with_a_reason(
@@ -165,6 +169,27 @@ async def test_bad_input_is_refused_with_a_reason(
     response = await site.post("/api/send", body)
     assert response.status_code == status
     assert response.json()["error"].startswith(error)
+
+
+async def test_a_long_reply_goes_as_parts_each_answering_the_message_quoted_once(
+    site: Site,
+) -> None:
+    said = await site.bot_says(site.chat_id, "Who keeps the commons?")
+    text = " ".join(f"word{n:04d}" for n in range(500))  # 4,999 characters
+    body = {
+        "name": "Bo",
+        "text": text,
+        "reply_to": said["message_id"],
+        "quote": {"text": "the commons"},
+    }
+    response = await site.post("/api/send", body)
+    views = response.json()["messages"]
+    assert " ".join(view["text"] for view in views) == text
+    assert [(view["reply_to"], view["quote"]) for view in views] == [
+        (said["message_id"], "the commons"),
+        (said["message_id"], None),
+    ]
+    assert response.json()["message"] == views[0]
 
 
 async def test_posts_must_be_json(site: Site) -> None:

@@ -6,6 +6,7 @@
 "use strict";
 
 const NEW_MEMBER = "new";
+const MAX_UNITS = 4096; // Telegram's limit for one message, in UTF-16 code units (JS length)
 const COMMANDS = [
   ["/curious ", "say what you are curious about today"],
   ["/curiosities", "what members are curious about"],
@@ -28,6 +29,7 @@ const state = {
   quote: null, // {text, offset}: the part of the replied-to message the reply quotes
   selection: null, // {messageId, text, offset}: text selected in a message, ready to quote
   pendingJump: null, // a message to show once the chat it is in has loaded
+  timezone: undefined, // the chat's time zone, once the clock has said it (else the browser's)
 };
 const $ = (id) => document.getElementById(id);
 
@@ -57,8 +59,10 @@ function setStatus(text, isError = false) {
 }
 
 function timeOf(unix) {
-  // The clock moves across days, so say which day too.
-  return new Date(unix * 1000).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  // The clock moves across days, so say which day too; 24-hour, in the chat's zone, as the
+  // clock bar and the bot write times.
+  const options = { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  return new Date(unix * 1000).toLocaleString([], { ...options, timeZone: state.timezone });
 }
 
 function hueOf(id) {
@@ -259,8 +263,9 @@ async function send(event) {
     body.user_id = Number($("member").value);
   }
   try {
-    const { message } = await api("/api/send", body);
-    upsert(message, true);
+    // A text over Telegram's limit comes back as the several messages it went as.
+    const { message, messages } = await api("/api/send", body);
+    for (const part of messages) upsert(part, true);
     $("text").value = "";
     $("new-member").value = "";
     cancelReply();
@@ -336,12 +341,12 @@ async function load() {
   renderChats(data.chats, data.bot.name);
   renderMembers(data.members);
   $("private").hidden = isPrivate;
+  await refreshClock(); // first: its time zone is the one message times are written in
   renderAll(data.messages);
   if (state.pendingJump !== null) {
     showMessage(state.pendingJump);
     state.pendingJump = null;
   }
-  await refreshClock();
   return data;
 }
 
@@ -393,6 +398,16 @@ function addCommandHints() {
   }
 }
 
+// Telegram's apps send a long text as several messages; say so before it goes.
+function noteLength() {
+  const length = $("text").value.length;
+  if (length > MAX_UNITS) {
+    setStatus(`${length} characters: it goes as several messages of at most ${MAX_UNITS}, as on Telegram.`);
+  } else if ($("status").textContent.includes("goes as several messages")) {
+    setStatus("");
+  }
+}
+
 function toggleFormatting(event) {
   if (followLink(event)) return;
   const spoiler = event.target.closest(".tg-spoiler");
@@ -409,6 +424,7 @@ function wire() {
     event.preventDefault();
     $("send-form").requestSubmit();
   });
+  $("text").addEventListener("input", noteLength);
   $("member").addEventListener("change", toggleNewMember);
   $("cancel-reply").addEventListener("click", cancelReply);
   wireClock();

@@ -7,6 +7,7 @@ const CLOCK_BUTTONS = { evening: "to-evening", morning: "to-morning", week: "to-
 function renderClock(clock) {
   $("clock").hidden = !clock || !clock.local;
   if (!clock || !clock.local) return;
+  state.timezone = clock.timezone;
   $("now").textContent = `${clock.local} (${clock.timezone})`;
   for (const [target, id] of Object.entries(CLOCK_BUTTONS)) {
     const when = clock.targets[target];
@@ -27,8 +28,8 @@ async function moveClock(to) {
   try {
     const { clock } = await api("/api/clock", { chat_id: state.chatId, to });
     renderClock(clock);
-    const posts = clock.sent === 1 ? "1 post" : `${clock.sent} posts`;
-    setStatus(`It is now ${clock.local}: the bot sent ${posts} on the way.`);
+    // The bot says it, in the chat's language, counting what this chat received.
+    setStatus(clock.summary);
   } catch (error) {
     setStatus(`Could not move the clock: ${error.message}`, true);
   } finally {
