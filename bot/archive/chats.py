@@ -11,13 +11,15 @@ from bot.archive.rows import Chat
 CHAT_SETTINGS = frozenset(
     {
         "timezone", "post_time", "digest_time", "weekly_day", "weekly_time",
-        "topic_thread_id", "paused", "quiet_day", "title", "is_forum", "language",
+        "topic_thread_id", "paused", "quiet_day", "title", "is_forum", "language", "passages",
     }
 )  # fmt: skip
 # A chat's identity comes from Telegram; everything else is what its admins chose, and moves
 # with it when a group becomes a supergroup.
 CHAT_IDENTITY = ("id", "type", "title", "username", "is_forum", "active", "topic_thread_id")
 CHAT_FLAGS = ("is_forum", "paused", "active")
+# Read by the store only: an archive inspected before its upgrade has no such column yet.
+STORE_FLAGS = (*CHAT_FLAGS, "passages")
 FIRST_ID = -(2**63)  # below every chat id
 CHATS_PAGE = 500
 
@@ -52,7 +54,7 @@ class ChatsMixin(StoreBase):
     def get_chat(self, chat_id: int) -> Chat | None:
         """Return the chat with its settings, or None."""
         row = self._one("SELECT * FROM chats WHERE id = ?", (chat_id,))
-        return None if row is None else cast(Chat, as_bools(row, *CHAT_FLAGS))
+        return None if row is None else cast(Chat, as_bools(row, *STORE_FLAGS))
 
     def _require_chat(self, chat_id: int) -> Chat:
         chat = self.get_chat(chat_id)
@@ -67,7 +69,7 @@ class ChatsMixin(StoreBase):
             "SELECT * FROM chats WHERE active AND id > ? ORDER BY id LIMIT ?",
             (FIRST_ID if after is None else after, limit),
         )
-        return [cast(Chat, as_bools(row, *CHAT_FLAGS)) for row in rows]
+        return [cast(Chat, as_bools(row, *STORE_FLAGS)) for row in rows]
 
     def each_active_chat(self, page: int = CHATS_PAGE) -> Iterator[Chat]:
         """Yield every active chat, by id, reading them a page at a time.

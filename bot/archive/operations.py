@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Unpack
 
-from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message
+from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message, PersonalDigest
 from bot.archive.store import Store
 from bot.core.corpus import Entry
-from bot.core.personal import reader_calendar
+from bot.core.personal import gets_passages, reader_calendar
 from bot.core.records import DayInput, Recall
 from bot.core.schedule import Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
@@ -25,6 +25,9 @@ from bot.core.updates import Author
 
 # How far back a change of time zone re-dates what was sent: today and yesterday, anywhere.
 REDATE_SECONDS = 2 * 24 * 3600
+# A private chat is its person's own: the passage (and its digests) only once they ask with
+# /passage on, and a quiet day there sends nothing, not even a line saying so.
+PRIVATE_DEFAULTS: dict[str, Any] = {"passages": False, "quiet_day": "silent"}
 
 
 def gather_day(
@@ -74,6 +77,8 @@ def due_slots(
     now_ts = int(now.timestamp())
     slots = []
     for chat in store.each_active_chat():
+        if not gets_passages(chat):
+            continue
         for kind in (k for k in kinds if k in POST_KINDS):
             day = due_day(chat, kind, now)
             if not day or not may_claim(store.get_post(chat["id"], day, kind), now_ts):
@@ -149,7 +154,49 @@ def skip_slots(store: Store, chat_id: int, slots: Sequence[tuple[str, str]], *, 
 def ensure_chat(store: Store, chat_id: int, *, now: int, **identity: Unpack[ChatIdentity]) -> Chat:
     """Return the chat, registering it from ``identity`` the first time it is seen."""
     stored = store.get_chat(chat_id)
-    return stored if stored is not None else store.register_chat(chat_id, now=now, **identity)
+    return stored if stored is not None else register_chat(store, chat_id, now=now, **identity)
+
+
+def register_chat(
+    store: Store, chat_id: int, *, now: int, **identity: Unpack[ChatIdentity]
+) -> Chat:
+    """Return the chat registered from ``identity``, or active again with its settings kept.
+
+    A private chat new to the archive starts with ``PRIVATE_DEFAULTS``.
+    """
+    with store.db.atomic():
+        known = store.get_chat(chat_id) is not None
+        chat = store.register_chat(chat_id, now=now, **identity)
+        if not known and identity["type"] == "private":
+            chat = store.update_chat(chat_id, **PRIVATE_DEFAULTS)
+        return chat
+
+
+def open_private_chat(
+    store: Store, user_id: int, *, now: int, **identity: Unpack[ChatIdentity]
+) -> tuple[Chat, PersonalDigest | None]:
+    """The person (re)started their private chat: register it or mark it active again, note
+    them greeted, and let their personal digest through again; return the chat and digest."""
+    with store.db.atomic():
+        chat = register_chat(store, user_id, now=now, **identity)
+        store.claim_greeting(user_id, now=now)
+        return chat, store.resume_personal_digest(user_id)
+
+
+def greet_privately(store: Store, user_id: int, *, now: int, language: str) -> bool:
+    """Make sure the person's private chat has a row, in their language if it has none yet;
+    True if they were never greeted there (the caller says the one hello)."""
+    with store.db.atomic():
+        store.ensure_private_chat(user_id, now=now, language=language)
+        return store.claim_greeting(user_id, now=now)
+
+
+def turn_passages(store: Store, chat_id: int, *, on: bool, now: int, **settings: Any) -> Chat:
+    """Start or stop a private chat's morning passage, with a new time or zone if given."""
+    with store.db.atomic():
+        if on:
+            store.set_active(chat_id, True)  # made inactive by a digest's claim, or a refusal
+        return change_settings(store, chat_id, now=now, passages=on, **settings)
 
 
 def change_settings(store: Store, chat_id: int, *, now: int, **settings: Any) -> Chat:

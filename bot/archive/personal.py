@@ -123,14 +123,37 @@ class PersonalMixin(ChatsMixin):
         )
         return self.get_personal_digest(user_id)
 
-    def ensure_private_chat(self, user_id: int, *, now: int) -> None:
-        """Make sure the person's private chat has a row for their claims to belong to.
+    def ensure_private_chat(self, user_id: int, *, now: int, language: str | None = None) -> None:
+        """Make sure the person's private chat has a row for their claims and their language.
 
-        A row made here is inactive: asking for a digest does not sign anyone up for the
-        morning passages in private. A private chat the person already uses stays as it is.
+        A row made here is inactive and asks for no passage: asking for a digest does not sign
+        anyone up for the morning passages in private. A private chat the person already uses
+        keeps its settings, and takes ``language`` only if it has none yet.
         """
-        self.db.execute(
-            "INSERT OR IGNORE INTO chats (id, type, active, created_at) "
-            "VALUES (?, 'private', 0, ?)",
-            (user_id, now),
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO chats "
+                "(id, type, active, passages, quiet_day, language, created_at) "
+                "VALUES (?, 'private', 0, 0, 'silent', ?, ?)",
+                (user_id, language, now),
+            )
+            if language is not None:
+                self.db.execute(
+                    "UPDATE chats SET language = ? WHERE id = ? AND language IS NULL",
+                    (language, user_id),
+                )
+
+    def claim_greeting(self, user_id: int, *, now: int) -> bool:
+        """Record that the person was greeted in private; True if they never were before.
+
+        The one hello is remembered here, not in memory, so a restart never says it twice.
+        """
+        cursor = self.db.execute(
+            "UPDATE chats SET greeted_at = ? WHERE id = ? AND greeted_at IS NULL",
+            (now, user_id),
         )
+        return cursor.rowcount == 1
+
+    def forget_greeting(self, user_id: int) -> None:
+        """Take back a greeting Telegram refused: the person never saw it."""
+        self.db.execute("UPDATE chats SET greeted_at = NULL WHERE id = ?", (user_id,))

@@ -33,6 +33,8 @@ class Chat(TypedDict):
     created_at: int
     quiet_day: str
     language: str | None  # a code of bot.i18n.LANGUAGES; None until first set (English)
+    passages: bool  # gets the morning passage (a private chat only if the person asked)
+    greeted_at: int | None  # when the one hello of a private chat was said
 
 
 class ChatIdentity(TypedDict):

@@ -250,7 +250,25 @@ def m008_archive_owner(db: Database) -> None:
     db.execute("CREATE TABLE archive_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-SCHEMA_VERSION = 8
+@MIGRATIONS()
+def m009_private_chats(db: Database) -> None:
+    """A private chat is its person's own: the passage only if they ask, and one hello.
+
+    ``passages`` says whether a chat gets the morning passage and its digests (every group
+    does); ``greeted_at`` is when the bot first said hello in a private chat. A private chat
+    already here was greeted, and a quiet day there sends nothing from now on; it keeps its
+    passages only if its person ever answered one.
+    """
+    db.execute("ALTER TABLE chats ADD COLUMN passages INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE chats ADD COLUMN greeted_at INTEGER")
+    db.execute(
+        """UPDATE chats SET greeted_at = created_at, quiet_day = 'silent',
+            passages = EXISTS (SELECT 1 FROM messages WHERE messages.chat_id = chats.id)
+        WHERE type = 'private'"""
+    )
+
+
+SCHEMA_VERSION = 9
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

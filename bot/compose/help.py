@@ -8,25 +8,44 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.i18n import N_, Translator
+
+# Where a command belongs: in groups, in the private chat each person has with the bot, or both.
+Place = Literal["groups", "private", "both"]
 
 
 @dataclass(frozen=True)
 class Command:
-    """A command: its name, its arguments as /help shows them, and what it does."""
+    """A command: its name, its arguments as /help shows them, what it does, and where."""
 
     name: str
     about: str
     args: str = ""
     admin: bool = False
     in_help: bool = True
+    where: Place = "groups"
+    # What it does in a private chat, where that reads otherwise ("" if the same).
+    private_about: str = ""
 
-    def menu_text(self, t: Translator) -> str:
-        """Return the description Telegram's command menu shows, in the translator's language."""
-        about = t._(self.about)
-        return t._("Admins: {what}", what=lowered(about)) if self.admin else about
+    def fits(self, private: bool) -> bool:
+        """Return True if the command belongs in a private chat (or in a group)."""
+        return self.where == "both" or self.where == ("private" if private else "groups")
+
+    def about_in(self, t: Translator, private: bool) -> str:
+        """Return what it does, in a private chat or in a group."""
+        return t._(self.private_about or self.about) if private else t._(self.about)
+
+    def menu_text(self, t: Translator, private: bool = False) -> str:
+        """Return the description Telegram's command menu shows, in the translator's language.
+
+        In a private chat there are no admins: the person decides.
+        """
+        about = self.about_in(t, private)
+        if self.admin and not private:
+            return t._("Admins: {what}", what=lowered(about))
+        return about
 
 
 def lowered(text: str) -> str:
@@ -35,9 +54,9 @@ def lowered(text: str) -> str:
 
 
 COMMANDS = (
-    Command("start", N_("What this bot does"), in_help=False),
-    Command("help", N_("What this bot does, and its commands"), in_help=False),
-    Command("today", N_("Today's passage again")),
+    Command("start", N_("What this bot does"), in_help=False, where="both"),
+    Command("help", N_("What this bot does, and its commands"), in_help=False, where="both"),
+    Command("today", N_("Today's passage again"), where="both"),
     Command("curious", N_("Say what you are curious about today"), N_("<i>text</i>")),
     Command("curiosities", N_("What members are curious about today")),
     Command("thread", N_("Reply to a message with this to see its thread")),
@@ -48,13 +67,28 @@ COMMANDS = (
         "mydigest",
         N_("The evening digest in private, at your time"),
         N_("<i>on|off|HH:MM zone</i>"),
+        where="both",
+        private_about=N_("Your groups' evening digests here, at your time"),
+    ),
+    Command(
+        "passage",
+        N_("The morning passage here too, at your time"),
+        N_("<i>on|off|HH:MM zone</i>"),
+        where="private",
     ),
     Command("status", N_("Time zone, next post, and what I can see")),
-    Command("privacy", N_("What is stored, and how to leave")),
-    Command("optout", N_("Stop storing what you say")),
-    Command("optin", N_("Take part again")),
-    Command("forgetme", N_("Delete everything you said, everywhere")),
-    Command("setlang", N_("Set the language I speak here"), N_("<i>code</i>"), admin=True),
+    Command("privacy", N_("What is stored, and how to leave"), where="both"),
+    Command("optout", N_("Stop storing what you say"), where="both"),
+    Command("optin", N_("Take part again"), where="both"),
+    Command("forgetme", N_("Delete everything you said, everywhere"), where="both"),
+    Command(
+        "setlang",
+        N_("Set the language I speak here"),
+        N_("<i>code</i>"),
+        admin=True,
+        where="both",
+        private_about=N_("Set the language I speak to you"),
+    ),
     Command("settz", N_("Set the time zone"), N_("<i>Area/City</i>"), admin=True),
     Command("settime", N_("Set the morning post time"), N_("<i>HH:MM</i>"), admin=True),
     Command("setdigest", N_("Set the evening digest time"), N_("<i>HH:MM</i>"), admin=True),
@@ -72,6 +106,15 @@ COMMANDS = (
     Command("purge", N_("Delete this chat's archive"), admin=True),
 )
 
+
+def menu_of(private: bool) -> tuple[Command, ...]:
+    """Return the commands Telegram's menu lists in private chats, or in groups.
+
+    /start is left out: Telegram's own Start button sends it.
+    """
+    return tuple(c for c in COMMANDS if c.fits(private) and c.name != "start")
+
+
 INTRO = N_(
     "<b>Commons Bot</b> posts one passage of <i>Peer to Peer: The Commons Manifesto</i> "
     "each morning, beside a reader's counterpoint. Reply to it and to each other; each "
@@ -80,17 +123,43 @@ INTRO = N_(
 
 
 def render_help(t: Translator, commands: tuple[Command, ...] = COMMANDS) -> str:
-    """Return /help: what the bot does, then every command with its arguments."""
-
-    def line(command: Command) -> str:
-        args = f" {t._(command.args)}" if command.args else ""
-        return f"/{command.name}{args}: {lowered(t._(command.about))}"
-
-    members = [line(c) for c in commands if c.in_help and not c.admin]
-    admins = [line(c) for c in commands if c.in_help and c.admin]
+    """Return /help in a group: what the bot does, then its commands with their arguments."""
+    shown = [c for c in commands if c.in_help and c.fits(private=False)]
+    members = [_help_line(t, c, private=False) for c in shown if not c.admin]
+    admins = [_help_line(t, c, private=False) for c in shown if c.admin]
     admins_heading = t._("Admins")
     heading = f"<b>{admins_heading}</b>"
     return "\n".join([t._(INTRO), "", *members, "", heading, *admins])
+
+
+def _help_line(t: Translator, command: Command, private: bool) -> str:
+    args = f" {t._(command.args)}" if command.args else ""
+    return f"/{command.name}{args}: {lowered(command.about_in(t, private))}"
+
+
+PRIVATE_INTRO = N_(
+    "Hello! I am <b>Commons Bot</b>. In groups I post one passage of <i>Peer to Peer: The "
+    "Commons Manifesto</i> each morning, and each evening a digest of what was said about it. "
+    "This private chat is yours: nothing comes here unless you ask for it."
+)
+PRIVATE_HOW = N_(
+    "To get a group's evening digest here, send <code>/mydigest on</code> in that group. "
+    "For the morning passage here as well, send <code>/passage on</code> (or "
+    "<code>/passage on 07:30 Europe/Lisbon</code> for your own time), and reply to it as in "
+    "a group."
+)
+PRIVATE_ANSWER = N_(
+    "Here I read commands, and keep what you write only when it answers a passage I sent you. "
+    "<code>/mydigest on</code>, sent in a group, brings its evening digest here; "
+    "<code>/passage on</code> brings the morning passage; /help tells the rest."
+)
+
+
+def render_private_help(t: Translator, commands: tuple[Command, ...] = COMMANDS) -> str:
+    """Return /start and /help in a private chat: what the person can do there, and how."""
+    shown = [c for c in commands if c.in_help and c.fits(private=True)]
+    lines = [_help_line(t, c, private=True) for c in shown]
+    return "\n".join([t._(PRIVATE_INTRO), "", *lines, "", t._(PRIVATE_HOW)])
 
 
 PRIVACY = N_(

@@ -1,4 +1,5 @@
-"""What the bot says about personal digests: /mydigest's answers, and the private intro line.
+"""What the bot says about a person's own things: /mydigest's and /passage's answers, and the
+private intro line.
 
 Every name and title is escaped here. A person is addressed by first name only, and only in
 answer to their own /mydigest.
@@ -10,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from bot.core.personal import gets_passages
 from bot.core.text import escape
 from bot.i18n import N_, Translator
 
@@ -111,3 +113,45 @@ def render_intro(t: Translator, chat: Row, day: date) -> str:
 def title_of(t: Translator, chat: Row) -> str:
     """Return the group's title, or a plain word if it has none."""
     return str(chat.get("title") or t._("your group"))
+
+
+# the morning passage in private (/passage)
+
+PASSAGE_IN_GROUP = N_(
+    "<code>/passage</code> is for our private chat, where the morning passage comes only if "
+    "you ask for it. Here it comes every morning for everyone."
+)
+PASSAGE_USAGE = N_(
+    "Usage: <code>/passage on</code> or <code>/passage off</code>; "
+    "<code>/passage on 07:30 Europe/Lisbon</code> for your own time and zone."
+)
+NO_PASSAGE_HERE = N_(
+    "No passage comes here unless you ask: <code>/passage on</code> sends you one every morning."
+)
+
+
+def passage_time(chat: Row) -> str:
+    """Return '09:00 (Europe/Lisbon)': when a chat's passage comes."""
+    return f"{escape(chat['post_time'])} ({escape(chat['timezone'])})"
+
+
+def render_passages(t: Translator, chat: Row) -> str:
+    """Return /passage alone in private: whether the passage comes here, and when or how."""
+    if gets_passages(chat):
+        return t._(
+            "The passage comes here every morning at {when}: reply to it as in a group, and "
+            "I keep the conversation. <code>/passage off</code> stops it.",
+            when=passage_time(chat),
+        )
+    return t._(
+        "No passage comes here. <code>/passage on</code> sends you one every morning at "
+        "{when}; <code>/passage on 07:30 Europe/Lisbon</code> at your own time.",
+        when=passage_time(chat),
+    )
+
+
+def render_passages_stopped(t: Translator, stopped: bool) -> str:
+    """Return the answer to /passage off: stopped, or there was nothing to stop."""
+    if stopped:
+        return t._("Done: no more passages here. <code>/passage on</code> brings them back.")
+    return t._("No passage comes here, so there was nothing to stop.")

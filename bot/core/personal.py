@@ -1,7 +1,9 @@
-"""The personal digest's rules: reading ``/mydigest``, and which day of a group it sends.
+"""The rules of a person's own things: ``/mydigest`` and ``/passage`` read, which day of a
+group the personal digest sends, and what a private chat gets.
 
 A person who asks for it gets a group's evening digest in a private chat, at their own time
-in their own zone. Pure: arguments and clocks in, values out.
+in their own zone; the morning passage comes there only if they ask for it too. Pure:
+arguments and clocks in, values out.
 """
 
 from __future__ import annotations
@@ -19,17 +21,18 @@ Action = Literal["on", "off", "show"]
 
 @dataclass(frozen=True)
 class Request:
-    """What a /mydigest command asks for: on, off or show, and maybe a new time or zone."""
+    """What /mydigest or /passage asks for: on, off or show, and maybe a new time or zone."""
 
     action: Action
-    digest_time: str | None = None
+    at: str | None = None  # 'HH:MM'
     timezone: str | None = None
 
 
 def parse_request(args: Sequence[str]) -> Request:
-    """Return the request of '/mydigest [on|off] [HH:MM] [Area/City]'; ScheduleError if bad.
+    """Return the request of '/mydigest [on|off] [HH:MM] [Area/City]' (or /passage's, the
+    same); ScheduleError if bad.
 
-    A time or a zone alone also turns the digest on: '/mydigest 07:30 Europe/Lisbon'.
+    A time or a zone alone also turns it on: '/mydigest 07:30 Europe/Lisbon'.
     """
     words = [word for word in args if word.strip()]
     if not words:
@@ -38,14 +41,14 @@ def parse_request(args: Sequence[str]) -> Request:
         return Request("off")
     if words[0].lower() == "on":
         words = words[1:]
-    digest_time = timezone = None
+    at = timezone = None
     for word in words:
         if word[:1].isdigit():
-            if digest_time is not None:
+            if at is not None:
                 raise ScheduleError(
-                    N_("two times given: {first} and {second}"), first=digest_time, second=word
+                    N_("two times given: {first} and {second}"), first=at, second=word
                 )
-            digest_time = parse_hhmm(word)
+            at = parse_hhmm(word)
         elif timezone is None:
             timezone = parse_timezone(word)
         else:
@@ -54,7 +57,7 @@ def parse_request(args: Sequence[str]) -> Request:
                 word=excerpt(word),
                 timezone=timezone,
             )
-    return Request("on", digest_time, timezone)
+    return Request("on", at, timezone)
 
 
 def digest_day(chat: Mapping[str, Any], now: datetime) -> date:
@@ -76,3 +79,9 @@ def reader_calendar(reader: Mapping[str, Any]) -> dict[str, Any]:
         "created_at": reader["since"],
         "paused": False,
     }
+
+
+def gets_passages(chat: Mapping[str, Any]) -> bool:
+    """Return True if a chat gets the morning passage and its digests: every group does, a
+    private chat only once its person asked (``/passage on``)."""
+    return bool(chat.get("passages", True))

@@ -9,7 +9,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -23,7 +30,7 @@ from telegram.ext import (
 )
 
 from bot.archive import Archive, Store
-from bot.compose.help import COMMANDS
+from bot.compose.help import COMMANDS, menu_of
 from bot.core import updates
 from bot.core.config import Config, ConfigError
 from bot.core.corpus import Entry, load_corpus
@@ -70,6 +77,7 @@ CALLBACKS = {
     "digest": commands.digest,
     "week": commands.week,
     "mydigest": commands.mydigest,
+    "passage": commands.passage,
     "status": commands.status,
     "privacy": commands.privacy,
     "optout": commands.optout,
@@ -230,16 +238,27 @@ def process_with(app: App) -> Processes:
     return process
 
 
+# Each kind of chat gets the menu of its own commands: a private chat has no admins' settings
+# of a group, and a group no /passage.
+MENU_SCOPES: tuple[tuple[BotCommandScope, bool], ...] = (
+    (BotCommandScopeAllPrivateChats(), True),
+    (BotCommandScopeAllGroupChats(), False),
+)
+
+
 async def publish_menus(app: App) -> None:
-    """Publish the command menu in English for everyone, then in each language for its users."""
-    await app.bot.set_my_commands(_menu(translator()))
-    for language in LANGUAGES:
-        if language != DEFAULT_LANGUAGE:
-            await app.bot.set_my_commands(_menu(translator(language)), language_code=language)
+    """Publish the command menus of private chats and of groups, each in English for everyone,
+    then in each language for its users."""
+    for scope, private in MENU_SCOPES:
+        await app.bot.set_my_commands(_menu(translator(), private), scope=scope)
+        for language in LANGUAGES:
+            if language != DEFAULT_LANGUAGE:
+                menu = _menu(translator(language), private)
+                await app.bot.set_my_commands(menu, scope=scope, language_code=language)
 
 
-def _menu(t: Translator) -> list[BotCommand]:
-    return [BotCommand(c.name, c.menu_text(t)) for c in COMMANDS if c.name != "start"]
+def _menu(t: Translator, private: bool) -> list[BotCommand]:
+    return [BotCommand(c.name, c.menu_text(t, private)) for c in menu_of(private)]
 
 
 async def post_shutdown(app: App) -> None:

@@ -106,7 +106,7 @@ async def track_chats(update: Update, context: Context) -> None:
         await mark_removed(app, chat.id)
         return
     stored = await state.archive.run(
-        Store.register_chat, chat.id, now=state.timestamp(), **identity(chat)
+        operations.register_chat, chat.id, now=state.timestamp(), **identity(chat)
     )
     if stored["language"] is None:
         # The group speaks the language of whoever added the bot, until an admin says otherwise.

@@ -4,42 +4,51 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import Update
+from telegram import Update, User
 from telegram.constants import ChatType
 
+from bot.archive import operations
 from bot.archive.backups import forget_in_backups
-from bot.archive.rows import Chat, Post
+from bot.archive.rows import Chat, PersonalDigest, Post
 from bot.archive.store import Store
 from bot.compose import help, personal, views
 from bot.compose.passage import render_passage_post
 from bot.core import schedule
 from bot.core.corpus import entry_at
-from bot.core.personal import Request, parse_request
+from bot.core.personal import Request, gets_passages, parse_request
 from bot.core.schedule import ScheduleError
 from bot.core.text import POST_KINDS
 from bot.handlers.chats import (
     can_see_threads,
     chat_and_translator,
+    identity,
     private_translator,
     translator_of,
 )
 from bot.handlers.outbox import reply, reply_digest, send_to_chat
 from bot.handlers.state import Commons, Context, unschedule_chat
-from bot.i18n import Translator, translator_for
+from bot.handlers.sweep import catch_up_soon, schedule_chat
+from bot.i18n import Translator, language_for, translator_for
 from bot.planning import digests
 
 
 async def start(update: Update, context: Context) -> None:
-    """/start and /help: what the bot does and its commands.
+    """/start and /help: what the bot does and its commands; in private, what the person can
+    do there.
 
     In private, /start also lets personal digests through again after Telegram refused one.
     """
-    chat, t = await chat_and_translator(context.commons, update)
-    user = update.effective_user
-    reader = None
-    if chat["type"] == ChatType.PRIVATE and user is not None:
-        reader = await context.commons.archive.run(Store.resume_personal_digest, user.id)
-    text = help.render_help(t)
+    state = context.commons
+    chat, t = await chat_and_translator(state, update)
+    private, user = update.effective_chat, update.effective_user
+    if chat["type"] != ChatType.PRIVATE or private is None or user is None:
+        await reply(update, help.render_help(t))
+        return
+    chat, reader = await state.archive.run(
+        operations.open_private_chat, user.id, now=state.timestamp(), **identity(private)
+    )
+    schedule_chat(context.application, chat)  # passages asked for before a refusal come again
+    text = help.render_private_help(t)
     await reply(update, f"{text}\n\n{personal.render_resumed(t, reader)}" if reader else text)
 
 
@@ -87,13 +96,11 @@ async def _turn_on(update: Update, context: Context, chat: Chat, request: Reques
         chat["id"],
         now=state.timestamp(),
         timezone=request.timezone or (None if known else chat["timezone"]),
-        digest_time=request.digest_time or (None if known else chat["digest_time"]),
+        digest_time=request.at or (None if known else chat["digest_time"]),
     )
     t = translator_for(chat)
-    # The private chat is the person's own: it speaks their language, not the group's.
-    in_private = await private_translator(state, user)
-    welcome = personal.render_private_welcome(in_private, chat, reader)
-    if await send_to_chat(context.application, {"id": user.id}, welcome) is None:
+    refused = known is not None and known["refused_at"] is not None
+    if not await _greet(context, user, chat, reader, again=refused):
         await state.archive.run(Store.refuse_personal_digest, user.id, now=state.timestamp())
         answer = personal.render_start_needed(t, user.first_name, context.bot.username)
         await reply(update, answer)
@@ -101,11 +108,37 @@ async def _turn_on(update: Update, context: Context, chat: Chat, request: Reques
     await reply(update, personal.render_turned_on(t, user.first_name, reader))
 
 
+async def _greet(
+    context: Context, user: User, chat: Chat, reader: PersonalDigest, *, again: bool
+) -> bool:
+    """Say the one hello in the person's private chat; False if Telegram refuses it (403).
+
+    Said once ever (the archive remembers it); ``again`` says it after a refusal, to learn
+    whether Telegram lets us write now.
+    """
+    state = context.commons
+    first = await state.archive.run(
+        operations.greet_privately,
+        user.id,
+        now=state.timestamp(),
+        language=language_for(user.language_code),
+    )
+    if not (first or again):
+        return True
+    # The private chat is the person's own: it speaks their language, not the group's.
+    in_private = await private_translator(state, user)
+    welcome = personal.render_private_welcome(in_private, chat, reader)
+    if await send_to_chat(context.application, {"id": user.id}, welcome) is not None:
+        return True
+    await state.archive.run(Store.forget_greeting, user.id)  # they never saw it
+    return False
+
+
 async def _retime(update: Update, state: Commons, user_id: int, request: Request) -> None:
     """In private: change the time or zone of every digest the person gets."""
     reader = await state.archive.run(Store.get_personal_digest, user_id)
     _, t = await chat_and_translator(state, update)
-    if reader is None or not (request.digest_time or request.timezone):
+    if reader is None or not (request.at or request.timezone):
         await reply(update, t._(personal.ASK_IN_GROUP))
         return
     for chat_id in reader["chat_ids"]:
@@ -115,16 +148,50 @@ async def _retime(update: Update, state: Commons, user_id: int, request: Request
             chat_id,
             now=state.timestamp(),
             timezone=request.timezone,
-            digest_time=request.digest_time,
+            digest_time=request.at,
         )
     groups = await state.archive.run(Store.personal_chats, user_id)
     await reply(update, personal.render_status(t, reader, groups))
+
+
+async def passage(update: Update, context: Context) -> None:
+    """/passage [on|off] [HH:MM] [Area/City]: the morning passage in a private chat, if asked."""
+    state = context.commons
+    chat, t = await chat_and_translator(state, update)
+    if chat["type"] != ChatType.PRIVATE:
+        await reply(update, t._(personal.PASSAGE_IN_GROUP))
+        return
+    try:
+        request = parse_request(context.args or [])
+    except ScheduleError as error:
+        await reply(update, views.render_setting_error(t, error, personal.PASSAGE_USAGE))
+        return
+    if request.action == "show":
+        await reply(update, personal.render_passages(t, chat))
+        return
+    asked = {"post_time": request.at, "timezone": request.timezone}
+    changed = await state.archive.run(
+        operations.turn_passages,
+        chat["id"],
+        on=request.action == "on",
+        now=state.timestamp(),
+        **{name: value for name, value in asked.items() if value},
+    )
+    schedule_chat(context.application, changed)
+    if request.action == "off":
+        await reply(update, personal.render_passages_stopped(t, gets_passages(chat)))
+        return
+    catch_up_soon(context.application)  # today's comes at once if its time has passed
+    await reply(update, personal.render_passages(t, changed))
 
 
 async def today(update: Update, context: Context) -> None:
     """/today: today's passage again, as a reply (replies belong under the morning post)."""
     state = context.commons
     chat, t = await chat_and_translator(state, update)
+    if not gets_passages(chat):
+        await reply(update, t._(personal.NO_PASSAGE_HERE))
+        return
     day = schedule.local_date(state.now(), chat["timezone"])
     post = await state.archive.run(Store.get_post, chat["id"], day.isoformat(), "passage")
     if post is None or post["status"] != "sent" or post["message_id"] is None:

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.constants import ChatType
 
 from bot.archive import operations, replies
 from bot.archive.replies import Placement
 from bot.archive.store import Store
+from bot.compose.help import PRIVATE_ANSWER
 from bot.compose.views import render_curiosity_list
 from bot.core import schedule, updates
+from bot.core.personal import gets_passages
 from bot.core.text import N_
 from bot.handlers.attribution import join_bot_thread
 from bot.handlers.chats import chat_and_translator, translator_of
 from bot.handlers.outbox import reply
-from bot.handlers.state import Context
+from bot.handlers.state import Commons, Context
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +38,22 @@ OPTED_OUT = N_("You have opted out, so nothing you say is kept. Send /optin to t
 
 
 async def record_reply(update: Update, context: Context) -> None:
-    """Store a message that belongs to one of the bot's threads, unless its arrival did."""
+    """Store a message that belongs to one of the bot's threads, unless its arrival did.
+
+    In a private chat, a message that belongs to no thread is answered with what the person
+    can do there (and not stored).
+    """
     message = update.message
     state = context.commons
     if message is None:
         return
     arrived = state.inbox.arrival_of(update)
-    if arrived is Placement.STORED or arrived is Placement.LEFT:
+    if arrived is Placement.STORED:
+        return
+    private = message.chat.type == ChatType.PRIVATE
+    if arrived is Placement.LEFT:
+        if private:
+            await answer_privately(update, state, message)
         return
     said = updates.said_in(message.to_dict())
     # Not placed as it arrived (a replay at start, or after a command in its batch): the plain
@@ -49,8 +61,31 @@ async def record_reply(update: Update, context: Context) -> None:
     if arrived is None and await state.archive.run(replies.store_said, said):
         return
     parent = message.reply_to_message
-    if parent is not None and parent.from_user is not None and parent.from_user.id == state.bot_id:
+    author = parent.from_user if parent is not None else None
+    if author is not None and author.id == state.bot_id and await _has_threads(state, message):
         await join_bot_thread(update, state, said)
+    elif private:
+        await answer_privately(update, state, message)
+
+
+async def _has_threads(state: Commons, message: Message) -> bool:
+    """True unless this is a private chat that asked for no passage: no thread to join there
+    (the bot's roads would promise a next passage that never comes)."""
+    if message.chat.type != ChatType.PRIVATE:
+        return True
+    chat = await state.archive.run(Store.get_chat, message.chat_id)
+    return chat is not None and gets_passages(chat)
+
+
+async def answer_privately(update: Update, state: Commons, message: Message) -> None:
+    """Answer what a person wrote to the bot that belongs to no thread: what they can do here.
+
+    A #curious message is answered by its own handler.
+    """
+    if updates.CURIOUS_TAG.search(message.text or ""):
+        return
+    t = await translator_of(state, update)
+    await reply(update, t._(PRIVATE_ANSWER))
 
 
 async def record_edit(update: Update, context: Context) -> None:

@@ -187,10 +187,16 @@ async def deliver_digest(app: App, state: Commons, chat: Chat, slot: Slot) -> st
 
 
 async def deliver_personal(app: App, state: Commons, slot: Slot) -> str:
-    """Send a person their groups' latest evening digests in private; record it once."""
-    user_id, private = slot.chat_id, {"id": slot.chat_id}
-    chats = [
-        c
+    """Send a person their groups' latest evening digests in private; record it once.
+
+    Every part speaks the person's language (their private chat's), whatever each group's.
+    """
+    user_id = slot.chat_id
+    own = await state.archive.run(Store.get_chat, user_id)
+    language = own["language"] if own is not None else None
+    private = {"id": user_id, "language": language}
+    chats: list[Chat] = [
+        {**c, "language": language}  # the digest of each group, rendered in their language
         for c in await state.archive.run(Store.personal_chats, user_id)
         if await _stays(app, c, user_id)
     ]
@@ -200,8 +206,7 @@ async def deliver_personal(app: App, state: Commons, slot: Slot) -> str:
     if not plans:
         await state.archive.run(Store.mark_post_skipped, user_id, slot.local_date, slot.kind)
         return "skipped"
-    reader = await state.archive.run(Store.get_chat, user_id)
-    in_private = translator_for(reader if reader is not None else {})
+    in_private = translator_for(private)
     for number, (chat, day, plan) in enumerate(plans):
         intro = await send_to_chat(app, private, render_intro(in_private, chat, day))
         if intro is None:

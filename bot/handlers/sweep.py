@@ -23,6 +23,7 @@ from bot.archive.rows import Chat
 from bot.archive.store import Store
 from bot.core import schedule
 from bot.core.config import heartbeat_path
+from bot.core.personal import gets_passages
 from bot.core.schedule import SLOT_KINDS, Slot, daily_due, due_day
 from bot.core.text import PostKind
 from bot.handlers.outbox import deliver
@@ -40,8 +41,9 @@ RETENTION_SECONDS = 24 * 3600
 def schedule_chat(
     app: App, chat: Mapping[str, Any], kinds: tuple[PostKind, ...] = SLOT_KINDS
 ) -> None:
-    """(Re)create a chat's jobs from its stored settings; paused or removed chats get none."""
-    if not chat["active"] or chat["paused"]:
+    """(Re)create a chat's jobs from its stored settings; paused or removed chats get none,
+    nor does a private chat whose person asked for no passage."""
+    if not chat["active"] or chat["paused"] or not gets_passages(chat):
         unschedule_chat(app, chat["id"])
         return
     now = commons_of(app).now()

@@ -3,8 +3,8 @@
 ``Sandbox`` answers ``/bot<token>/<method>`` over HTTP the way Telegram does (JSON, form and
 multipart bodies; ``{"ok": ..., "result"|"error_code", "description", "parameters"}``), keeps a
 small Telegram of users, chats and messages, and enforces Telegram's rules with its exact
-wording: text and caption length, HTML parse errors, missing chats and replies, kicked or
-blocked bots, migrated groups, forum threads, and flood control (``Limits``).
+wording: text and caption length (in UTF-16 units), HTML parse errors, missing chats and
+replies, kicked or blocked bots, migrated groups, forum threads, and flood control (``Limits``).
 
 Control API (async unless noted; chats and users may be given as dicts or ids)::
 
@@ -32,10 +32,12 @@ Read-back: ``sent_messages(chat)`` (sync: what the bot sent, each with ``text``,
 (every API call with its params, status and description), ``pending_updates``,
 ``await wait_for_sent(chat, count=1, timeout=5)``, ``await wait_until_consumed(timeout=5)``,
 ``await wait_for(predicate, timeout=5)``, ``message_at_link(url)`` (sync: the (chat id,
-message id) a t.me link opens, or None), and ``subscribe()`` -> ``asyncio.Queue`` of events
-(``{"type": "message"|"sent"|"edited"|"deleted"|"update"|"member"|"answered", ...}``) for a live
-page. Faults: ``sandbox.faults.script(method, [Fault.retry(2), None, Fault.server_error()])``
-or ``sandbox.faults.rate(method_or_"*", 0.1, Fault.drop(), Fault.slow(2))``.
+message id) a t.me link opens, or None), ``menu(chat, user)`` (sync: the command menu their
+Telegram shows them there, picked from the bot's lists by scope and language), and
+``subscribe()`` -> ``asyncio.Queue`` of events (``{"type": "message"|"sent"|"edited"|"deleted"|
+"update"|"member"|"answered", ...}``) for a live page. Faults:
+``sandbox.faults.script(method, [Fault.retry(2), None, Fault.server_error()])`` or
+``sandbox.faults.rate(method_or_"*", 0.1, Fault.drop(), Fault.slow(2))``.
 
 Example::
 

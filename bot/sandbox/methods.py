@@ -1,4 +1,4 @@
-"""Bot API methods about the bot itself: getMe, getUpdates, webhooks, commands, callbacks.
+"""Bot API methods about the bot itself: getMe, getUpdates, webhooks, callbacks.
 
 Every method is an ``async (world, params) -> result`` registered under its Bot API name;
 ``METHODS`` maps the lower-cased name (Telegram ignores case) to the canonical name and handler.
@@ -6,7 +6,6 @@ Every method is an ``async (world, params) -> result`` registered under its Bot 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,7 +14,6 @@ from bot.sandbox.world import ALL_UPDATE_TYPES, DEFAULT_UPDATE_TYPES, World
 
 Handler = Callable[[World, dict[str, Any]], Awaitable[Any]]
 METHODS: dict[str, tuple[str, Handler]] = {}
-COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 LONG_POLL_CAP = 50.0  # Telegram answers a long poll after at most about 50 seconds
 
 
@@ -100,42 +98,6 @@ async def get_webhook_info(world: World, _: dict[str, Any]) -> dict[str, Any]:
         "has_custom_certificate": False,
         "pending_update_count": len(world.updates),
     }
-
-
-def _scope_key(params: dict[str, Any]) -> str:
-    scope = params.get("scope") or {"type": "default"}
-    parts = [str(scope.get("type")), str(scope.get("chat_id", "")), str(scope.get("user_id", ""))]
-    return "|".join([*parts, str(params.get("language_code") or "")])
-
-
-@api("setMyCommands")
-async def set_my_commands(world: World, params: dict[str, Any]) -> bool:
-    """Store the command list for a scope and language, validated as Telegram does."""
-    commands = params.get("commands")
-    if not isinstance(commands, list) or len(commands) > 100:
-        raise bad_request("can't parse commands JSON object")
-    for command in commands:
-        if not COMMAND_NAME.match(str(command.get("command", ""))):
-            raise bad_request("BOT_COMMAND_INVALID")
-        if not 1 <= len(str(command.get("description", ""))) <= 256:
-            raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-    world.commands[_scope_key(params)] = [
-        {"command": c["command"], "description": c["description"]} for c in commands
-    ]
-    return True
-
-
-@api("getMyCommands")
-async def get_my_commands(world: World, params: dict[str, Any]) -> list[dict[str, str]]:
-    """Return the commands stored for that scope and language."""
-    return world.commands.get(_scope_key(params), [])
-
-
-@api("deleteMyCommands")
-async def delete_my_commands(world: World, params: dict[str, Any]) -> bool:
-    """Forget the commands of that scope and language."""
-    world.commands.pop(_scope_key(params), None)
-    return True
 
 
 @api("answerCallbackQuery")

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.sandbox.markup import utf16_len
+
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
@@ -61,11 +63,15 @@ def chat_migrated(new_chat_id: int) -> ApiError:
 
 
 def check_text_length(text: str, *, caption: bool = False) -> None:
-    """Refuse text over Telegram's limit (counted in characters after entity parsing)."""
-    # Entity offsets are UTF-16, but the length limit counts Unicode characters, as tdlib does.
-    if caption and len(text) > CAPTION_LIMIT:
+    """Refuse text over Telegram's limit, counted in UTF-16 code units after entity parsing.
+
+    The unit of entity offsets is the unit of the limit too: 2,048 emoji of the astral plane
+    (two units each) fill a message, and one more character is refused.
+    """
+    units = utf16_len(text)
+    if caption and units > CAPTION_LIMIT:
         raise bad_request("message caption is too long")
-    if not caption and len(text) > TEXT_LIMIT:
+    if not caption and units > TEXT_LIMIT:
         raise bad_request("message is too long")
 
 

@@ -142,7 +142,7 @@ def _document(world: World, params: dict[str, Any]) -> tuple[dict[str, Any], dic
 
 @api("sendDocument")
 async def send_document(world: World, params: dict[str, Any]) -> dict[str, Any]:
-    """Send an uploaded file with an optional caption (at most 1024 characters)."""
+    """Send an uploaded file with an optional caption (at most 1024 UTF-16 units)."""
     state = target_chat(world, params)
     document, upload = _document(world, params)
     caption, entities = formatted(params, "caption", "caption_entities", caption=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import chatinfo, methods, sending  # noqa: F401  (they register the methods)
+from bot.sandbox import chatinfo, menus, methods, sending  # noqa: F401  (they register methods)
 from bot.sandbox.control import Control, Ref, ref_id
 from bot.sandbox.faults import Fault, FaultPlan
 from bot.sandbox.links import linked_message
@@ -124,6 +124,12 @@ class Sandbox(Control):
     def message_at_link(self, url: str) -> tuple[int, int] | None:
         """Return (chat id, message id) of the message a t.me link opens, or None."""
         return linked_message(self.world, url)
+
+    def menu(self, chat: Ref, user: Ref) -> list[dict[str, str]]:
+        """Return the command menu the person's Telegram shows them in a chat, as it picks it
+        from the lists the bot set for each scope and language."""
+        state = self.world.find_chat(ref_id(chat))
+        return menus.menu_shown(self.world, state, ref_id(user))
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         """Return the recorded calls of one Bot API method (any case)."""

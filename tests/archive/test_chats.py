@@ -81,6 +81,8 @@ def test_a_new_chat_gets_the_default_settings(store: Store) -> None:
         "quiet_day": "line",
         "language": None,
         "created_at": NOW,
+        "passages": True,
+        "greeted_at": None,
     }
 
 

@@ -40,6 +40,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m006_inbox_and_copies",
         "m007_chat_language",
         "m008_archive_owner",
+        "m009_private_chats",
     ]
     assert (
         counts(path)
@@ -153,6 +154,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(
             "m006_inbox_and_copies",
             "m007_chat_language",
             "m008_archive_owner",
+            "m009_private_chats",
         ],
     )
     store.close()
@@ -174,3 +176,31 @@ def test_words_indexed_before_the_chat_token_are_found_after_it(tmp_path: Path) 
     found = [[r["text"] for r in store.search(c, "words")] for c in (-7, 7)]
     store.close()
     assert found == [["group words"], ["private words"]]
+
+
+def test_private_chats_become_their_persons_own_and_groups_stay_as_they_were(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "archive.db"
+    db = Database(path)
+    MIGRATIONS.apply(db, stop_before="m009_private_chats")
+    for chat_id, kind in ((-7, "supergroup"), (7, "private"), (8, "private")):
+        db.execute("INSERT INTO chats (id, type, created_at) VALUES (?, ?, 100)", (chat_id, kind))
+    # Person 7 once answered a passage in private; person 8 never did.
+    db.execute(
+        "INSERT INTO messages (chat_id, message_id, root_message_id, text, date) "
+        "VALUES (7, 2, 1, 'a private thought', 0)"
+    )
+    db.close()
+    store = Store.open(path)
+    picked = {
+        chat_id: (chat["passages"], chat["greeted_at"], chat["quiet_day"])
+        for chat_id in (-7, 7, 8)
+        if (chat := store.get_chat(chat_id)) is not None
+    }
+    store.close()
+    assert picked == {
+        -7: (True, None, "line"),
+        7: (True, 100, "silent"),
+        8: (False, 100, "silent"),
+    }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.compose.help import COMMANDS, render_help
+import pytest
+
+from bot.compose.help import COMMANDS, render_help, render_private_help
 from bot.compose.views import render_curiosity_list, render_search, render_thread
 from bot.core.text import units
 from bot.i18n import translator
@@ -44,9 +46,10 @@ def test_a_long_thread_and_a_long_curiosity_list_fit_too() -> None:
         assert (telegram_problems(text), units(text) <= 4096) == ([], True)
 
 
-def test_help_lists_every_command_of_the_menu_in_its_order() -> None:
-    text = render_help(EN)
-    listed = [c.name for c in COMMANDS if c.in_help]
+@pytest.mark.parametrize("private", [False, True], ids=["group", "private"])
+def test_help_lists_every_command_of_the_menu_in_its_order(private: bool) -> None:
+    text = render_private_help(EN) if private else render_help(EN)
+    listed = [c.name for c in COMMANDS if c.in_help and c.fits(private)]
     positions = [text.index(f"/{name}") for name in listed]
     assert (positions == sorted(positions), telegram_problems(text)) == (True, [])
 

@@ -259,17 +259,18 @@ async def test_forum_group_posts_in_the_chosen_topic_and_counts_plain_messages(w
     assert (row["root_message_id"], row["text"]) == (post["message"]["message_id"], "in the topic")
 
 
-async def test_private_chat_gets_the_post_and_keeps_what_is_said(world):
+async def test_private_chat_asks_for_the_post_and_keeps_what_is_said(world):
     async with world.running():
         chat = await world.sandbox.create_private_chat(world.members["Cy"])
         await world.command(chat, "Cy", "/start")
+        await world.command(chat, "Cy", "/passage on")
         await world.deliver_due()
-        sent = await world.sandbox.wait_for_sent(chat, 2)
+        sent = await world.sandbox.wait_for_sent(chat, 3)
         said = await world.say(chat, "Cy", "a private thought")
         row = await world.archive.run(Store.get_message, chat["id"], said["message_id"])
-    assert "Counterpoint" in sent[1]["message"]["text"]
+    assert "Counterpoint" in sent[2]["message"]["text"]
     assert (row["root_message_id"], row["text"]) == (
-        sent[1]["message"]["message_id"],
+        sent[2]["message"]["message_id"],
         "a private thought",
     )
 
@@ -356,19 +357,27 @@ async def test_commands_are_published_and_admin_status_is_cached(world):
         await world.command(group, "Ana", "/settime 08:00")
         await world.command(group, "Ana", "/setdigest 20:00")
         await world.command(group, "Bo", "/pause")
+    calls = world.sandbox.calls_to("setMyCommands")
     menus = {
         call["params"].get("language_code"): {
             c["command"]: c["description"] for c in call["params"]["commands"]
         }
-        for call in world.sandbox.calls_to("setMyCommands")
+        for call in calls
+        if call["params"]["scope"] == {"type": "all_group_chats"}
     }
     asked = [c["params"]["user_id"] for c in world.sandbox.calls_to("getChatMember")]
     assert {"curious", "digest", "settz", "setlang", "purge"} <= set(menus[None])
     assert "start" not in menus[None]  # Telegram's own Start button opens a chat
-    published = [call["params"]["commands"] for call in world.sandbox.calls_to("setMyCommands")]
+    published = [
+        call["params"]["commands"]
+        for call in calls
+        if call["params"]["scope"] == {"type": "all_group_chats"}
+    ]
     assert [len(menu) for menu in published] == [len(menus[None])] * len(published)
-    # One menu for everyone (English), then one per language for people who use Telegram in it.
+    # One menu for everyone (English), then one per language for people who use Telegram in it;
+    # as many again for private chats (tests/handlers/test_private_chat.py).
     assert sorted(menus, key=str) == sorted([None, *LANGUAGES.keys() - {"en"}], key=str)
+    assert len(calls) == 2 * len(menus)
     assert menus["de"]["settz"] == "Admins: die Zeitzone einstellen"
     assert set(menus["de"]) == set(menus[None])
     ana, bo = world.members["Ana"]["id"], world.members["Bo"]["id"]

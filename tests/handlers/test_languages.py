@@ -176,7 +176,7 @@ async def test_a_private_chat_speaks_the_persons_language(world):
     async with world.running():
         await world.sandbox.send_message(private, olga, "/help")
         [answer] = await world.sandbox.wait_for_sent(private, 1)
-    assert answer["params"]["text"].startswith(translator("ru")._(help.INTRO))
+    assert answer["params"]["text"].startswith(translator("ru")._(help.PRIVATE_INTRO))
 
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from bot.archive.store import Store
+from bot.i18n import translator
+from bot.sandbox import Limits
 from tests.harness import BotWorld, make_world
 from tests.telegram_html import telegram_problems
 
@@ -96,11 +98,11 @@ async def test_a_refused_private_chat_gets_a_start_hint_and_no_tries_until_start
     )
     assert (refused, while_refused) == (1, 1)
     assert start.endswith("Your personal digest comes here every day at 21:00 (UTC).")
-    # A private chat started with /start also gets its own first passage, as any chat does.
-    assert outcomes == ["sent", "sent"]
+    # The private chat is Cy's own: no passage of its own unless asked, only the digest.
+    assert outcomes == ["sent"]
     intro = texts.index("Your evening digest from Readers, Tuesday 5 March:")
-    # The private chat's own passage goes out at the same time, so it may come between.
-    assert any("Bo on the passage" in text for text in texts[intro + 1 : intro + 3])
+    assert texts[intro - 1] == start
+    assert "Bo on the passage" in texts[intro + 1]
 
 
 @pytest.mark.slow
@@ -135,3 +137,69 @@ async def test_someone_who_left_the_group_gets_no_more_of_its_talk(world):
     assert sorted(outcomes) == ["sent", "skipped"]  # the group's digest; nothing for Ana
     assert len(world.sent(ana)) == 1  # the welcome only
     assert kept is None
+
+
+async def test_a_madrid_digest_comes_at_19_utc_in_december_all_in_the_persons_spanish(world):
+    sofia = await world.sandbox.create_user("Sofía", "sofia", language_code="es")
+    world.members["Sofía"] = sofia
+    private = await world.sandbox.create_private_chat(sofia)
+    world.clock.set(datetime(2030, 12, 9, 10, 0, tzinfo=UTC))  # a Monday, Madrid at UTC+1
+    async with world.running():
+        group, root = await join_group(world)  # Ana adds the bot: the group speaks English
+        answer = await world.command(group, "Sofía", "/mydigest 20:00 Europe/Madrid")
+        await world.say(group, "Bo", "Bo on the passage", reply_to=root)
+        await deliver_at(world, datetime(2030, 12, 10, 18, 59, tzinfo=UTC))
+        early = world.sent_texts(private)
+        outcomes = await deliver_at(world, datetime(2030, 12, 10, 19, 0, tzinfo=UTC))
+        arrived = world.sent(private)[len(early) :]
+    es = translator("es")
+    day = es.long_date(date(2030, 12, 9))
+    assert answer.startswith("Done, Sofía: I will send you this group's evening digest")
+    assert early == [
+        "¡Hola! Cada día a las 20:00 (Europe/Madrid) te enviaré aquí el resumen de la tarde de "
+        "Readers. Cambia la hora con /mydigest HH:MM Área/Ciudad; /mydigest off lo detiene."
+    ]
+    assert "sent" in outcomes
+    intro, *digest = arrived
+    assert datetime.fromtimestamp(intro["message"]["date"], UTC).hour == 19
+    assert intro["message"]["text"] == f"Tu resumen de la tarde de Readers, {day}:"
+    assert es._("Evening digest · {day}", day=day) in digest[0]["message"]["text"]
+    assert "Bo on the passage" in digest[0]["message"]["text"]
+    assert not any("Evening digest" in m["message"]["text"] for m in arrived)
+
+
+async def test_a_refused_person_is_hinted_once_and_never_tried_until_they_start(world):
+    cy = world.members["Cy"]["id"]
+    # Pacing is not what is tried here: a group's posts of four days would wait out flood control.
+    world.sandbox.set_limits(Limits.off())
+    async with world.running():
+        group, _ = await join_group(world)  # Tuesday 5 March, 10:00 UTC
+        await world.command(group, "Cy", "/mydigest on")
+        tries = [await a_talkative_evening(world, group, 5)]
+        for day in (6, 7, 8):
+            await deliver_at(world, datetime(2030, 3, day, 10, 0, tzinfo=UTC))
+            tries.append(await a_talkative_evening(world, group, day))
+        private = await world.sandbox.create_private_chat(world.members["Cy"])
+        start = await world.command(private, "Cy", "/start")
+        await deliver_at(world, datetime(2030, 3, 9, 10, 0, tzinfo=UTC))
+        tries.append(await a_talkative_evening(world, group, 9))
+    per_day = [after - before for before, after in zip([0, *tries[:-1]], tries, strict=True)]
+    hints = [text for text in world.sent_texts(group) if "press Start" in text]
+    # The refused hello on the first day, then nothing for three days; on the fifth, the
+    # answer to /start, and in the evening the digest: its intro and one message.
+    assert per_day == [1, 0, 0, 0, 3]
+    assert tries[-1] == tries_to_write_to(world, cy)
+    assert len(hints) == 1
+    assert world.sent_texts(private)[:2] == [
+        start,
+        "Your evening digest from Readers, Saturday 9 March:",
+    ]
+
+
+async def a_talkative_evening(world: BotWorld, group: dict[str, Any], day: int) -> int:
+    """Bo answers the day's passage, the evening comes; return how often the bot tried Cy."""
+    iso = date(2030, 3, day).isoformat()
+    post = await world.archive.run(Store.get_post, group["id"], iso, "passage")
+    await world.say(group, "Bo", f"Bo on the {day}th", reply_to=post["message_id"])
+    await deliver_at(world, datetime(2030, 3, day, 21, 1, tzinfo=UTC))
+    return tries_to_write_to(world, world.members["Cy"]["id"])

@@ -11,7 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
-from telegram import Bot, ReplyParameters, Update
+from telegram import (
+    Bot,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    ReplyParameters,
+    Update,
+)
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -257,13 +264,13 @@ async def test_bad_text_raises_badrequest_with_telegrams_words(sandbox, text, me
     assert sb.calls[-1]["status"] == 400
 
 
-async def test_length_counts_characters_and_offsets_count_utf16(sandbox):
+async def test_length_and_offsets_count_utf16(sandbox):
     sb = await sandbox()
     _, group = await group_with_bot(sb)
     async with build_app(sb) as app:
-        long = await app.bot.send_message(group["id"], "😀" * 4096)
+        long = await app.bot.send_message(group["id"], "😀" * 2048)
         bold = await app.bot.send_message(group["id"], "😀 <b>x</b> AT&T", parse_mode="HTML")
-    assert len(long.text) == 4096
+    assert len(long.text) == 2048  # 4,096 units: the limit (tests/sandbox/test_lengths.py)
     assert (bold.text, bold.entities[0].offset) == ("😀 x AT&T", 3)
 
 
@@ -495,6 +502,57 @@ async def test_deletes_commands_actions_and_webhooks(sandbox):
     # The bot joining (my_chat_member, new_chat_members); privacy mode kept Ada's message away.
     assert (info.url, info.pending_update_count) == ("https://example.org/hook", 2)
     assert sb.sent_messages(group)[0]["deleted"] is True
+
+
+async def test_a_menu_is_picked_by_scope_and_language_as_telegram_clients_do(sandbox):
+    sb = await sandbox()
+    ada = await sb.create_user("Ada", "ada", language_code="de-CH")
+    bo = await sb.create_user("Bo", "bo", language_code=None)
+    group = await sb.create_supergroup("Readers", [ada, bo], with_bot=True)
+    ada_private, bo_private = await sb.create_private_chat(ada), await sb.create_private_chat(bo)
+    async with build_app(sb) as app:
+        await app.bot.set_my_commands([("help", "everywhere")])
+        await app.bot.set_my_commands(
+            [("mine", "private")], scope=BotCommandScopeAllPrivateChats()
+        )
+        await app.bot.set_my_commands(
+            [("mine", "privat")], scope=BotCommandScopeAllPrivateChats(), language_code="de"
+        )
+        await app.bot.set_my_commands([("talk", "groups")], scope=BotCommandScopeAllGroupChats())
+        admins = BotCommandScopeAllChatAdministrators()
+        await app.bot.set_my_commands([("settle", "admins")], scope=admins)
+        stored = await app.bot.get_my_commands(scope=admins)
+        for_the_creator = sb.menu(group, ada)  # the creator is an admin
+        async with httpx.AsyncClient() as client:
+            url = f"{sb.base_url}{sb.token}/setMyCommands"
+            commands = [{"command": "x", "description": "x"}]
+            refusals = [
+                (await client.post(url, json={"commands": commands, "scope": scope})).json()
+                for scope in ({"type": "everyone"}, ["chat"], {"type": "chat"})
+            ]
+        await app.bot.set_my_commands([], scope=admins)  # an empty list deletes the scope's
+    shown = {
+        name: [c["description"] for c in sb.menu(chat, user)]
+        for name, chat, user in [
+            ("ada in private", ada_private, ada),
+            ("bo in private", bo_private, bo),
+            ("ada, once the admins' list is gone", group, ada),
+            ("bo in the group", group, bo),
+        ]
+    }
+    assert [(c.command, c.description) for c in stored] == [("settle", "admins")]
+    assert for_the_creator == [{"command": "settle", "description": "admins"}]
+    assert shown == {
+        "ada in private": ["privat"],
+        "bo in private": ["private"],
+        "ada, once the admins' list is gone": ["groups"],
+        "bo in the group": ["groups"],
+    }
+    assert [r["description"] for r in refusals] == [
+        "Bad Request: can't parse BotCommandScope: Unsupported type specified",
+        "Bad Request: can't parse BotCommandScope: BotCommandScope must be an Object",
+        "Bad Request: can't parse BotCommandScope: Empty chat_id specified",
+    ]
 
 
 async def test_button_press_reaches_the_bot_and_its_answer_is_recorded(sandbox):

@@ -66,8 +66,9 @@ async def test_forgetting_a_person_deletes_their_private_chat_and_posts_nothing_
         root = world.passage_post(group)["message"]["message_id"]
         await world.say(group, NAME, WORDS, reply_to=root)
         chat = await private_chat(world, NAME)
+        await world.command(chat, NAME, "/passage on")  # the morning passage here too
         await world.deliver_due()
-        await world.sandbox.wait_for_sent(chat, 2)  # /start's answer, then the passage
+        await world.sandbox.wait_for_sent(chat, 3)  # /start's answer, /passage's, the passage
         await world.say(chat, NAME, f"{WORDS} in private")
         forgotten = await world.command(chat, NAME, "/forgetme")
         sent_before = len(world.sent(chat))
