@@ -59,7 +59,7 @@ def make_backup(db_path: Path, folder: Path, *, now: datetime) -> Backup:
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
-    _sync_folder(folder)
+    _sync(folder)
     return Backup(final, final.stat().st_size, messages)
 
 
@@ -165,7 +165,7 @@ def restore(backup: Path, db_path: Path, *, now: datetime) -> Path | None:
             os.replace(partial, db_path)
         finally:
             partial.unlink(missing_ok=True)
-        _sync_folder(db_path.parent)
+        _sync(db_path.parent)
     return kept
 
 
@@ -226,16 +226,8 @@ def _flush(out: IO[bytes]) -> None:
 
 
 def _sync(path: Path) -> None:
+    """Put a file (or a folder's entries: a rename is durable only then) on disk."""
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sync_folder(folder: Path) -> None:
-    # The rename itself is durable only once the folder's entry is on disk.
-    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -263,10 +263,7 @@ async def test_the_log_is_emptied_soon_after_a_write_and_again_after_the_next(
         for chat_id in (-1, -2):
             await archive.run(Store.register_chat, chat_id, type="group", now=NOW)
             grown = log.stat().st_size
-            deadline = asyncio.get_running_loop().time() + 5
-            while log.stat().st_size and asyncio.get_running_loop().time() < deadline:
-                await asyncio.sleep(0.01)
-            sizes.append((grown > 0, log.stat().st_size))
+            sizes.append((grown > 0, await size_once_emptied(log)))
     finally:
         await archive.close()
     assert sizes == [(True, 0), (True, 0)]
@@ -285,16 +282,22 @@ async def test_a_reader_holding_the_log_only_delays_its_emptying(
         await archive.run(Store.register_chat, -1, type="group", now=NOW)
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM chats").fetchone()  # holds a snapshot
-        started = asyncio.get_running_loop().time()
         await archive.run(Store.register_chat, -2, type="group", now=NOW)
         await asyncio.sleep(0.3)
         held = log.stat().st_size
         reader.execute("COMMIT")
-        while log.stat().st_size and asyncio.get_running_loop().time() < started + 5:
-            await asyncio.sleep(0.01)
-        emptied = log.stat().st_size
+        emptied = await size_once_emptied(log)
         stored = await archive.run(Store.get_chat, -2)
     finally:
         reader.close()
         await archive.close()
     assert (held > 0, emptied, stored is not None) == (True, 0, True)
+
+
+async def size_once_emptied(log: Path, timeout: float = 5) -> int:
+    """Return the log file's size once it is empty, or as it is at the deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while log.stat().st_size and loop.time() < deadline:
+        await asyncio.sleep(0.01)
+    return log.stat().st_size

@@ -3,8 +3,6 @@ admin status in each chat, each with what to do about it."""
 
 from __future__ import annotations
 
-import inspect
-from datetime import UTC, datetime
 from typing import Any
 
 from telegram import (
@@ -17,22 +15,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.archive.inspection import Finding
 from bot.handlers.telegram_status import admin_finding, privacy_finding
-
-WHEN = datetime(2030, 3, 5, 10, 0, tzinfo=UTC)
-BOT = User(99, "Commons", is_bot=True, username="commons_bot")
-
-
-def member(kind: type, **extra: Any) -> Any:
-    """The bot as a chat member of that kind, every right it could hold given."""
-    values: dict[str, Any] = {"user": BOT, "until_date": WHEN, "is_anonymous": False}
-    required = [
-        name
-        for name, parameter in inspect.signature(kind).parameters.items()
-        if name not in extra
-        and (parameter.default is parameter.empty or name.startswith("can_"))
-        and parameter.kind is parameter.POSITIONAL_OR_KEYWORD
-    ]
-    return kind(**{name: values.get(name, True) for name in required}, **extra)
+from tests.handlers.members import member
 
 
 def test_privacy_mode_is_explained_either_way() -> None:
