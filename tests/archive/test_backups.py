@@ -14,8 +14,11 @@ import pytest
 from bot.archive.backups import (
     BackupError,
     backups_in,
+    forget_in_backups,
     held_shared,
+    lock_path,
     make_backup,
+    newest_backup_time,
     restore,
     rotate,
 )
@@ -170,3 +173,40 @@ def test_a_restore_over_an_archive_a_bot_has_open_is_refused(tmp_path):
     with held_shared(path), pytest.raises(BackupError, match="a running bot has this archive"):
         restore(made.path, path, now=NOW)
     assert path.read_bytes() == before
+
+
+def test_the_newest_backups_time_is_read_from_its_name(tmp_path):
+    path = tmp_path / "commons.db"
+    Store.open(path).close()
+    folder = tmp_path / "backups"
+    assert newest_backup_time(folder) is None  # no folder yet
+    for hours in (5, 1, 30):
+        make_backup(path, folder, now=NOW + timedelta(hours=hours))
+    (folder / "commons-notes.db").write_text("not a backup's name")
+    assert newest_backup_time(folder) == NOW + timedelta(hours=30)
+
+
+def test_forgetting_a_person_in_the_backups_leaves_each_whole_and_without_them(tmp_path):
+    path = tmp_path / "commons.db"
+    store = Store.open(path)
+    with_thread(store)
+    store.keep_messages([make_message(501, text="palimpsestic words of Ana")])
+    store.keep_messages([make_message(502, user_id=2, text="Bo stays")])
+    store.close()
+    folder = tmp_path / "backups"
+    made = [make_backup(path, folder, now=NOW + timedelta(days=n)).path for n in range(2)]
+    assert forget_in_backups(folder, 1) == 2
+    assert forget_in_backups(tmp_path / "none", 1) == 0
+    for backup in made:
+        assert backup.read_bytes().count(b"palimpsestic") == 0
+        with sqlite3.connect(backup) as db:
+            texts = [t for (t,) in db.execute("SELECT text FROM messages")]
+            mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+            verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
+        db.close()
+        assert (texts, mode, verdict) == (["Bo stays"], "delete", "ok")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in made)
+
+
+def test_the_lock_sits_beside_the_archive():
+    assert lock_path(Path("/srv/data/commons.db")) == Path("/srv/data/commons.db.lock")

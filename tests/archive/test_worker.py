@@ -301,3 +301,33 @@ async def size_once_emptied(log: Path, timeout: float = 5) -> int:
     while log.stat().st_size and loop.time() < deadline:
         await asyncio.sleep(0.01)
     return log.stat().st_size
+
+
+async def test_each_connection_runs_on_a_thread_of_its_own_named_for_it(archive: Archive) -> None:
+    def thread_name(_: Store) -> str:
+        return threading.current_thread().name
+
+    writes = await asyncio.gather(*(archive.run(thread_name) for _ in range(5)))
+    reads = await asyncio.gather(*(archive.read(thread_name) for _ in range(20)))
+    assert {name.rsplit("_", 1)[0] for name in writes} == {"commons-store"}
+    assert {name.rsplit("_", 1)[0] for name in reads} == {"commons-read"}
+    assert (len(set(writes)), len(set(reads))) == (1, 1)
+
+
+async def test_an_archive_that_cannot_open_leaves_no_thread_and_stays_closed(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()
+    archive = Archive(folder)
+    with pytest.raises(sqlite3.OperationalError):
+        await archive.start()
+    with pytest.raises(RuntimeError, match="the archive is not open"):
+        await archive.run(Store.get_chat, -1)
+    await archive.close()  # nothing to close: harmless
+    deadline = asyncio.get_running_loop().time() + 5
+    while left := [t.name for t in threading.enumerate() if t.name.startswith("commons-")]:
+        if asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.01)
+    assert left == []
