@@ -314,3 +314,24 @@ def test_the_curiosities_some_replies_answer_are_found_by_their_messages(store: 
         ("why", "Ana", 41),
     ]
     assert store.curiosities_answered(CHAT, []) == []
+
+
+def test_an_export_lists_a_member_who_opted_out_without_anything_of_theirs(store: Store) -> None:
+    with_thread(store)
+    store.keep_messages([make_message(501, text="Ana's reply")])
+    store.keep_messages([make_message(502, user_id=2, text="Bo's reply")])
+    store.add_curiosity(CHAT, user_id=2, local_date="2024-03-10", text="Bo wonders", now=NOW)
+    store.opt_out(2)
+    exported = store.export_chat(CHAT)
+    assert exported["users"] == [
+        {"id": 1, "first_name": "Ana", "username": "ana", "opted_out": False, "forgotten": False},
+        {
+            "id": None,
+            "first_name": "a member who opted out",
+            "username": None,
+            "opted_out": True,
+            "forgotten": False,
+        },
+    ]
+    assert [m["text"] for m in exported["messages"]] == ["Ana's reply"]
+    assert exported["curiosities"] == []
