@@ -14,8 +14,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Unpack
 
+from bot.archive.agenda import brings_on, passage_entry
 from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message, PersonalDigest
 from bot.archive.store import Store
+from bot.core.agenda import DayBrings
 from bot.core.corpus import Entry
 from bot.core.personal import gets_passages, reader_calendar
 from bot.core.records import DayInput, Recall
@@ -40,7 +42,7 @@ def gather_day(
     entry = None
     if post is not None and post["message_id"] is not None:
         messages = store.thread_messages(chat["id"], post["message_id"])
-        entry = next((e for e in corpus if e.id == post["passage_id"]), None)
+        entry = passage_entry(store, chat["id"], post["passage_id"], corpus)
     curiosities = store.curiosities_between(chat["id"], iso, iso)
     return DayInput(day, entry, post, messages, curiosities)
 
@@ -110,19 +112,33 @@ def _sent_that_day(store: Store, chat: Mapping[str, Any], slot: Slot) -> bool:
     return sent_on(chat, slot.local_date, last)
 
 
+def _passes_over(store: Store, chat: Mapping[str, Any], slot: Slot, brings: DayBrings) -> bool:
+    """True if the slot's day sends none of its kind: it had its post already (the zone
+    changed since), or it is a skipped date (no passage, no evening digest; the weekly one
+    still comes)."""
+    if _sent_that_day(store, chat, slot):
+        return True
+    return slot.kind != "weekly" and brings.brings == "skipped"
+
+
 def claim_slot(store: Store, slot: Slot, *, now_ts: int, passage_id: str | None = None) -> bool:
     """Claim a slot for this process; True means send now, False means someone else has it.
 
-    A group's slot whose local day already had its post (the zone changed since) is marked
-    skipped. A personal digest is claimed under the person's private chat, which needs a row.
+    A group's slot whose local day already had its post (the zone changed since), or that
+    is a skipped date, is marked skipped. A passage claimed for a suggestion names it, so a
+    copy that goes out unrecorded is still known. A personal digest is claimed under the
+    person's private chat, which needs a row.
     """
     if slot.kind == PERSONAL_KIND:
         store.ensure_private_chat(slot.chat_id, now=now_ts)
     chat = store.get_chat(slot.chat_id)
-    group_slot = slot.kind != PERSONAL_KIND
-    if chat is not None and group_slot and _sent_that_day(store, chat, slot):
-        store.skip_slot(slot.chat_id, slot.local_date, slot.kind, now=now_ts)
-        return False
+    if chat is not None and slot.kind != PERSONAL_KIND:
+        brings = brings_on(store, chat, date.fromisoformat(slot.local_date))
+        if _passes_over(store, chat, slot, brings):
+            store.skip_slot(slot.chat_id, slot.local_date, slot.kind, now=now_ts)
+            return False
+        if slot.kind == "passage":
+            passage_id = passage_id or brings.passage_id
     if store.claim_post(
         slot.chat_id, slot.local_date, slot.kind, now=now_ts, passage_id=passage_id
     ):

@@ -27,7 +27,9 @@ USER_FLAGS = ("opted_out", "forgotten")
 # How an export lists a member who opted out (or was forgotten): data, not a message, so it is
 # the same in every chat's language, like the export's field names.
 OPTED_OUT_MEMBER = "a member who opted out"
-CHAT_TABLES = ("messages", "curiosities", "post_messages", "posts")
+CHAT_TABLES = (
+    "messages", "curiosities", "post_messages", "posts", "suggestions", "skipped_dates"
+)  # fmt: skip
 DAY_SECONDS = 86_400
 
 CURIOSITY_SELECT = """
@@ -109,6 +111,11 @@ class PeopleMixin(ChatsMixin):
                 "DELETE FROM curiosities WHERE user_id = ?", (user_id,)
             ).rowcount
             self.db.execute("DELETE FROM personal_digests WHERE user_id = ?", (user_id,))
+            # A suggestion already posted is the group's passage now: only its credit goes.
+            deleted += self.db.execute(
+                "DELETE FROM suggestions WHERE user_id = ? AND status != 'posted'", (user_id,)
+            ).rowcount
+            self.db.execute("UPDATE suggestions SET author = '' WHERE user_id = ?", (user_id,))
             # Their private chat has their id, and its row their name: it goes as a purge would.
             removed = self._delete_chat(user_id)
             # The id stays, with no name, so that later updates from them are refused.

@@ -11,6 +11,7 @@ from typing import cast
 from bot.archive.base import POST_COLUMNS, Row
 from bot.archive.chats import ChatsMixin
 from bot.archive.rows import Post
+from bot.core.agenda import suggestion_number
 from bot.core.text import CLAIM_KINDS
 
 POST_KEY = "chat_id = :chat_id AND local_date = :local_date AND kind = :kind"
@@ -107,12 +108,25 @@ class PostsMixin(ChatsMixin):
         sent = {"message_id": message_id, "sent_at": sent_at, "thread_id": thread_id}
         with self.db.atomic():
             if self._record_sent(key, {**sent, "passage_id": passage_id}):
-                self.advance_corpus(chat_id)
+                self._move_on(chat_id, local_date, passage_id)
             # Sent again after a crash, the passage has a second copy: both lead to one thread.
             post = self.get_post(chat_id, local_date, "passage")
             root = post["message_id"] if post and post["message_id"] else message_id
             how = "post" if root == message_id else "resend"
             self.record_post_copy(chat_id, message_id, root_message_id=root, how=how)
+
+    def _move_on(self, chat_id: int, local_date: str, passage_id: str | None) -> None:
+        """After a post: a suggestion is posted (the book keeps its place), else the book
+        moves on."""
+        number = suggestion_number(passage_id)
+        if number is None:
+            self.advance_corpus(chat_id)
+            return
+        self.db.execute(
+            "UPDATE suggestions SET status = 'posted', posted_on = ? "
+            "WHERE chat_id = ? AND number = ? AND status = 'approved'",
+            (local_date, chat_id, number),
+        )
 
     def record_post_copy(
         self, chat_id: int, message_id: int, *, root_message_id: int, how: str

@@ -19,12 +19,15 @@ welcome, help). Each road ends in ``Store.keep_messages``: one insert, and the s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum
 
+from bot.archive.agenda import passage_entry
 from bot.archive.rows import Post
 from bot.archive.store import Store
+from bot.core.agenda import suggestion_number
+from bot.core.corpus import Entry
 from bot.core.text import ELLIPSIS
 from bot.core.updates import Incoming, Said
 
@@ -69,13 +72,22 @@ class RecentPassages:
 
     recent: list[Post]
     latest: Post | None
+    # The suggestions among them, as passages, by passage id (the book's are the corpus's).
+    suggested: dict[str, Entry] = field(default_factory=dict)
 
 
 def recent_passages(store: Store, chat_id: int, today: str) -> RecentPassages:
     """Return the chat's passage posts of the last RECENT_DAYS days and its latest one."""
     first = (date.fromisoformat(today) - timedelta(days=RECENT_DAYS)).isoformat()
     recent = store.posts_between(chat_id, first, today)
-    return RecentPassages(recent[::-1], store.last_post(chat_id, "passage"))
+    latest = store.last_post(chat_id, "passage")
+    suggested = {}
+    for post in [*recent, *([latest] if latest else [])]:
+        passage_id = post["passage_id"] or ""
+        entry = passage_entry(store, chat_id, passage_id, ()) if passage_id else None
+        if suggestion_number(passage_id) is not None and entry is not None:
+            suggested[passage_id] = entry
+    return RecentPassages(recent[::-1], latest, suggested)
 
 
 def store_said(store: Store, said: Said) -> bool:

@@ -268,7 +268,45 @@ def m009_private_chats(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 9
+@MIGRATIONS()
+def m011_suggestions(db: Database) -> None:
+    """Passages members suggest, numbered in each chat, and the dates a chat skips.
+
+    ``status`` is pending, approved, declined or posted; ``decided_at`` orders the approved
+    ones; ``prompt_message_id`` is the bot's question asking an admin why one was declined.
+    """
+    db.executescript(
+        """
+        CREATE TABLE suggestions (
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            number INTEGER NOT NULL,
+            user_id INTEGER,
+            author TEXT NOT NULL DEFAULT '',
+            passage TEXT NOT NULL,
+            counterpoint TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'pending',
+            close_to TEXT,
+            reason TEXT,
+            created_at INTEGER NOT NULL,
+            decided_at INTEGER,
+            decided_by INTEGER,
+            posted_on TEXT,
+            prompt_message_id INTEGER,
+            PRIMARY KEY (chat_id, number)
+        );
+        CREATE INDEX suggestions_by_status ON suggestions (chat_id, status, decided_at);
+        CREATE INDEX suggestions_by_prompt ON suggestions (chat_id, prompt_message_id);
+        CREATE TABLE skipped_dates (
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            local_date TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, local_date)
+        );
+        """
+    )
+
+
+SCHEMA_VERSION = 11
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

@@ -24,10 +24,11 @@ from sqlite_utils import Database
 from bot.archive.chats import CHAT_IDENTITY, UnknownChatError
 from bot.archive.inbox import InboxMixin
 from bot.archive.messages import MessagesMixin, fts_query
-from bot.archive.people import PeopleMixin
+from bot.archive.people import CHAT_TABLES, PeopleMixin
 from bot.archive.personal import PersonalMixin
 from bot.archive.posts import PostsMixin
 from bot.archive.schema import apply_migrations
+from bot.archive.suggestions import SuggestionsMixin
 
 __all__ = ["Store", "UnknownChatError", "fts_query"]
 
@@ -58,7 +59,7 @@ def enable_wal(db: Database) -> None:
             time.sleep(WAL_RETRY_SECONDS)
 
 
-class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
+class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin, SuggestionsMixin):
     """The archive behind one sqlite-utils Database; every method is one short transaction."""
 
     def __init__(self, db: Database, *, read_only: bool = False) -> None:
@@ -156,7 +157,7 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin):
                 {", ".join(f"{c} = excluded.{c}" for c in carried)}""",
                 (new_id, old_id),
             )
-            for table in ("posts", "post_messages", "messages", "curiosities"):
+            for table in CHAT_TABLES:
                 self.db.execute(
                     f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
                 )

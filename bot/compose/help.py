@@ -77,6 +77,13 @@ COMMANDS = (
         where="private",
     ),
     Command("status", N_("Time zone, next post, and what I can see")),
+    Command(
+        "suggest",
+        N_("Suggest a passage (or reply to a message with this)"),
+        N_("<i>passage // counterpoint</i>"),
+    ),
+    Command("counter", N_("Add the counterpoint of a suggestion"), N_("<i>N text</i>")),
+    Command("upcoming", N_("What the next seven days bring")),
     Command("privacy", N_("What is stored, and how to leave"), where="both"),
     Command("optout", N_("Stop storing what you say"), where="both"),
     Command("optin", N_("Take part again"), where="both"),
@@ -100,7 +107,18 @@ COMMANDS = (
     ),
     Command("pause", N_("Pause posts and digests"), admin=True),
     Command("resume", N_("Resume posts and digests"), admin=True),
-    Command("skip", N_("Skip to the next passage"), admin=True),
+    Command(
+        "skip", N_("Skip to the next passage, or skip a date"), N_("[<i>DATE</i>]"), admin=True
+    ),
+    Command("unskip", N_("Post on a skipped date after all"), N_("<i>DATE</i>"), admin=True),
+    Command("suggestions", N_("The suggestions waiting, to approve or decline"), admin=True),
+    Command("approve", N_("Approve a suggestion"), N_("<i>N</i>"), admin=True),
+    Command(
+        "decline",
+        N_("Decline a suggestion, with a reason if you like"),
+        N_("<i>N reason</i>"),
+        admin=True,
+    ),
     Command("topic", N_("Post in this forum topic"), admin=True),
     Command("export", N_("This chat's archive as JSON"), admin=True),
     Command("purge", N_("Delete this chat's archive"), admin=True),

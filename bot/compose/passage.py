@@ -17,6 +17,7 @@ from bot.core.text import (
     escaped_prefix_length,
     plain_text,
     units,
+    visible_units,
 )
 from bot.i18n import N_, Translator
 
@@ -30,6 +31,7 @@ ELLIPSIS = " …"  # spaced: a cut passage reads as trailing off, not as a cut w
 HEADER_PREFIX = "Commons, "
 COUNTERPOINT_LABEL = N_("<b>Counterpoint</b>, written in the margin by a reader:")
 MAX_RECALL_UNITS = 500
+SUGGESTED_BY = N_("suggested by {name}")
 INVITATION = N_(
     "Reply to this message to join the conversation. "
     "Curious about something today? Send /curious and what you wonder about."
@@ -49,6 +51,22 @@ def render_passage_post(
     return _assemble(
         header, passage, counterpoint or None, framing, recalled, expandable=expandable
     )
+
+
+def post_units(t: Translator, entry: Entry, local_date: date) -> int:
+    """Return the length of the entry's post with nothing cut, as Telegram counts it (UTF-16
+    units of its text once the HTML is parsed): over MAX_MESSAGE_UNITS, it would be cut."""
+    framing = (t._(COUNTERPOINT_LABEL), t._(INVITATION))
+    passage, counterpoint = escape(entry.passage.strip()), escape(entry.counterpoint.strip())
+    expandable = len(entry.passage.strip()) > EXPANDABLE_FROM
+    whole = _assemble(
+        render_header(t, entry, local_date),
+        passage,
+        counterpoint or None,
+        framing,
+        expandable=expandable,
+    )
+    return visible_units(whole)
 
 
 def render_recall(t: Translator, recall: Recall, today: date) -> str:
@@ -87,7 +105,15 @@ def _names(t: Translator, names: tuple[str, ...], room: int) -> str:
 def render_header(t: Translator, entry: Entry, local_date: date) -> str:
     """Return '<b>Commons, Tuesday 24 November</b> · ch1 intro'."""
     day = t.long_date(local_date)
-    return f"<b>{HEADER_PREFIX}{day}</b> · {_fit(entry.chapter, MAX_CHAPTER_UNITS)}"
+    return f"<b>{HEADER_PREFIX}{day}</b> · {_fit(chapter_of(t, entry), MAX_CHAPTER_UNITS)}"
+
+
+def chapter_of(t: Translator, entry: Entry) -> str:
+    """Return what a passage's heading names beside the date (plain text): the book's chapter,
+    or 'suggested by Ana' for a passage a member suggested."""
+    if entry.suggested_by is None:
+        return entry.chapter
+    return t._(SUGGESTED_BY, name=entry.suggested_by or t._("a member"))
 
 
 def is_passage_text(text: str | None) -> bool:

@@ -53,6 +53,9 @@ class Entry:
     passage: str
     counterpoint: str
     line: int
+    # A passage a member suggested: who, credited where the book names its chapter. None for
+    # the book's own passages; '' for a person who asked to be forgotten.
+    suggested_by: str | None = None
 
 
 class CorpusError(Exception):

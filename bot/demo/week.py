@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.archive import agenda
 from bot.archive.store import Store
 from bot.compose.digest.render import render_plain
 from bot.compose.passage import HEADER_PREFIX
@@ -87,7 +88,11 @@ class Script:
         """Return the conversation scripted for the passage posted on ``day``."""
         state = commons_of(self.app)
         post = await state.archive.run(Store.get_post, self.chat["id"], day.isoformat(), "passage")
-        entry = next(e for e in state.corpus if post is not None and e.id == post["passage_id"])
+        assert post is not None
+        entry = await state.archive.read(
+            agenda.passage_entry, self.chat["id"], post["passage_id"], state.corpus
+        )
+        assert entry is not None
         return TALKS.get(entry.id) or talk_about(entry)
 
     def last_post(self) -> int:

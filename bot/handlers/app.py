@@ -22,6 +22,7 @@ from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
     BaseRateLimiter,
+    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     Defaults,
@@ -31,10 +32,11 @@ from telegram.ext import (
 
 from bot.archive import Archive, Store
 from bot.compose.help import COMMANDS, menu_of
+from bot.compose.suggestions import BUTTON_PREFIX
 from bot.core import updates
 from bot.core.config import Config, ConfigError
 from bot.core.corpus import Entry, load_corpus
-from bot.handlers import admin, chats, commands, incoming
+from bot.handlers import admin, chats, coming, commands, incoming, suggestions
 from bot.handlers.errors import log_error
 from bot.handlers.inbox import (
     Inbox,
@@ -91,7 +93,14 @@ CALLBACKS = {
     "quietday": admin.quietday,
     "pause": admin.pause,
     "resume": admin.resume,
-    "skip": admin.skip,
+    "skip": coming.skip,
+    "unskip": coming.unskip,
+    "upcoming": coming.upcoming,
+    "suggest": suggestions.suggest,
+    "counter": suggestions.counter,
+    "suggestions": suggestions.queue,
+    "approve": suggestions.approve,
+    "decline": suggestions.decline,
     "topic": admin.topic,
     "export": admin.export,
     "purge": admin.purge,
@@ -177,9 +186,14 @@ PLAIN_MESSAGE = (
     filters.UpdateType.MESSAGE & ~filters.COMMAND & (filters.TEXT | ~filters.StatusUpdate.ALL)
 )
 
+DECLINE_REASON = PLAIN_MESSAGE & filters.REPLY & filters.TEXT
+
 
 def register_handlers(app: App) -> None:
     """Add every handler. Order matters: group -1 stores replies before anything answers."""
+    # An admin's reason for declining a suggestion answers the bot's question; it is no reply
+    # to a passage, so it is taken before the threads see it (group -1).
+    app.add_handler(MessageHandler(DECLINE_REASON, suggestions.reason_reply), group=-2)
     app.add_handler(MessageHandler(PLAIN_MESSAGE, incoming.record_reply), group=-1)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, incoming.record_edit), -1)
     # After the reply is stored (group -1), its #curious is noted and confirmed. The tag is
@@ -194,6 +208,7 @@ def register_handlers(app: App) -> None:
     # with one each, every reply in a busy group would be checked against each command.
     names = [command.name for command in COMMANDS]
     app.add_handler(CommandHandler(names, run_command, filters=filters.UpdateType.MESSAGE))
+    app.add_handler(CallbackQueryHandler(suggestions.press, pattern=f"^{BUTTON_PREFIX}:"))
     app.add_error_handler(log_error)
 
 

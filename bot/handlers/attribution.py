@@ -72,7 +72,7 @@ def recognise_copy(
     The newest recent post whose heading the text opens with; else the chat's latest passage,
     if it went out without its id being recorded (a crash between sending and recording).
     """
-    entries = {entry.id: entry for entry in corpus}
+    entries = {entry.id: entry for entry in corpus} | passages.suggested
     for post in passages.recent:
         entry = entries.get(post["passage_id"] or "")
         if entry is None or post["message_id"] is None:
@@ -80,9 +80,13 @@ def recognise_copy(
         if text.startswith(passage_heading(t, entry, date.fromisoformat(post["local_date"]))):
             return PassageCopy(post["local_date"], entry.id, post["message_id"])
     latest = passages.latest
-    if latest is None or latest["message_id"] is not None or not corpus:
+    if latest is None or latest["message_id"] is not None:
         return None
-    entry = entries.get(latest["passage_id"] or "") or entry_at(corpus, chat["corpus_position"])
+    entry = entries.get(latest["passage_id"] or "")
+    if entry is None and corpus:
+        entry = entry_at(corpus, chat["corpus_position"])
+    if entry is None:
+        return None
     if not text.startswith(passage_heading(t, entry, date.fromisoformat(latest["local_date"]))):
         return None
     return PassageCopy(latest["local_date"], entry.id, None)

@@ -7,7 +7,7 @@ import asyncio
 from telegram import Update, User
 from telegram.constants import ChatType
 
-from bot.archive import operations
+from bot.archive import agenda, operations
 from bot.archive.backups import forget_in_backups
 from bot.archive.rows import Chat, PersonalDigest, Post
 from bot.archive.store import Store
@@ -198,7 +198,9 @@ async def today(update: Update, context: Context) -> None:
         when = views.describe_time(t, schedule.next_run(chat, "passage", state.now()), chat)
         await reply(update, t._("No passage yet today. The next one comes {when}.", when=when))
         return
-    entry = next((e for e in state.corpus if e.id == post["passage_id"]), None)
+    entry = await state.archive.read(
+        agenda.passage_entry, chat["id"], post["passage_id"], state.corpus
+    )
     entry = entry or entry_at(state.corpus, chat["corpus_position"] - 1)
     text = render_passage_post(t, entry, local_date=day)
     copy = await reply(update, views.with_post_link(t, text, chat, post["message_id"]))

@@ -14,12 +14,11 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import ExtBot
 
-from bot.archive import operations
+from bot.archive import agenda, operations
 from bot.archive.rows import Chat
 from bot.archive.store import Store
 from bot.compose.passage import render_passage_post
 from bot.compose.personal import render_intro
-from bot.core.corpus import entry_at
 from bot.core.records import Delivery
 from bot.core.schedule import Slot
 from bot.core.text import PERSONAL_KIND, fit_html
@@ -136,10 +135,14 @@ async def deliver(app: App, slot: Slot) -> str:
 
 
 async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> str:
-    """Send the chat's next passage; record it and advance the chat's place in the corpus."""
-    entry = entry_at(state.corpus, chat["corpus_position"])
-    recall = await state.archive.run(operations.recall_passage, chat, entry.id, slot.local_date)
+    """Send what the day brings (an approved suggestion, else the book's next passage); record
+    it, and move the book's place on or mark the suggestion posted, once."""
     day = date.fromisoformat(slot.local_date)
+    _, entry = await state.archive.run(agenda.entry_due, chat, day, state.corpus)
+    if entry is None:  # an empty book and no suggestion: nothing to post that day
+        await state.archive.run(Store.mark_post_skipped, chat["id"], slot.local_date, slot.kind)
+        return "skipped"
+    recall = await state.archive.run(operations.recall_passage, chat, entry.id, slot.local_date)
     text = render_passage_post(translator_for(chat), entry, local_date=day, recall=recall)
     message = await send_to_chat(app, chat, text)
     if message is None:

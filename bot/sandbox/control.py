@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.sandbox.chatinfo import Administrator, member_change, open_topic
+from bot.sandbox.keyboards import has_button
 from bot.sandbox.markup import auto_entities
 from bot.sandbox.messages import (
     ACTIVE_STATUSES,
@@ -344,6 +345,8 @@ class Control:
     ) -> dict[str, Any]:
         """Press an inline button under a bot message; returns the CallbackQuery."""
         state = self._chat(chat)
+        if not has_button(self._message(state, message_id), data):
+            raise ValueError(f"message {message_id} has no button with data {data!r}")
         query_id = str(4_000_000_000_000 + next(self.world.file_numbers))
         query: dict[str, Any] = {
             "id": query_id,

@@ -15,6 +15,7 @@ from bot.sandbox.world import ALL_UPDATE_TYPES, DEFAULT_UPDATE_TYPES, World
 Handler = Callable[[World, dict[str, Any]], Awaitable[Any]]
 METHODS: dict[str, tuple[str, Handler]] = {}
 LONG_POLL_CAP = 50.0  # Telegram answers a long poll after at most about 50 seconds
+MAX_ANSWER_CHARS = 200  # a button press's popup text
 
 
 def api(name: str) -> Callable[[Handler], Handler]:
@@ -106,6 +107,8 @@ async def answer_callback_query(world: World, params: dict[str, Any]) -> bool:
     entry = world.callbacks.get(str(params.get("callback_query_id")))
     if entry is None or entry["answer"] is not None:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    if len(str(params.get("text") or "")) > MAX_ANSWER_CHARS:
+        raise bad_request("MESSAGE_TOO_LONG")
     entry["answer"] = {k: v for k, v in params.items() if k != "callback_query_id"}
     world.publish({"type": "answered", **entry})
     return True

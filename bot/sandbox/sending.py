@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.sandbox.keyboards import NOT_MODIFIED, inline_markup
 from bot.sandbox.markup import MarkupError, auto_entities, parse_html, trim
 from bot.sandbox.messages import ADMIN_STATUSES, document_object
 from bot.sandbox.methods import api
 from bot.sandbox.params import required
 from bot.sandbox.rules import bad_request, check_text_length, forbidden
 from bot.sandbox.world import ChatState, World
-
-NOT_MODIFIED = (
-    "message is not modified: specified new message content and reply markup are exactly "
-    "the same as a current content and reply markup of the message"
-)
 
 
 def target_chat(world: World, params: dict[str, Any]) -> ChatState:
@@ -89,11 +85,7 @@ def _text_fields(text: str, entities: list[dict[str, Any]], key: str) -> dict[st
 
 
 def _markup(params: dict[str, Any]) -> dict[str, Any]:
-    markup = params.get("reply_markup")
-    # Only inline keyboards belong to the message; reply keyboards live in the client.
-    if isinstance(markup, dict) and "inline_keyboard" in markup:
-        return {"reply_markup": markup}
-    return {}
+    return inline_markup(params)  # checked as Telegram does (bot.sandbox.keyboards)
 
 
 def _deliver(

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import chatinfo, menus, methods, sending  # noqa: F401  (they register methods)
+from bot.sandbox import chatinfo, keyboards, menus, methods, sending  # noqa: F401  (they register methods)
 from bot.sandbox.control import Control, Ref, ref_id
 from bot.sandbox.faults import Fault, FaultPlan
 from bot.sandbox.links import linked_message

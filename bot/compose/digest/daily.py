@@ -13,6 +13,7 @@ from datetime import date
 from bot.compose.digest import lines
 from bot.compose.digest.lines import Row
 from bot.compose.digest.render import Block, Digest, Line, Markup
+from bot.compose.passage import chapter_of
 from bot.core.corpus import Entry
 from bot.core.text import trim
 from bot.core.themes import find_themes
@@ -71,7 +72,7 @@ def _passage_block(
     """Return the digest's heading, with the day's chapter and opening words if known."""
     if entry is None:
         return Block(head=(lines.bold(heading),))
-    chapter = trim(entry.chapter, lines.TRIM_CHAPTER)
+    chapter = trim(chapter_of(t, entry), lines.TRIM_CHAPTER)
     link = lines.link_parts(chat, post.get("message_id") if post else None)
     about = (Markup(t._("Today's passage") + " · <i>"), chapter, Markup("</i>"), *link)
     body: tuple[Line, ...] = ((lines.opening(entry.passage, lines.TRIM_OPENING),),)

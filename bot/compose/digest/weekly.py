@@ -11,6 +11,7 @@ from datetime import date
 from bot.compose.digest import lines
 from bot.compose.digest.lines import Row, person
 from bot.compose.digest.render import Block, Digest, Line, Markup
+from bot.compose.passage import chapter_of
 from bot.core.corpus import Entry
 from bot.core.records import DayInput
 from bot.core.text import trim
@@ -69,7 +70,7 @@ def _passages_block(t: Translator, chat: Row, heading: str, days: Sequence[DayIn
     for day in days:
         if day.entry is None:
             continue
-        chapter = trim(day.entry.chapter, lines.TRIM_CHAPTER)
+        chapter = trim(chapter_of(t, day.entry), lines.TRIM_CHAPTER)
         words = lines.opening(day.entry.passage, lines.TRIM_OPENING // 2)
         when = Markup(f"• {t.short_date(day.local_date)} · <i>")
         link = lines.link_parts(chat, day.post.get("message_id") if day.post else None)
