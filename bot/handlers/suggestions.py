@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -35,6 +36,8 @@ from bot.i18n import Translator, translator_for
 from bot.words.similarity import close_to
 
 logger = logging.getLogger(__name__)
+
+Answer = Callable[[str], Awaitable[None]]  # how whoever decided hears what their decision did
 
 
 def command_text(message: Message) -> str:
@@ -159,10 +162,13 @@ async def press(update: Update, context: Context) -> None:
         await query.answer(t._(ADMINS_ONLY), show_alert=True)
         return
     status, number = button
-    answer = await decide(context, chat, t, number, status, by=query.from_user.id)
-    await query.answer(answer)
-    if isinstance(query.message, Message):
-        await _drop_button_row(query.message, number)
+
+    async def answer(text: str) -> None:
+        await query.answer(text)
+        if isinstance(query.message, Message):
+            await _drop_button_row(query.message, number)
+
+    await decide(context, chat, t, number, status, by=query.from_user.id, answer=answer)
 
 
 async def _drop_button_row(message: Message, number: int) -> None:
@@ -190,9 +196,10 @@ async def decide(
     status: SuggestionStatus,
     *,
     by: int | None,
+    answer: Answer,
     reason: str = "",
-) -> str:
-    """Approve or decline a suggestion once; tell its author; return what to answer."""
+) -> None:
+    """Approve or decline a suggestion once; ``answer`` whoever decided, then tell its author."""
     state = context.commons
     decided = await state.archive.run(
         Store.decide_suggestion, chat["id"], number, status, by=by, now=state.timestamp()
@@ -204,13 +211,14 @@ async def decide(
         )
     suggestion = await state.archive.read(Store.get_suggestion, chat["id"], number)
     if not decided or suggestion is None:
-        return say.render_already(t, suggestion, number)
+        await answer(say.render_already(t, suggestion, number))
+        return
     when = await _when(state, chat, suggestion)
+    await answer(say.render_decided(t, number, status, when))
     await tell_suggester(context, chat, suggestion, when)
     if status == "declined" and not reason:
         await _ask_reason(context, chat, t, number)
     logger.info("chat %s: suggestion %s %s", chat["id"], number, status)
-    return say.render_decided(t, number, status, when)
 
 
 async def _when(state: Commons, chat: rows.Chat, suggestion: Suggestion) -> date | None:
@@ -280,7 +288,7 @@ async def _decide_by_command(update: Update, context: Context, status: Suggestio
     user = update.effective_user
     by = user.id if user is not None else None
     number = int(number_text.lstrip("#"))
-    await reply(update, await decide(context, chat, t, number, status, by=by, reason=reason))
+    await decide(context, chat, t, number, status, by=by, reason=reason, answer=_replier(update))
 
 
 async def reason_reply(update: Update, context: Context) -> None:
@@ -305,6 +313,16 @@ async def reason_reply(update: Update, context: Context) -> None:
     user = update.effective_user
     by = user.id if user is not None else None
     number = found["number"]
-    answer = await decide(context, chat, t, number, "declined", by=by, reason=message.text)
-    await reply(update, answer if found["reason"] else t._("Passed on. Thank you."))
+
+    async def answer(text: str) -> None:
+        await reply(update, text if found["reason"] else t._("Passed on. Thank you."))
+
+    await decide(context, chat, t, number, "declined", by=by, reason=message.text, answer=answer)
     raise ApplicationHandlerStop
+
+
+def _replier(update: Update) -> Answer:
+    async def answer(text: str) -> None:
+        await reply(update, text)
+
+    return answer
