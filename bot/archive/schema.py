@@ -272,8 +272,8 @@ def m009_private_chats(db: Database) -> None:
 def m011_suggestions(db: Database) -> None:
     """Passages members suggest, numbered in each chat, and the dates a chat skips.
 
-    ``status`` is pending, approved, declined or posted; ``decided_at`` orders the approved
-    ones; ``prompt_message_id`` is the bot's question asking an admin why one was declined.
+    ``status`` is pending, approved, declined or posted; ``turn`` orders the approved ones
+    (approved first, posted first); ``prompt_message_id`` is the bot's question asking an admin why one was declined.
     """
     db.executescript(
         """
@@ -290,11 +290,12 @@ def m011_suggestions(db: Database) -> None:
             created_at INTEGER NOT NULL,
             decided_at INTEGER,
             decided_by INTEGER,
+            turn INTEGER,
             posted_on TEXT,
             prompt_message_id INTEGER,
             PRIMARY KEY (chat_id, number)
         );
-        CREATE INDEX suggestions_by_status ON suggestions (chat_id, status, decided_at);
+        CREATE INDEX suggestions_by_status ON suggestions (chat_id, status, turn);
         CREATE INDEX suggestions_by_prompt ON suggestions (chat_id, prompt_message_id);
         CREATE TABLE skipped_dates (
             chat_id INTEGER NOT NULL REFERENCES chats(id),

@@ -16,7 +16,7 @@ SuggestionStatus = Literal["pending", "approved", "declined", "posted"]
 OPEN_STATUSES = ("pending", "approved")
 SUGGESTION_COLUMNS = (
     "chat_id, number, user_id, author, passage, counterpoint, status, close_to, reason, "
-    "created_at, decided_at, decided_by, posted_on, prompt_message_id"
+    "created_at, decided_at, decided_by, turn, posted_on, prompt_message_id"
 )
 
 
@@ -35,6 +35,7 @@ class Suggestion(TypedDict):
     created_at: int
     decided_at: int | None
     decided_by: int | None
+    turn: int | None  # approved ones go out in this order
     posted_on: str | None
     prompt_message_id: int | None
 
@@ -80,7 +81,8 @@ class SuggestionsMixin(StoreBase):
         )
 
     def suggestions_with(self, chat_id: int, *statuses: SuggestionStatus) -> list[Suggestion]:
-        """Return the chat's suggestions of those statuses: by decision time, then number."""
+        """Return the chat's suggestions of those statuses: the approved ones in their turn,
+        then the others by number."""
         marks = ", ".join("?" for _ in statuses)
         return cast(
             list[Suggestion],
@@ -88,7 +90,7 @@ class SuggestionsMixin(StoreBase):
                 self.db.query(
                     f"SELECT {SUGGESTION_COLUMNS} FROM suggestions "
                     f"WHERE chat_id = ? AND status IN ({marks}) "
-                    "ORDER BY COALESCE(decided_at, created_at), number",
+                    "ORDER BY COALESCE(turn, number + 1e9), number",
                     (chat_id, *statuses),
                 )
             ),
@@ -114,10 +116,13 @@ class SuggestionsMixin(StoreBase):
         """Approve or decline a pending suggestion; True only for the call that decided it."""
         if status not in ("approved", "declined"):
             raise ValueError(f"a decision approves or declines, not {status!r}")
+        # An approved one takes the next turn: the order they were approved in, to the press.
         cursor = self.db.execute(
-            "UPDATE suggestions SET status = ?, decided_at = ?, decided_by = ? "
-            "WHERE chat_id = ? AND number = ? AND status = 'pending'",
-            (status, now, by, chat_id, number),
+            "UPDATE suggestions SET status = :status, decided_at = :now, decided_by = :by, "
+            "turn = CASE WHEN :status = 'approved' THEN (SELECT COALESCE(MAX(turn), 0) + 1 "
+            "FROM suggestions WHERE chat_id = :chat_id) END "
+            "WHERE chat_id = :chat_id AND number = :number AND status = 'pending'",
+            {"status": status, "now": now, "by": by, "chat_id": chat_id, "number": number},
         )
         return cursor.rowcount == 1
 

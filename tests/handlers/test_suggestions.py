@@ -10,34 +10,18 @@ import pytest
 from bot.archive import operations
 from bot.archive.store import Store
 from bot.core.schedule import Slot
-from bot.handlers.app import polite_rate_limiter
-from bot.sandbox import Limits
-from tests.harness import NAMES, BotWorld, make_world
+from tests.handlers.suggesting import ask, quick_world
+from tests.harness import BotWorld
 
 MORNING = datetime(2030, 3, 6, 9, 0, tzinfo=UTC)  # the next day's 09:00 slot (a UTC group)
-TOOLS = "Tools rest in a shared shed; neighbours borrow ladders, drills and saws. // who fixes them?"
+TOOLS = (
+    "Tools rest in a shared shed; neighbours borrow ladders, drills and saws. // who fixes them?"
+)
 
 
 @pytest.fixture
 async def world(sandbox, tmp_path) -> BotWorld:
-    """The five members, and no flood control: a queue and its answers come in a burst."""
-    world = await make_world(sandbox, tmp_path, NAMES)
-    world.sandbox.set_limits(Limits.off())
-    world.rate_limiter = polite_rate_limiter(per_group_per_minute=0)
-    return world
-
-
-async def ask(world: BotWorld, chat: dict, who: str, text: str) -> str:
-    """A member sends a command; return the text of the bot's reply to it (whatever else the
-    bot sends around it)."""
-    sent = await world.sandbox.send_message(chat, world.members[who], text)
-
-    def answers() -> list[dict]:
-        return [s for s in world.sent(chat) if s["reply_to_message_id"] == sent["message_id"]]
-
-    await world.sandbox.wait_for(lambda: bool(answers()), timeout=10)
-    await world.settle()
-    return answers()[0]["message"]["text"]
+    return await quick_world(sandbox, tmp_path)
 
 
 def texts_after(world: BotWorld, chat: dict, before: int) -> list[str]:
@@ -77,9 +61,7 @@ async def test_a_suggestion_by_text_and_by_reply_is_numbered_and_queued(world):
         group = await world.group_with_passage()
         first = await world.command(group, "Bo", f"/suggest {TOOLS}")
         said = await world.say(group, "Cy", "Gardens teach patience to whole streets, slowly.")
-        second = await world.command(
-            group, "Dee", "/suggest", reply_to=said["message_id"]
-        )
+        second = await world.command(group, "Dee", "/suggest", reply_to=said["message_id"])
         queue = await queue_message(world, group)
     assert first.startswith("Suggestion #1 is in the admins' queue")
     assert second.startswith("Suggestion #2 is in the admins' queue")
@@ -112,8 +94,8 @@ async def test_bad_input_gets_the_reason_and_the_usage(world, text, reason):
 
 
 async def test_the_length_is_the_posts_as_telegram_counts_it(world):
-    # 2,000 letters of the Fraktur alphabet are 4,000 UTF-16 units: with the heading and invitation, over 4,096; the same
-    # number of letters fits.
+    # 2,000 Fraktur letters are 4,000 UTF-16 units: with the heading and the invitation, over
+    # 4,096; as many plain letters fit.
     async with world.running():
         group = await world.group_with_bot()
         fraktur = await world.command(group, "Bo", "/suggest " + "𝔞" * 2000)
@@ -131,9 +113,11 @@ async def test_only_an_admins_press_counts_and_a_second_press_changes_nothing(wo
         still = await world.archive.read(Store.get_suggestion, group["id"], 1)
         # Two quick presses, both before the bot takes the buttons away.
         ids = [
-            (await world.sandbox.click_button(
-                group, world.members["Ana"], queue["message"]["message_id"], "sg:a:1"
-            ))["id"]
+            (
+                await world.sandbox.click_button(
+                    group, world.members["Ana"], queue["message"]["message_id"], "sg:a:1"
+                )
+            )["id"]
             for _ in range(2)
         ]
         await world.sandbox.wait_for(
@@ -142,7 +126,10 @@ async def test_only_an_admins_press_counts_and_a_second_press_changes_nothing(wo
         await world.settle()
         approved = await world.archive.read(Store.get_suggestion, group["id"], 1)
         told = [t for t in world.sent_texts(group) if "your suggestion #1" in t]
-    assert refused == {"text": "Sorry, only this chat's admins can change that.", "show_alert": True}
+    assert refused == {
+        "text": "Sorry, only this chat's admins can change that.",
+        "show_alert": True,
+    }
     assert still["status"] == "pending"
     first, second = (world.sandbox.callback_answer(i) for i in ids)
     assert first == {"text": "Approved #1: it comes on Wednesday 6 March."}
@@ -161,8 +148,12 @@ async def test_decline_by_button_asks_why_and_the_reply_reaches_the_suggester(wo
         before = len(world.sent(group))
         answer = await press(world, group, "Ana", queue, "sg:d:1")
         sent = texts_after(world, group, before)
-        prompt = next(s for s in world.sent(group)[before:] if "Reply to this message" in s["text"])
-        await world.say(group, "Ana", "We read a tools passage last week.", reply_to=prompt["message_id"])
+        prompt = next(
+            s for s in world.sent(group)[before:] if "Reply to this message" in s["text"]
+        )
+        await world.say(
+            group, "Ana", "We read a tools passage last week.", reply_to=prompt["message_id"]
+        )
         after = texts_after(world, group, before + len(sent))
         stored = await world.archive.read(Store.search, group["id"], "tools passage")
         declined = await world.archive.read(Store.get_suggestion, group["id"], 1)
@@ -252,7 +243,10 @@ async def test_the_approved_passage_comes_next_morning_credited_then_the_book_go
     assert post["message"]["text"].startswith("Commons, Wednesday 6 March · suggested by Bo\n")
     assert "Tools rest in a shared shed" in post["message"]["text"]
     assert "who fixes them?" in post["message"]["text"]
-    assert [m["text"] for m in thread] == ["Our street has a shed like that.", "Who keeps the key?"]
+    assert [m["text"] for m in thread] == [
+        "Our street has a shed like that.",
+        "Who keeps the key?",
+    ]
     assert "suggested by Bo" in digest and "Our street has a shed like that." in digest
     assert today.startswith("Commons, Wednesday 6 March · suggested by Bo")
     assert chat["corpus_position"] == position  # the book waited
