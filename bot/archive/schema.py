@@ -273,7 +273,8 @@ def m011_suggestions(db: Database) -> None:
     """Passages members suggest, numbered in each chat, and the dates a chat skips.
 
     ``status`` is pending, approved, declined or posted; ``turn`` orders the approved ones
-    (approved first, posted first); ``prompt_message_id`` is the bot's question asking an admin why one was declined.
+    (approved first, posted first); ``prompt_message_id`` is the bot's question asking an
+    admin why one was declined.
     """
     db.executescript(
         """
