@@ -277,3 +277,44 @@ async def test_a_suggestion_is_posted_once_across_a_crash_between_claim_and_send
     assert claimed is True and claim["passage_id"] == "suggestion:1"
     assert counts == [0, 0, 0, 1, 1, 1]
     assert "suggested by" not in tomorrow
+
+
+ALLOCATE = (
+    "P2P can also be a mode to allocate resources that do not involve any specific "
+    "reciprocity between individuals but only between the individuals and the collective "
+    "resource."
+)
+
+
+async def test_a_suggestion_close_to_the_book_is_flagged_and_a_different_one_is_not(world):
+    async with world.running():
+        group = await world.group_with_passage()
+        close = await ask(world, group, "Bo", f"/suggest {ALLOCATE}")
+        other = await ask(world, group, "Cy", "/suggest Bees pollinate orchards at dawn.")
+        queue = (await queue_message(world, group))["message"]["text"]
+    assert close.startswith("Suggestion #1 is in the admins' queue")
+    assert close.endswith(
+        "⚠️ close to ch1-06: “P2P can also be a mode to allocate resources that do not…”."
+    )
+    assert "⚠️" not in other
+    assert "#1 by Bo · ⚠️ close to ch1-06: “P2P can also" in queue
+    assert "#2 by Cy\nBees pollinate" in queue
+
+
+async def test_in_spanish_a_rewording_of_a_queued_suggestion_is_flagged(world):
+    async with world.running():
+        group = await world.group_with_passage()
+        await ask(world, group, "Ana", "/setlang es")
+        gardens = "Los jardines comunitarios enseñan a los vecinos a cuidar la tierra juntos."
+        await ask(world, group, "Bo", f"/suggest {gardens}")
+        reworded = await ask(
+            world,
+            group,
+            "Cy",
+            "/suggest Un jardín comunitario enseña a sus vecinos a cuidar la tierra.",
+        )
+        other = await ask(
+            world, group, "Dee", "/suggest La moneda local circula más rápido que el dinero."
+        )
+    assert "⚠️" in reworded and "#1: “Los jardines comunitarios enseñan" in reworded
+    assert "#2" in reworded and "⚠️" not in other and "#3" in other
