@@ -209,7 +209,7 @@ def render_outcome(t: Translator, suggestion: Row, when: date | None, mention: s
 
 def render_upcoming(t: Translator, days: Sequence[DayBrings]) -> str:
     """Return /upcoming: each of the next dates and what it brings."""
-    lines = [f"<b>{t._('The next seven days')}</b>"]
+    lines = [t._("<b>The next seven days</b>")]
     for day in days:
         lines.append(f"{t.short_date(day.local_date)} · {_brings(t, day)}")
     return "\n".join(lines)
