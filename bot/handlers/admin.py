@@ -29,6 +29,7 @@ from bot.handlers.outbox import reply
 from bot.handlers.state import Commons, Context, unschedule_chat
 from bot.handlers.sweep import schedule_chat
 from bot.i18n import LANGUAGES, Translator, language_list, translator_for
+from bot.i18n.keywords import in_english
 
 logger = logging.getLogger(__name__)
 
@@ -119,14 +120,15 @@ def _setting_command(usage: str, parse: Callable[[list[str]], dict[str, Any]]) -
     """Build an admin command that parses its arguments into settings, or explains usage."""
 
     async def command(update: Update, context: Context) -> None:
+        t = await translator_of(context.commons, update)
         try:
-            settings = parse(list(context.args or []))
+            # The chat's own words are taken too: /setweekly domingo 18:00 in Spanish.
+            settings = parse(in_english(t, context.args or []))
         except ScheduleError as error:
-            t = await translator_of(context.commons, update)
             await reply(update, views.render_setting_error(t, error, usage))
             return
         except (IndexError, ValueError):
-            await reply(update, (await translator_of(context.commons, update))._(usage))
+            await reply(update, t._(usage))
             return
         await _update_settings(update, context, **settings)
 
@@ -303,7 +305,7 @@ async def purge(update: Update, context: Context) -> None:
     """/purge, then /purge confirm within two minutes: delete this chat's whole archive."""
     state = context.commons
     chat, t = await chat_and_translator(state, update)
-    if [a.lower() for a in context.args or []] != ["confirm"]:
+    if [a.lower() for a in in_english(t, context.args or [])] != ["confirm"]:
         state.purge_requests[chat["id"]] = time.monotonic()
         await reply(update, t._(help.PURGE_WARNING))
         return

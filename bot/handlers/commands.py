@@ -29,6 +29,7 @@ from bot.handlers.outbox import reply, reply_digest, send_to_chat
 from bot.handlers.state import Commons, Context, unschedule_chat
 from bot.handlers.sweep import catch_up_soon, schedule_chat
 from bot.i18n import Translator, language_for, translator_for
+from bot.i18n.keywords import in_english
 from bot.planning import digests
 
 
@@ -60,10 +61,10 @@ async def mydigest(update: Update, context: Context) -> None:
     if user is None or message.sender_chat is not None:
         await reply(update, (await translator_of(state, update))._(personal.ONLY_PEOPLE))
         return
+    t = await translator_of(state, update)
     try:
-        request = parse_request(context.args or [])
+        request = parse_request(in_english(t, context.args or []))
     except ScheduleError as error:
-        t = await translator_of(state, update)
         await reply(update, views.render_setting_error(t, error, personal.USAGE))
         return
     chat, t = await chat_and_translator(state, update)
@@ -162,7 +163,7 @@ async def passage(update: Update, context: Context) -> None:
         await reply(update, t._(personal.PASSAGE_IN_GROUP))
         return
     try:
-        request = parse_request(context.args or [])
+        request = parse_request(in_english(t, context.args or []))
     except ScheduleError as error:
         await reply(update, views.render_setting_error(t, error, personal.PASSAGE_USAGE))
         return

@@ -38,12 +38,14 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "commons"
 DEFAULT_LANGUAGE = "en"
 # Each shipped language, by its code, with its own name for itself, written as that language
-# writes it mid-sentence (CLDR's): Spanish, French, Portuguese and Russian in lower case.
+# writes it mid-sentence (CLDR's): Spanish, French, Italian, Portuguese and Russian in lower
+# case.
 LANGUAGES: Mapping[str, str] = {
     "de": "Deutsch",
     "en": "English",
     "es": "español",
     "fr": "français",
+    "it": "italiano",
     "pt": "português",
     "ru": "русский",
 }

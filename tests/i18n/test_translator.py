@@ -45,7 +45,15 @@ def test_named_placeholders_are_filled_where_the_translation_puts_them():
 
 @pytest.mark.parametrize(
     ("tag", "language"),
-    [("de", "de"), ("pt-BR", "pt"), ("fr_CA", "fr"), ("RU", "ru"), ("it", "en"), (None, "en")],
+    [
+        ("de", "de"),
+        ("pt-BR", "pt"),
+        ("fr_CA", "fr"),
+        ("RU", "ru"),
+        ("it", "it"),
+        ("nl", "en"),
+        (None, "en"),
+    ],
 )
 def test_a_telegram_language_tag_picks_a_shipped_language(tag, language):
     assert language_for(tag) == language
