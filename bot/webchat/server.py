@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from bot.sandbox import Sandbox
+from bot.webchat import buttons
 from bot.webchat.group import ensure_member
 from bot.webchat.parts import MAX_UNITS, split_message
 from bot.webchat.quotes import quote_of
@@ -74,6 +75,7 @@ class WebChatHandlers:
             web.get("/", self.page),
             web.get("/api/state", self.state),
             web.post("/api/send", self.send),
+            web.post("/api/press", self.press),
             web.post("/api/members", self.add_member),
             web.post("/api/private", self.private),
             web.get("/api/clock", self.read_clock),
@@ -132,6 +134,18 @@ class WebChatHandlers:
             )
             views.append(message_view(self.sandbox, message))
         return web.json_response({"message": views[0], "messages": views})
+
+    async def press(self, request: web.Request) -> web.Response:
+        """POST /api/press {chat_id, user_id, message_id, data}: press a bot message's button
+        as a member; answer with the bot's popup ({"answer": {"text", "alert"}})."""
+        body = await read_json(request)
+        chat_id = self.chat_of(body.get("chat_id"))
+        user_id = await self.sender_of(chat_id, body)
+        message_id = optional_int(body.get("message_id"), "message_id")
+        if message_id is None or not isinstance(body.get("data"), str):
+            raise ValueError("a press names a message_id and the button's data")
+        answer = await buttons.press(self.sandbox, chat_id, user_id, message_id, body["data"])
+        return web.json_response({"answer": answer})
 
     def quote_for(self, chat_id: int, reply_to: int | None, quote: Any) -> dict[str, Any] | None:
         """Return the TextQuote fields for a selection in the replied-to message, or None."""

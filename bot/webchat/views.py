@@ -10,6 +10,7 @@ import html
 from typing import Any
 
 from bot.sandbox import Sandbox
+from bot.webchat.buttons import button_rows
 from bot.webchat.sanitize import LocalLinks, no_local_links, sanitize_telegram_html
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
@@ -91,6 +92,7 @@ def message_view(
         "document": document_link(message, record),
         "text": None,
         "html": None,
+        "buttons": button_rows(message) if from_bot else [],
     }
     if from_bot:
         view["html"] = bot_html(message, record, sandbox.message_at_link)

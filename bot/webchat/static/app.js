@@ -15,6 +15,9 @@ const COMMANDS = [
   ["/today", "today's passage again"],
   ["/settime 09:00", "admins: morning post time"],
   ["/setdigest 21:00", "admins: evening digest time"],
+  ["/suggest ", "suggest a passage (or reply to a message with /suggest)"],
+  ["/upcoming", "what the next seven days bring"],
+  ["/suggestions", "admins: the suggestions waiting"],
   ["/status", "time zone and next post"],
   ["/help", "all commands"],
 ];
@@ -22,6 +25,7 @@ const COMMANDS = [
 const state = {
   chatId: null,
   botId: null,
+  botName: "",
   chatType: null,
   nodes: new Map(),
   views: new Map(),
@@ -118,8 +122,39 @@ function renderCard(view) {
   quote.addEventListener("click", () => startQuotedReply(view.message_id));
   card.append(renderHeader(view));
   if (view.quote) card.append(el("blockquote", "quoted", view.quote));
-  card.append(renderBody(view), reply, quote);
+  card.append(renderBody(view));
+  if (view.buttons && view.buttons.length) card.append(renderKeyboard(view));
+  card.append(reply, quote);
   return card;
+}
+
+// An inline keyboard under a bot message: a press goes as the member chosen below.
+function renderKeyboard(view) {
+  const keyboard = el("div", "keyboard");
+  for (const row of view.buttons) {
+    const line = el("div", "keyboard-row");
+    for (const button of row) {
+      const press = el("button", "inline-btn", button.text);
+      press.type = "button";
+      press.addEventListener("click", () => pressButton(view.message_id, button.data));
+      line.append(press);
+    }
+    keyboard.append(line);
+  }
+  return keyboard;
+}
+
+async function pressButton(messageId, data) {
+  if ($("member").value === NEW_MEMBER) return setStatus("Choose who presses it first.", true);
+  const body = {
+    chat_id: state.chatId, user_id: Number($("member").value), message_id: messageId, data,
+  };
+  try {
+    const { answer } = await api("/api/press", body);
+    setStatus(answer.text ? `${state.botName}: ${answer.text}` : "", false);
+  } catch (error) {
+    setStatus(`Not pressed: ${error.message}`, true);
+  }
 }
 
 function insertOrdered(container, node, id) {
@@ -333,6 +368,7 @@ async function load() {
   const data = await api(`/api/state${query}`);
   state.chatId = data.chat.id;
   state.botId = data.bot.id;
+  state.botName = data.bot.name;
   state.chatType = data.chat.type;
   const isPrivate = data.chat.type === "private";
   const title = isPrivate ? `${data.chat.title} ↔ ${data.bot.name}` : data.chat.title;
