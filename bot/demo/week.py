@@ -4,7 +4,9 @@ The real bot runs against the sandbox, on a clock the script moves: the bot join
 morning passage, five members reply (three levels deep), say what they are curious about, one
 edits a reply, and the evening digest arrives; then a compressed week ends in the weekly digest.
 Each day's conversation is the one scripted for the passage the bot posted that day
-(``bot.demo.talks``), so the replies always answer the passage above them.
+(``bot.demo.talks``), so the replies always answer the passage above them. On Tuesday evening
+a member suggests a passage and an admin approves it with the queue's button: it is posted on
+Wednesday morning, before the book goes on.
 """
 
 from __future__ import annotations
@@ -188,6 +190,8 @@ async def play(script: Script, monday: date, days: int) -> None:
     await first_day(script, monday)
     for offset in range(1, days):
         await quick_day(script, monday + timedelta(days=offset))
+        if offset == 1:
+            await suggestion_approved(script)
     script.echo(rule("The end: the bot keeps going, one conversation a day."))
 
 
@@ -239,6 +243,32 @@ async def quick_day(script: Script, day: date) -> None:
     if day.weekday() == 6:
         script.echo(rule(f"{day:%A} {WEEKLY_TIME}: the weekly digest"))
         await script.at(day, WEEKLY_TIME)
+
+
+SUGGESTION = (
+    "/suggest A commons is not a thing but a practice: a resource, the people who share it, "
+    "and the rules they make together. // and who enforces the rules when a neighbour cheats?"
+)
+
+
+async def suggestion_approved(script: Script) -> None:
+    """Cy suggests a passage; Ana opens the queue and presses Approve; all see what is coming.
+
+    It is posted the next morning, before the book goes on.
+    """
+    script.echo(rule("Late evening: Cy suggests a passage, Ana approves it"))
+    await script.say("Cy", SUGGESTION)
+    await script.say("Ana", "/suggestions")
+    queue = next(
+        s for s in reversed(script.sandbox.sent_messages(script.chat)) if s["reply_markup"]
+    )
+    rows = queue["reply_markup"]["inline_keyboard"]
+    await script.sandbox.click_button(
+        script.chat, script.members["Ana"], queue["message_id"], rows[0][0]["callback_data"]
+    )
+    await script.settle()
+    script.echo(f"(Ana pressed “{rows[0][0]['text']}”)\n")
+    await script.say("Dee", "/upcoming")
 
 
 async def tell(script: Script, talk: Talk) -> list[int]:

@@ -157,7 +157,7 @@ async def test_a_madrid_digest_comes_at_19_utc_in_december_all_in_the_persons_sp
     assert answer.startswith("Done, Sofía: I will send you this group's evening digest")
     assert early == [
         "¡Hola! Cada día a las 20:00 (Europe/Madrid) te enviaré aquí el resumen de la tarde de "
-        "Readers. Cambia la hora con /mydigest HH:MM Área/Ciudad; /mydigest off lo detiene."
+        "Readers. Cambia la hora con /mydigest HH:MM Área/Ciudad; /mydigest desactivar lo detiene."
     ]
     assert "sent" in outcomes
     intro, *digest = arrived
