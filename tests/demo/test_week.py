@@ -80,13 +80,29 @@ def test_the_first_day_has_the_post_nested_replies_curiosities_and_an_edit(
 def test_each_days_replies_answer_that_days_passage(transcript: str) -> None:
     sections = re.split(r"\n════ (?:" + "|".join(DAYS) + r") ═", transcript)
     assert len(sections) == 7
-    # The bot posts the corpus in order from the first entry, one a day.
-    entries = list(CORPUS.values())[:7]
+    # The bot posts the corpus in order from the first entry, one a day; on Wednesday the
+    # suggestion approved on Tuesday evening comes first, and the book waits for it.
+    book = list(CORPUS.values())[:6]
+    entries: list[Entry | None] = [*book[:2], None, *book[2:]]
     for section, entry in zip(sections, entries, strict=True):
         text = flat(section)
+        if entry is None:
+            assert "Commons, Wednesday" in text and "· suggested by Cy" in text
+            assert "who enforces the rules when a neighbour cheats?" in text
+            continue
         talk: Talk = TALKS[entry.id]
         assert flat(entry.counterpoint) in text
         assert [flat(reply) in text for _, reply, _ in talk.replies] == [True] * len(talk.replies)
+
+
+def test_a_suggestion_is_approved_with_the_button_and_shown_coming(transcript: str) -> None:
+    evening = flat(transcript.split("Late evening: Cy suggests a passage, Ana approves it")[1])
+    evening = evening.split("════ Wednesday")[0]
+    assert "Suggestion #1 is in the admins' queue" in evening
+    assert "1 suggestion waiting #1 by Cy" in evening
+    assert "(Ana pressed “Approve #1”)" in evening
+    assert "Cy: your suggestion #1 was approved; it comes on Wednesday" in evening
+    assert re.search(r"The next seven days Wed \d+ \w+ · suggestion #1 by Cy Thu", evening)
 
 
 def test_the_week_ends_with_the_weekly_digest(transcript: str) -> None:

@@ -316,5 +316,5 @@ async def test_in_spanish_a_rewording_of_a_queued_suggestion_is_flagged(world):
         other = await ask(
             world, group, "Dee", "/suggest La moneda local circula más rápido que el dinero."
         )
-    assert "⚠️" in reworded and "#1: “Los jardines comunitarios enseñan" in reworded
+    assert "⚠️" in reworded and "#1: «Los jardines comunitarios enseñan" in reworded
     assert "#2" in reworded and "⚠️" not in other and "#3" in other
