@@ -258,3 +258,46 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     # The bot answers the member's /start there.
     await expect(tab.locator("article.msg.bot").first).to_contain_text("/privacy", timeout=WAIT_MS)
     await week.snap("07-private-chat")
+
+
+async def test_a_suggestion_approved_with_its_button_is_posted_next_morning(week: Week) -> None:
+    from playwright.async_api import expect
+
+    tab = week.tab
+    await expect(week.bot_says("Commons, Monday 3 June")).to_have_count(1, timeout=WAIT_MS)
+
+    # Bo suggests a passage; Ana opens the queue.
+    await post(tab, "Bo", "/suggest Shared tools outlast their owners. // but who oils them?")
+    await expect(week.bot_says("Suggestion #1 is in the admins' queue")).to_have_count(
+        1, timeout=WAIT_MS
+    )
+    await post(tab, "Ana", "/suggestions")
+    queue = week.bot_says("1 suggestion waiting")
+    approve = queue.locator(".inline-btn", has_text="Approve #1")
+    await expect(approve).to_be_visible(timeout=WAIT_MS)
+    await week.snap("08-suggestion-queue")
+
+    # Cy is no admin: the press is refused, in the bot's popup.
+    await tab.select_option("#member", label="Cy")
+    await approve.click()
+    await expect(tab.locator("#status")).to_have_text(
+        "Commons Bot: Sorry, only this chat's admins can change that."
+    )
+    # Ana's press counts: the popup says when it comes, and the buttons leave the queue.
+    option = tab.locator("#member option").filter(has_text=re.compile(r"^Ana\b"))
+    await tab.select_option("#member", value=await option.first.get_attribute("value"))
+    await approve.click()
+    await expect(tab.locator("#status")).to_have_text(
+        "Commons Bot: Approved #1: it comes on Tuesday 4 June."
+    )
+    await expect(queue.locator(".inline-btn")).to_have_count(0)
+    await expect(week.bot_says("Bo: your suggestion #1 was approved")).to_have_count(1)
+
+    # Next morning: the suggestion, credited to Bo, before the book goes on.
+    await tab.click("#to-morning")
+    tuesday = week.bot_says("Commons, Tuesday 4 June")
+    await expect(tuesday).to_have_count(1, timeout=WAIT_MS)
+    await expect(tuesday).to_contain_text("suggested by Bo")
+    await expect(tuesday).to_contain_text("Shared tools outlast their owners.")
+    await expect(tuesday).to_contain_text("but who oils them?")
+    await week.snap("09-suggestion-posted")
