@@ -277,6 +277,15 @@ class PeopleMixin(ChatsMixin):
         )
         chat = {"chat": chat_id}
         curiosities = self.curiosities_between(chat_id, "0000-00-00", "9999-99-99")
+        # A posted suggestion is the group's passage; of a member who opted out, it stays
+        # without their name, and nothing else of theirs is listed.
+        silenced = "COALESCE(u.opted_out OR u.forgotten, 0)"
+        suggestions = (
+            "SELECT s.number, s.status, s.passage, s.counterpoint, s.posted_on, "
+            f"CASE WHEN {silenced} THEN '' ELSE s.author END AS author "
+            "FROM suggestions s LEFT JOIN users u ON u.id = s.user_id WHERE s.chat_id = :chat "
+            f"AND (s.status = 'posted' OR NOT {silenced}) ORDER BY s.number"
+        )
         return {
             "chat": self.get_chat(chat_id),
             "posts": list(self.db.query(posts, chat)),
@@ -284,6 +293,7 @@ class PeopleMixin(ChatsMixin):
             "curiosities": [c for c in curiosities if not c["opted_out"]],
             "users": [_exported_person(user) for user in self.db.query(people, chat)],
             "sender_chats": list(self.db.query(speakers, chat)),
+            "suggestions": list(self.db.query(suggestions, chat)),
         }
 
 

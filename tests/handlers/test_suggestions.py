@@ -235,6 +235,7 @@ async def test_the_approved_passage_comes_next_morning_credited_then_the_book_go
         thread = await world.archive.read(Store.thread_messages, group["id"], root)
         digest = await world.command(group, "Eli", "/digest")
         today = await world.command(group, "Eli", "/today")
+        found = await world.command(group, "Eli", "/search shed")
         chat = await world.archive.read(Store.get_chat, group["id"])
         world.clock.set(MORNING + timedelta(days=1))
         await world.deliver_due()
@@ -249,6 +250,7 @@ async def test_the_approved_passage_comes_next_morning_credited_then_the_book_go
     ]
     assert "suggested by Bo" in digest and "Our street has a shed like that." in digest
     assert today.startswith("Commons, Wednesday 6 March · suggested by Bo")
+    assert "Our street has a shed like that." in found
     assert chat["corpus_position"] == position  # the book waited
     assert next_post != book_first and "suggested by" not in next_post
     assert row["status"] == "posted" and row["posted_on"] == "2030-03-06"
