@@ -21,7 +21,8 @@ MOVED_CLOCK = "; a web chat's moved clock is not seen here"
 
 def test_setlang_lists_each_language_by_its_own_name() -> None:
     assert language_list() == (
-        "de (Deutsch), en (English), es (español), fr (français), pt (português), ru (русский)"
+        "de (Deutsch), en (English), es (español), fr (français), it (italiano), "
+        "pt (português), ru (русский)"
     )
 
 
