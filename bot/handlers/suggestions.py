@@ -47,6 +47,13 @@ def command_text(message: Message) -> str:
     return text[length:].strip()
 
 
+def number_and_rest(text: str) -> tuple[int | None, str]:
+    """Return the suggestion number opening a command's text ('3' or '#3'), and the rest."""
+    first, *rest = text.split(maxsplit=1) or [""]
+    number = first.lstrip("#")
+    return (int(number) if number.isdigit() else None), (rest[0].strip() if rest else "")
+
+
 def _today(state: Commons, chat: rows.Chat) -> date:
     return schedule.local_date(state.now(), chat["timezone"])
 
@@ -108,9 +115,7 @@ async def counter(update: Update, context: Context) -> None:
     assert message is not None
     state = context.commons
     chat, t = await chat_and_translator(state, update)
-    number_text, _, text = command_text(message).partition(" ")
-    number = int(number_text.lstrip("#")) if number_text.lstrip("#").isdigit() else None
-    text = text.strip()
+    number, text = number_and_rest(command_text(message))
     found = await state.archive.read(Store.get_suggestion, chat["id"], number) if number else None
     if number is None or not text:
         await reply(update, t._(say.COUNTER_USAGE))
@@ -277,8 +282,8 @@ async def _decide_by_command(update: Update, context: Context, status: Suggestio
     assert message is not None
     state = context.commons
     chat, t = await chat_and_translator(state, update)
-    number_text, _, reason = command_text(message).partition(" ")
-    if not number_text.lstrip("#").isdigit():
+    number, reason = number_and_rest(command_text(message))
+    if number is None:
         usage = {
             "approved": t._("Usage: <code>/approve N</code>, N from /suggestions."),
             "declined": t._("Usage: <code>/decline N reason</code>; the reason is optional."),
@@ -287,7 +292,6 @@ async def _decide_by_command(update: Update, context: Context, status: Suggestio
         return
     user = update.effective_user
     by = user.id if user is not None else None
-    number = int(number_text.lstrip("#"))
     await decide(context, chat, t, number, status, by=by, reason=reason, answer=_replier(update))
 
 

@@ -212,10 +212,13 @@ async def test_a_counterpoint_added_later_by_anyone(world):
         missing = await world.command(group, "Eli", "/counter 7 what?")
         usage = await world.command(group, "Eli", "/counter 1")
         row = await world.archive.read(Store.get_suggestion, group["id"], 1)
+        await world.command(group, "Eli", "/counter #1\nor the wind does")
+        on_its_line = await world.archive.read(Store.get_suggestion, group["id"], 1)
     assert added == "Suggestion #1 has its counterpoint now."
     assert missing == "There is no suggestion #7 here."
     assert usage.startswith("Usage: /counter N text")
     assert row["counterpoint"] == "but someone has to plant them"
+    assert on_its_line["counterpoint"] == "or the wind does"
 
 
 async def test_the_approved_passage_comes_next_morning_credited_then_the_book_goes_on(world):
