@@ -143,3 +143,14 @@ async def test_skip_and_unskip_answer_and_refuse_as_they_should(world):
     assert never == "Thursday 21 March was not skipped."
     assert plain.startswith("Skipped passage ")  # /skip alone: the book's next passage, as before
     assert moved == position + 1
+
+
+async def test_a_paused_chat_sees_every_coming_day_paused_until_it_resumes(world):
+    async with world.running():
+        group = await world.group_with_passage()
+        await ask(world, group, "Ana", "/pause")
+        paused = await ask(world, group, "Bo", "/upcoming")
+        await ask(world, group, "Ana", "/resume")
+        resumed = await ask(world, group, "Bo", "/upcoming")
+    assert [line.split(" · ")[1] for line in paused.splitlines()[1:]] == ["paused"] * 7
+    assert resumed.splitlines()[1] == "Wed 6 Mar · passage ch1-02"
