@@ -185,15 +185,20 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     await expect(thread.locator('.replies article[data-author="Dee"]')).to_be_visible()
     await week.snap("02-replies")
 
-    # Evening: the digest, with both replies and the day's counterpoint; a second press is a no-op.
-    await tab.click("#to-evening")
+    # Evening, pressed and the page reloaded at once: the move runs to its end anyway, and
+    # its digest comes, once, with both replies and the day's counterpoint.
+    async with tab.expect_request(lambda r: r.url.endswith("/api/clock") and r.method == "POST"):
+        await tab.click("#to-evening")
+    await tab.reload()
     digest = week.bot_says("Evening digest · Monday 3 June")
     await expect(digest).to_contain_text("Dee: Caretakers are free people too.", timeout=WAIT_MS)
     await expect(digest).to_contain_text("Cy: A commons needs caretakers")
     await expect(digest).to_contain_text("Counterpoint")
+    await expect(digest).to_have_count(1)
     await expect(tab.locator("#now")).to_have_text("Mon 3 Jun 21:00 (UTC)")
     # Times in 24-hour format, in the group's zone, as the clock bar and the bot write them.
     await expect(digest.locator(":scope > .meta .time")).to_have_text("Mon 21:00")
+    # Pressed again: nothing more is due, and nothing is sent twice.
     await tab.click("#to-evening")
     await expect(tab.locator("#status")).to_have_text(
         "It is now Mon 3 Jun 21:00: the bot sent 0 posts here on the way."
