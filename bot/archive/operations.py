@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Unpack
 
-from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message, PersonalDigest
+from bot.archive.rows import Chat, ChatIdentity, Curiosity, PersonalDigest
 from bot.archive.store import Store
 from bot.core.corpus import Entry
 from bot.core.personal import gets_passages, reader_calendar
+from bot.core.reactions import merged, totals_by_message
 from bot.core.records import DayInput, Recall
 from bot.core.schedule import Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
@@ -33,16 +34,33 @@ PRIVATE_DEFAULTS: dict[str, Any] = {"passages": False, "quiet_day": "silent"}
 def gather_day(
     store: Store, chat: Mapping[str, Any], day: date, corpus: Sequence[Entry]
 ) -> DayInput:
-    """Return one day's passage, post, thread messages and curiosities."""
+    """Return one day's passage, post, thread messages, curiosities, reactions and poll."""
     iso = day.isoformat()
     post = store.get_post(chat["id"], iso, "passage")
-    messages: list[Message] = []
-    entry = None
-    if post is not None and post["message_id"] is not None:
-        messages = store.thread_messages(chat["id"], post["message_id"])
-        entry = next((e for e in corpus if e.id == post["passage_id"]), None)
     curiosities = store.curiosities_between(chat["id"], iso, iso)
-    return DayInput(day, entry, post, messages, curiosities)
+    poll = store.get_poll(chat["id"], iso)
+    # A poll that never reached Telegram has nothing to show.
+    totals = tuple(poll["totals"]) if poll and poll["message_id"] else None
+    if post is None or post["message_id"] is None:
+        return DayInput(day, None, post, [], curiosities, poll=totals)
+    root = post["message_id"]
+    messages = store.thread_messages(chat["id"], root)
+    entry = next((e for e in corpus if e.id == post["passage_id"]), None)
+    people = store.reactions_under(chat["id"], root)
+    reactions = totals_by_message(people, store.reaction_counts_under(chat["id"], root))
+    copies = {root, *store.copies_of(chat["id"], root)}
+    reactors = {r["user_id"]: {"user_id": r["user_id"], "author": r["author"]} for r in people}
+    return DayInput(
+        day,
+        entry,
+        post,
+        messages,
+        curiosities,
+        reactions=reactions,
+        passage_reactions=merged(reactions.get(c, ()) for c in copies),
+        reactors=[{**row, "opted_out": False} for row in reactors.values()],
+        poll=totals,
+    )
 
 
 def recall_passage(

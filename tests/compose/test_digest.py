@@ -437,6 +437,8 @@ def test_weekly_digest_reads_as_expected():
         "• Mon 24 Nov · Chapter 1: The commons: The commons are a third way.\n"
         "• Tue 25 Nov · Chapter 1: Peer production: Peers produce.\n"
         "\n"
+        "With us this week: Ana, Bo, Cy and Di.\n"
+        "\n"
         "The week's threads\n"
         "Tuesday 25 November\n"
         "• Ana: Is a commons always local? · 2 replies, with Bo and others\n"
