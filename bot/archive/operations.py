@@ -159,6 +159,32 @@ def claim_slot(store: Store, slot: Slot, *, now_ts: int, passage_id: str | None 
     )
 
 
+def record_passage(
+    store: Store,
+    chat_id: int,
+    local_date: str,
+    *,
+    message_id: int,
+    sent_at: int,
+    thread_id: int | None,
+    passage_id: str,
+    poll: bool,
+) -> None:
+    """Record the day's passage as sent and, if the chat wants one, make the day's poll due
+    with it: a crash between the two cannot leave a passage without its poll."""
+    with store.db.atomic():
+        store.record_passage_sent(
+            chat_id,
+            local_date,
+            message_id=message_id,
+            sent_at=sent_at,
+            thread_id=thread_id,
+            passage_id=passage_id,
+        )
+        if poll:
+            store.make_poll_due(chat_id, local_date, now=sent_at)
+
+
 def skip_slots(store: Store, chat_id: int, slots: Sequence[tuple[str, str]], *, now: int) -> None:
     """Mark each (kind, local date) skipped unless sent or in flight, in one transaction."""
     with store.db.atomic():

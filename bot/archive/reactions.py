@@ -185,12 +185,22 @@ class ReactionsMixin(PeopleMixin, StoreBase):
             (now, chat_id, local_date),
         )
 
-    def lose_polls_taken_before(self, before: int) -> int:
-        """Mark 'lost' the polls taken before a crash: Telegram may have them, so never again."""
+    def lose_polls_in_flight(self) -> int:
+        """At start: mark 'lost' the polls an earlier run was sending when it stopped.
+
+        Telegram may have them, so they are never sent again.
+        """
         return self.db.execute(
-            "UPDATE polls SET status = 'lost' WHERE status = 'sending' AND changed_at < ?",
-            (before,),
+            "UPDATE polls SET status = 'lost' WHERE status = 'sending'"
         ).rowcount
+
+    def give_up_poll(self, chat_id: int, local_date: str) -> None:
+        """Drop a due poll whose day has moved on: a poll comes with its morning or not at all."""
+        self.db.execute(
+            "UPDATE polls SET status = 'lost' WHERE chat_id = ? AND local_date = ? "
+            "AND status = 'due'",
+            (chat_id, local_date),
+        )
 
     def due_polls(self) -> list[Poll]:
         """Return the polls made due whose sending was cut short (a crash, a refusal)."""

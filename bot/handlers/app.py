@@ -26,6 +26,8 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    MessageReactionHandler,
+    PollHandler,
     filters,
 )
 
@@ -34,7 +36,7 @@ from bot.compose.help import COMMANDS, menu_of
 from bot.core import updates
 from bot.core.config import Config, ConfigError
 from bot.core.corpus import Entry, load_corpus
-from bot.handlers import admin, chats, commands, incoming
+from bot.handlers import admin, chats, commands, incoming, voices
 from bot.handlers.errors import log_error
 from bot.handlers.inbox import (
     Inbox,
@@ -89,6 +91,7 @@ CALLBACKS = {
     "setdigest": admin.setdigest,
     "setweekly": admin.setweekly,
     "quietday": admin.quietday,
+    "setpoll": admin.setpoll,
     "pause": admin.pause,
     "resume": admin.resume,
     "skip": admin.skip,
@@ -190,6 +193,16 @@ def register_handlers(app: App) -> None:
     # A member promoted, demoted or given other rights: their cached admin status goes stale.
     app.add_handler(ChatMemberHandler(chats.track_admins, ChatMemberHandler.CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrate_chat))
+    # Voices without words: reactions (Telegram sends them to admins only) and poll totals.
+    reacted, counted = (
+        MessageReactionHandler.MESSAGE_REACTION_UPDATED,
+        MessageReactionHandler.MESSAGE_REACTION_COUNT_UPDATED,
+    )
+    app.add_handler(MessageReactionHandler(voices.record_reaction, message_reaction_types=reacted))
+    app.add_handler(
+        MessageReactionHandler(voices.record_reaction_count, message_reaction_types=counted)
+    )
+    app.add_handler(PollHandler(voices.record_poll))
     # One handler for the whole command table: PTB asks the handlers of a group one by one, and
     # with one each, every reply in a busy group would be checked against each command.
     names = [command.name for command in COMMANDS]
