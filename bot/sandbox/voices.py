@@ -196,12 +196,17 @@ async def send_poll(world: World, params: dict[str, Any]) -> dict[str, Any]:
     poll: dict[str, Any] = {
         "id": poll_id,
         "question": question,
-        "options": [{"text": o, "voter_count": 0} for o in options],
+        "options": [
+            {"text": o, "voter_count": 0, "persistent_id": f"{poll_id}-{n}"}
+            for n, o in enumerate(options)
+        ],
         "total_voter_count": 0,
         "is_closed": False,
         "is_anonymous": params.get("is_anonymous", True) not in (False, "false"),
         "type": params.get("type") or "regular",
         "allows_multiple_answers": params.get("allows_multiple_answers") in (True, "true"),
+        "allows_revoting": True,
+        "members_only": False,
     }
     message = deliver_content(world, state, params, {"poll": poll})
     world.polls[poll_id] = {
