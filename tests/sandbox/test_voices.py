@@ -117,7 +117,7 @@ async def test_votes_arrive_as_totals_and_a_closed_poll_cannot_be_stopped_again(
         await sb.vote(group, bo, sent.message_id, [2])  # changed
         updates = await bot.get_updates(timeout=0)
         final = await bot.stop_poll(group["id"], sent.message_id)
-        with pytest.raises(BadRequest, match="(?i)poll has already been closed"):
+        with pytest.raises(BadRequest, match=r"(?i)poll has already been closed"):
             await bot.stop_poll(group["id"], sent.message_id)
     assert sent.poll is not None and sent.poll.is_anonymous
     last = updates[-1].poll
