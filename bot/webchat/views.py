@@ -91,12 +91,25 @@ def message_view(
         "document": document_link(message, record),
         "text": None,
         "html": None,
+        "reactions": sandbox.reactions_on(message["chat"]["id"], message["message_id"]),
+        "poll": poll_view(message.get("poll")),
     }
     if from_bot:
         view["html"] = bot_html(message, record, sandbox.message_at_link)
     else:
         view["text"] = message.get("text") or message.get("caption") or ""
     return view
+
+
+def poll_view(poll: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return a poll as the page shows it: its question, each answer's votes, closed or not."""
+    if poll is None:
+        return None
+    return {
+        "question": poll["question"],
+        "options": [{"text": o["text"], "votes": o["voter_count"]} for o in poll["options"]],
+        "closed": poll["is_closed"],
+    }
 
 
 def bot_html(
