@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from telegram import Message, ReplyParameters, Update
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
@@ -153,15 +153,20 @@ async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> s
         sent_at=state.timestamp(),
         thread_id=message.message_thread_id if message.is_topic_message else None,
         passage_id=entry.id,
-        poll=chat["poll"],
+        poll=wants_poll(chat),
     )
     logger.info("chat %s: passage %s sent", message.chat_id, entry.id)
-    if chat["poll"] and message.chat_id == chat["id"]:
+    if wants_poll(chat) and message.chat_id == chat["id"]:
         await send_poll(app, chat, slot.local_date, message.message_id)
     return "sent"
 
 
 # the day's poll
+
+
+def wants_poll(chat: Chat) -> bool:
+    """True if the chat's passages come with the day's poll: a group whose admins asked."""
+    return bool(chat["poll"]) and chat["type"] != ChatType.PRIVATE
 
 
 async def send_poll(app: App, chat: Chat, local_date: str, passage_message_id: int) -> bool:

@@ -26,7 +26,7 @@ from bot.core.config import heartbeat_path
 from bot.core.personal import gets_passages
 from bot.core.schedule import SLOT_KINDS, Slot, daily_due, due_day
 from bot.core.text import PostKind
-from bot.handlers.outbox import deliver, send_poll
+from bot.handlers.outbox import deliver, send_poll, wants_poll
 from bot.handlers.state import App, Commons, Context, commons_of, job_id, jobs, unschedule_chat
 
 logger = logging.getLogger(__name__)
@@ -157,22 +157,18 @@ async def send_due_polls(app: App) -> None:
     for poll in await state.archive.run(Store.due_polls):
         chat_id, day = poll["chat_id"], poll["local_date"]
         chat = await state.archive.run(Store.get_chat, chat_id)
-        post = await state.archive.run(Store.get_post, chat_id, day, "passage")
+        passage = await state.archive.run(Store.get_post, chat_id, day, "passage")
         digest = await state.archive.run(Store.get_post, chat_id, day, "digest")
-        still_today = chat is not None and schedule.local_date(state.now(), chat["timezone"])
-        if (
-            chat is not None
-            and chat["active"]
-            and chat["poll"]
-            and still_today
-            and still_today.isoformat() == day
-            and digest is None
-            and post is not None
-            and post["message_id"] is not None
-        ):
-            await send_poll(app, chat, day, post["message_id"])
+        if chat is None or passage is None or passage["message_id"] is None:
+            await state.archive.run(Store.give_up_poll, chat_id, day)
+        elif _still_its_day(chat, day, state.now()) and digest is None and wants_poll(chat):
+            await send_poll(app, chat, day, passage["message_id"])
         else:
             await state.archive.run(Store.give_up_poll, chat_id, day)
+
+
+def _still_its_day(chat: Chat, day: str, now: datetime) -> bool:
+    return bool(chat["active"]) and schedule.local_date(now, chat["timezone"]).isoformat() == day
 
 
 async def deliver_due(app: App) -> list[str]:
