@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime
 from typing import Any, Unpack
 
 from bot.archive.agenda import brings_on, passage_entry
-from bot.archive.rows import Chat, ChatIdentity, Curiosity, Message, PersonalDigest
+from bot.archive.rows import Chat, ChatIdentity, Curiosity, PersonalDigest
 from bot.archive.store import Store
 from bot.core.agenda import DayBrings
 from bot.core.corpus import Entry
 from bot.core.personal import gets_passages, reader_calendar
+from bot.core.reactions import merged, totals_by_message
 from bot.core.records import DayInput, Recall
 from bot.core.schedule import Slot, due_day, local_date, may_claim, sent_on
 from bot.core.text import CLAIM_KINDS, PERSONAL_KIND, POST_KINDS, PostKind, message_link
@@ -35,16 +36,33 @@ PRIVATE_DEFAULTS: dict[str, Any] = {"passages": False, "quiet_day": "silent"}
 def gather_day(
     store: Store, chat: Mapping[str, Any], day: date, corpus: Sequence[Entry]
 ) -> DayInput:
-    """Return one day's passage, post, thread messages and curiosities."""
+    """Return one day's passage, post, thread messages, curiosities, reactions and poll."""
     iso = day.isoformat()
     post = store.get_post(chat["id"], iso, "passage")
-    messages: list[Message] = []
-    entry = None
-    if post is not None and post["message_id"] is not None:
-        messages = store.thread_messages(chat["id"], post["message_id"])
-        entry = passage_entry(store, chat["id"], post["passage_id"], corpus)
     curiosities = store.curiosities_between(chat["id"], iso, iso)
-    return DayInput(day, entry, post, messages, curiosities)
+    poll = store.get_poll(chat["id"], iso)
+    # A poll that never reached Telegram has nothing to show.
+    totals = tuple(poll["totals"]) if poll and poll["message_id"] else None
+    if post is None or post["message_id"] is None:
+        return DayInput(day, None, post, [], curiosities, poll=totals)
+    root = post["message_id"]
+    messages = store.thread_messages(chat["id"], root)
+    entry = passage_entry(store, chat["id"], post["passage_id"], corpus)
+    people = store.reactions_under(chat["id"], root)
+    reactions = totals_by_message(people, store.reaction_counts_under(chat["id"], root))
+    copies = {root, *store.copies_of(chat["id"], root)}
+    reactors = {r["user_id"]: {"user_id": r["user_id"], "author": r["author"]} for r in people}
+    return DayInput(
+        day,
+        entry,
+        post,
+        messages,
+        curiosities,
+        reactions=reactions,
+        passage_reactions=merged(reactions.get(c, ()) for c in copies),
+        reactors=[{**row, "opted_out": False} for row in reactors.values()],
+        poll=totals,
+    )
 
 
 def recall_passage(
@@ -155,6 +173,32 @@ def claim_slot(store: Store, slot: Slot, *, now_ts: int, passage_id: str | None 
         previous_claimed_at=post["claimed_at"] if post else 0,
         passage_id=passage_id,
     )
+
+
+def record_passage(
+    store: Store,
+    chat_id: int,
+    local_date: str,
+    *,
+    message_id: int,
+    sent_at: int,
+    thread_id: int | None,
+    passage_id: str,
+    poll: bool,
+) -> None:
+    """Record the day's passage as sent and, if the chat wants one, make the day's poll due
+    with it: a crash between the two cannot leave a passage without its poll."""
+    with store.db.atomic():
+        store.record_passage_sent(
+            chat_id,
+            local_date,
+            message_id=message_id,
+            sent_at=sent_at,
+            thread_id=thread_id,
+            passage_id=passage_id,
+        )
+        if poll:
+            store.make_poll_due(chat_id, local_date, now=sent_at)
 
 
 def skip_slots(store: Store, chat_id: int, slots: Sequence[tuple[str, str]], *, now: int) -> None:

@@ -6,6 +6,7 @@ out act on a person and retention on age, in every chat at once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import cast
 
@@ -28,7 +29,8 @@ USER_FLAGS = ("opted_out", "forgotten")
 # the same in every chat's language, like the export's field names.
 OPTED_OUT_MEMBER = "a member who opted out"
 CHAT_TABLES = (
-    "messages", "curiosities", "post_messages", "posts", "suggestions", "skipped_dates"
+    "messages", "curiosities", "post_messages", "posts", "reactions", "reaction_counts", "polls",
+    "suggestions", "skipped_dates",
 )  # fmt: skip
 DAY_SECONDS = 86_400
 
@@ -42,7 +44,8 @@ LEFT JOIN users u ON u.id = c.user_id
 DROP_ORPHAN_PEOPLE = """
 DELETE FROM users WHERE NOT opted_out AND NOT forgotten
     AND NOT EXISTS (SELECT 1 FROM messages WHERE user_id = users.id)
-    AND NOT EXISTS (SELECT 1 FROM curiosities WHERE user_id = users.id);
+    AND NOT EXISTS (SELECT 1 FROM curiosities WHERE user_id = users.id)
+    AND NOT EXISTS (SELECT 1 FROM reactions WHERE user_id = users.id);
 DELETE FROM sender_chats
     WHERE NOT EXISTS (SELECT 1 FROM messages WHERE sender_chat_id = sender_chats.id);
 """
@@ -89,12 +92,15 @@ class PeopleMixin(ChatsMixin):
         return user_id in self.silenced_among([user_id])
 
     def opt_out(self, user_id: int) -> None:
-        """Stop keeping anything new from this person (what is stored stays)."""
-        self.db.execute(
-            "INSERT INTO users (id, opted_out) VALUES (?, 1) "
-            "ON CONFLICT (id) DO UPDATE SET opted_out = 1",
-            (user_id,),
-        )
+        """Stop keeping anything new from this person. What they wrote stays, unnamed; their
+        reactions go, since a reaction kept would only ever say who they are."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO users (id, opted_out) VALUES (?, 1) "
+                "ON CONFLICT (id) DO UPDATE SET opted_out = 1",
+                (user_id,),
+            )
+            self.db.execute("DELETE FROM reactions WHERE user_id = ?", (user_id,))
 
     def opt_in(self, user_id: int) -> None:
         """Keep this person's replies and curiosities again."""
@@ -110,6 +116,7 @@ class PeopleMixin(ChatsMixin):
             deleted += self.db.execute(
                 "DELETE FROM curiosities WHERE user_id = ?", (user_id,)
             ).rowcount
+            self.db.execute("DELETE FROM reactions WHERE user_id = ?", (user_id,))
             self.db.execute("DELETE FROM personal_digests WHERE user_id = ?", (user_id,))
             # A suggestion already posted is the group's passage now: only its credit goes.
             deleted += self.db.execute(
@@ -234,6 +241,8 @@ class PeopleMixin(ChatsMixin):
             deleted += self.db.execute(
                 "DELETE FROM curiosities WHERE created_at < ?", (cutoff,)
             ).rowcount
+            for table in ("reactions", "reaction_counts"):
+                self.db.execute(f"DELETE FROM {table} WHERE date < ?", (cutoff,))
             self.db.executescript(DROP_ORPHAN_PEOPLE)
         self._scrub(deleted)
         return deleted
@@ -263,7 +272,8 @@ class PeopleMixin(ChatsMixin):
         people = (
             "SELECT id, first_name, username, opted_out, forgotten FROM users WHERE id IN "
             "(SELECT user_id FROM messages WHERE chat_id = :chat "
-            "UNION SELECT user_id FROM curiosities WHERE chat_id = :chat) "
+            "UNION SELECT user_id FROM curiosities WHERE chat_id = :chat "
+            "UNION SELECT user_id FROM reactions WHERE chat_id = :chat) "
             "ORDER BY opted_out OR forgotten, id"
         )
         speakers = (
@@ -274,6 +284,19 @@ class PeopleMixin(ChatsMixin):
         messages = (
             f"{MESSAGE_SELECT} WHERE m.chat_id = :chat "
             "AND NOT COALESCE(u.opted_out OR u.forgotten, 0) ORDER BY m.date, m.message_id"
+        )
+        # Kept reactions are never a silenced person's: opting out and forgetting delete them.
+        reactions = (
+            "SELECT message_id, user_id, reaction, date FROM reactions WHERE chat_id = :chat "
+            "ORDER BY date, message_id, user_id"
+        )
+        counts = (
+            "SELECT message_id, reaction, total FROM reaction_counts WHERE chat_id = :chat "
+            "ORDER BY message_id, reaction"
+        )
+        polls = (
+            "SELECT local_date, status, message_id, totals FROM polls WHERE chat_id = :chat "
+            "ORDER BY local_date"
         )
         chat = {"chat": chat_id}
         curiosities = self.curiosities_between(chat_id, "0000-00-00", "9999-99-99")
@@ -294,6 +317,11 @@ class PeopleMixin(ChatsMixin):
             "users": [_exported_person(user) for user in self.db.query(people, chat)],
             "sender_chats": list(self.db.query(speakers, chat)),
             "suggestions": list(self.db.query(suggestions, chat)),
+            "reactions": list(self.db.query(reactions, chat)),
+            "reaction_counts": list(self.db.query(counts, chat)),
+            "polls": [
+                {**p, "totals": json.loads(p["totals"])} for p in self.db.query(polls, chat)
+            ],
         }
 
 

@@ -143,6 +143,14 @@ class PostsMixin(ChatsMixin):
         )
         return cursor.rowcount == 1
 
+    def copies_of(self, chat_id: int, root_message_id: int) -> list[int]:
+        """Return the message ids a day's passage went out as (its post, resends, /today)."""
+        rows = self.db.query(
+            "SELECT message_id FROM post_messages WHERE chat_id = ? AND root_message_id = ?",
+            (chat_id, root_message_id),
+        )
+        return [int(row["message_id"]) for row in rows]
+
     def post_copies(self, chat_id: int) -> dict[str, int]:
         """Return how many passage copies the chat has, by road."""
         rows = self.db.query(

@@ -269,6 +269,55 @@ def m009_private_chats(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m010_reactions_and_polls(db: Database) -> None:
+    """Voices without words: each person's reactions, the anonymous totals, and the day's poll.
+
+    A reaction is kept only on a passage's copy or a stored message of a thread; its root says
+    which day's thread it belongs to. ``reaction_counts`` holds the anonymous totals Telegram
+    sends per message. ``polls`` is the day's "where do you stand" poll: 'due' once its passage
+    is recorded, 'sending' while Telegram has it, 'open' with its id, 'closed' by the digest,
+    or 'lost' if a crash left it unsure whether it went out (never sent twice).
+    """
+    db.executescript(
+        """
+        CREATE TABLE reactions (
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            message_id INTEGER NOT NULL,
+            root_message_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            reaction TEXT NOT NULL,
+            date INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, message_id, user_id, reaction)
+        );
+        CREATE INDEX reactions_by_root ON reactions (chat_id, root_message_id);
+        CREATE INDEX reactions_by_user ON reactions (user_id);
+        CREATE TABLE reaction_counts (
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            message_id INTEGER NOT NULL,
+            root_message_id INTEGER NOT NULL,
+            reaction TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            date INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, message_id, reaction)
+        );
+        CREATE INDEX reaction_counts_by_root ON reaction_counts (chat_id, root_message_id);
+        CREATE TABLE polls (
+            chat_id INTEGER NOT NULL REFERENCES chats(id),
+            local_date TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'due',
+            poll_id TEXT,
+            message_id INTEGER,
+            totals TEXT NOT NULL DEFAULT '[]',
+            changed_at INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, local_date)
+        );
+        CREATE UNIQUE INDEX polls_by_id ON polls (poll_id);
+        ALTER TABLE chats ADD COLUMN poll INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
+@MIGRATIONS()
 def m011_suggestions(db: Database) -> None:
     """Passages members suggest, numbered in each chat, and the dates a chat skips.
 

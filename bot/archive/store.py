@@ -24,9 +24,10 @@ from sqlite_utils import Database
 from bot.archive.chats import CHAT_IDENTITY, UnknownChatError
 from bot.archive.inbox import InboxMixin
 from bot.archive.messages import MessagesMixin, fts_query
-from bot.archive.people import CHAT_TABLES, PeopleMixin
+from bot.archive.people import PeopleMixin
 from bot.archive.personal import PersonalMixin
 from bot.archive.posts import PostsMixin
+from bot.archive.reactions import ReactionsMixin
 from bot.archive.schema import apply_migrations
 from bot.archive.suggestions import SuggestionsMixin
 
@@ -40,6 +41,11 @@ WAL_RETRY_SECONDS = 0.01
 # hands checkpoints to another connection keeps it for a log sixteen times that size.
 WRITER_CHECKPOINT_PAGES = 16_000
 JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024
+# What moves with a group when it becomes a supergroup.
+CHAT_ROWS = (
+    "posts", "post_messages", "messages", "curiosities", "reactions", "reaction_counts", "polls",
+    "suggestions", "skipped_dates",
+)  # fmt: skip
 
 
 def enable_wal(db: Database) -> None:
@@ -59,7 +65,15 @@ def enable_wal(db: Database) -> None:
             time.sleep(WAL_RETRY_SECONDS)
 
 
-class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin, SuggestionsMixin):
+class Store(
+    PostsMixin,
+    MessagesMixin,
+    ReactionsMixin,
+    PeopleMixin,
+    PersonalMixin,
+    InboxMixin,
+    SuggestionsMixin,
+):
     """The archive behind one sqlite-utils Database; every method is one short transaction."""
 
     def __init__(self, db: Database, *, read_only: bool = False) -> None:
@@ -157,7 +171,7 @@ class Store(PostsMixin, MessagesMixin, PeopleMixin, PersonalMixin, InboxMixin, S
                 {", ".join(f"{c} = excluded.{c}" for c in carried)}""",
                 (new_id, old_id),
             )
-            for table in CHAT_TABLES:
+            for table in CHAT_ROWS:
                 self.db.execute(
                     f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
                 )

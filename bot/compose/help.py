@@ -105,6 +105,7 @@ COMMANDS = (
     Command(
         "quietday", N_("On a quiet day, one line or nothing"), N_("<i>line|silent</i>"), admin=True
     ),
+    Command("setpoll", N_("A poll with each morning passage"), N_("<i>on|off</i>"), admin=True),
     Command("pause", N_("Pause posts and digests"), admin=True),
     Command("resume", N_("Resume posts and digests"), admin=True),
     Command(
@@ -219,8 +220,21 @@ PRIVACY_WARNING = N_(
 )
 
 
-def render_welcome(t: Translator, chat: Mapping[str, Any], sees_threads: bool) -> str:
-    """Return the welcome message, with the privacy-mode warning when it applies."""
+REACTIONS_SEEN = N_(
+    "Reactions count as taking part: the evening digest shows them, and names everyone "
+    "who reacted without writing."
+)
+REACTIONS_UNSEEN = N_(
+    "Reactions count as taking part too, but Telegram tells only admins about them: make me "
+    "an admin (no rights needed) and the evening digest will show them."
+)
+
+
+def render_welcome(
+    t: Translator, chat: Mapping[str, Any], sees_threads: bool, *, admin: bool
+) -> str:
+    """Return the welcome message, with what it takes to see reactions, and the privacy-mode
+    warning when it applies."""
     text = t._(
         WELCOME,
         post_time=chat["post_time"],
@@ -228,4 +242,5 @@ def render_welcome(t: Translator, chat: Mapping[str, Any], sees_threads: bool) -
         timezone=chat["timezone"],
         weekly_day=t.weekday(chat["weekly_day"]),
     )
+    text += "\n\n" + t._(REACTIONS_SEEN if admin else REACTIONS_UNSEEN)
     return text if sees_threads else f"{text}\n\n{t._(PRIVACY_WARNING)}"

@@ -32,10 +32,23 @@ HEADER_PREFIX = "Commons, "
 COUNTERPOINT_LABEL = N_("<b>Counterpoint</b>, written in the margin by a reader:")
 MAX_RECALL_UNITS = 500
 SUGGESTED_BY = N_("suggested by {name}")
+# The day's poll (/setpoll on): where a member stands between the passage and its counterpoint.
+POLL_QUESTION = N_("Where do you stand today?")
+POLL_ANSWERS = (
+    N_("With the passage"),
+    N_("With the counterpoint"),
+    N_("Somewhere between"),
+    N_("Not sure yet"),
+)
 INVITATION = N_(
     "Reply to this message to join the conversation. "
     "Curious about something today? Send /curious and what you wonder about."
 )
+
+
+def poll_of_the_day(t: Translator) -> tuple[str, list[str]]:
+    """Return the day's poll: its question and its answers, in the chat's language."""
+    return t._(POLL_QUESTION), [t._(answer) for answer in POLL_ANSWERS]
 
 
 def render_passage_post(

@@ -81,6 +81,9 @@ def render_schedule(
         t._("Time zone: <b>{timezone}</b>", timezone=escape(chat["timezone"])),
         t._("Language: <b>{language}</b> (/setlang)", language=escape(t.language_name)),
         quiet,
+        t._("A poll with each morning passage (/setpoll): <b>on</b>.")
+        if chat.get("poll")
+        else t._("A poll with each morning passage (/setpoll): <b>off</b>."),
     ]
     if chat["paused"]:
         lines.append(t._("Paused: nothing is posted until an admin sends /resume."))
@@ -99,8 +102,11 @@ def render_status(
     last: Mapping[str, Row | None],
     sees: bool,
     last_sent: Mapping[str, int | None] | None = None,
+    *,
+    admin: bool = True,
 ) -> str:
-    """Return /status: schedule, the outcome of the last of each kind, and visibility."""
+    """Return /status: schedule, the outcome of the last of each kind, and what the bot sees
+    (whole threads; reactions, which Telegram reports only to admins)."""
     lines = [render_schedule(t, chat, now, last_sent), ""]
     for kind in POST_KINDS:
         lines.append(t._(LAST_KIND[kind], outcome=_outcome(t, last.get(kind), chat, now)))
@@ -112,6 +118,15 @@ def render_status(
             t._(
                 "⚠️ I only see replies to my own messages, so replies to replies are missed. "
                 "Make me an admin, or turn off privacy mode in @BotFather and add me again."
+            )
+        )
+    if admin:
+        lines.append(t._("I see reactions here: the evening digest shows them."))
+    else:
+        lines.append(
+            t._(
+                "I cannot see reactions: Telegram tells only admins about them. Make me an "
+                "admin (no rights needed) and the evening digest will show them."
             )
         )
     return "\n".join(lines)

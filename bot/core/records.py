@@ -7,7 +7,7 @@ handlers send a ``Delivery``. None of them renders or stores anything.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,15 +16,28 @@ from bot.core.corpus import Entry
 Row = Mapping[str, Any]
 
 
+Totals = tuple[tuple[str, int], ...]  # each reaction and how many gave it, most first
+
+
 @dataclass(frozen=True)
 class DayInput:
-    """One day of a chat: its passage and post, and that day's rows."""
+    """One day of a chat: its passage and post, and that day's rows.
+
+    ``reactions`` gives each message's reaction totals and ``passage_reactions`` those of the
+    passage (all its copies); ``reactors`` are the people who reacted, in the order they first
+    did (rows with ``user_id`` and ``author``); ``poll`` is the day's poll's totals, one per
+    option, if it had one.
+    """
 
     local_date: date
     entry: Entry | None = None
     post: Row | None = None
     messages: Sequence[Row] = ()
     curiosities: Sequence[Row] = ()
+    reactions: Mapping[int, Totals] = field(default_factory=dict)
+    passage_reactions: Totals = ()
+    reactors: Sequence[Row] = ()
+    poll: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)

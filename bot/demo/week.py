@@ -37,6 +37,7 @@ Echo = Callable[[str], None]
 NAMES = ("Ana", "Bo", "Cy", "Dee", "Eli")
 WIDTH = 92
 WEEKLY_TIME = "21:30"
+REACTIONS = ("👍", "❤", "🤔", "🙏", "👏")
 
 
 @dataclass
@@ -102,6 +103,12 @@ class Script:
         sent = self.sandbox.sent_messages(self.chat)
         posts = [s for s in sent if (s["text"] or "").startswith(f"<b>{HEADER_PREFIX}")]
         return int(posts[-1]["message_id"])
+
+    def todays_poll(self) -> int | None:
+        """Return the message id of the day's poll, if the bot sent one after its passage."""
+        sent = self.sandbox.sent_messages(self.chat)
+        after = [s for s in sent if s["message_id"] > self.last_post()]
+        return next((int(s["message_id"]) for s in after if "poll" in s["message"]), None)
 
     def print_new(self) -> None:
         """Print the chat's messages since the last call, as a transcript."""
@@ -213,6 +220,8 @@ async def cast(script: Script) -> None:
     await script.settle()
     # Late on Sunday, after the last evening digest, so the week ends with its weekly digest.
     await script.say("Ana", f"/setweekly sunday {WEEKLY_TIME}")
+    # And a poll with each morning passage: where does each member stand today?
+    await script.say("Ana", "/setpoll on")
 
 
 async def first_day(script: Script, day: date) -> None:
@@ -279,7 +288,28 @@ async def tell(script: Script, talk: Talk) -> list[int]:
         ids.append(await script.say(who, text, post if answers is None else ids[answers]))
     for who, text in talk.curiosities:
         await script.say(who, f"/curious {text}")
+    await without_words(script, talk, post, ids)
     return ids
+
+
+async def without_words(script: Script, talk: Talk, post: int, ids: list[int]) -> None:
+    """Those who wrote nothing today react to the passage; everyone votes in the poll; the
+    first reply gets a 🔥. The choices turn with the days, so no two days look alike."""
+    writers = {who for who, _, _ in talk.replies} | {who for who, _ in talk.curiosities}
+    day = script.now.toordinal()
+    for number, name in enumerate(NAMES):
+        member = script.members[name]
+        if name not in writers:
+            emoji = REACTIONS[(day + number) % len(REACTIONS)]
+            await script.sandbox.react(script.chat, member, post, [emoji])
+        poll = script.todays_poll()
+        if poll is not None:
+            await script.sandbox.vote(script.chat, member, poll, [(day + number) % 4])
+    if ids:
+        await script.sandbox.react(
+            script.chat, script.members[NAMES[day % len(NAMES)]], ids[0], ["🔥"]
+        )
+    await script.settle()
 
 
 def rule(title: str) -> str:

@@ -178,6 +178,22 @@ quietday = _setting_command(
     ),
     _quiet_day,
 )
+
+
+def _poll(args: list[str]) -> dict[str, Any]:
+    choice = _one(args).lower()
+    if choice not in ("on", "off"):
+        raise ValueError("expected on or off")
+    return {"poll": choice == "on"}
+
+
+setpoll = _setting_command(
+    N_(
+        "Usage: <code>/setpoll on</code> (each morning passage comes with an anonymous poll, "
+        "“Where do you stand today?”) or <code>/setpoll off</code>."
+    ),
+    _poll,
+)
 setweekly = _setting_command(
     N_(
         "Usage: <code>/setweekly DAY HH:MM</code>, for example "

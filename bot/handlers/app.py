@@ -27,6 +27,8 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    MessageReactionHandler,
+    PollHandler,
     filters,
 )
 
@@ -36,7 +38,7 @@ from bot.compose.suggestions import BUTTON_PREFIX
 from bot.core import updates
 from bot.core.config import Config, ConfigError
 from bot.core.corpus import Entry, load_corpus
-from bot.handlers import admin, chats, coming, commands, incoming, suggestions
+from bot.handlers import admin, chats, coming, commands, incoming, suggestions, voices
 from bot.handlers.errors import log_error
 from bot.handlers.inbox import (
     Inbox,
@@ -91,6 +93,7 @@ CALLBACKS = {
     "setdigest": admin.setdigest,
     "setweekly": admin.setweekly,
     "quietday": admin.quietday,
+    "setpoll": admin.setpoll,
     "pause": admin.pause,
     "resume": admin.resume,
     "skip": coming.skip,
@@ -204,6 +207,16 @@ def register_handlers(app: App) -> None:
     # A member promoted, demoted or given other rights: their cached admin status goes stale.
     app.add_handler(ChatMemberHandler(chats.track_admins, ChatMemberHandler.CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrate_chat))
+    # Voices without words: reactions (Telegram sends them to admins only) and poll totals.
+    reacted, counted = (
+        MessageReactionHandler.MESSAGE_REACTION_UPDATED,
+        MessageReactionHandler.MESSAGE_REACTION_COUNT_UPDATED,
+    )
+    app.add_handler(MessageReactionHandler(voices.record_reaction, message_reaction_types=reacted))
+    app.add_handler(
+        MessageReactionHandler(voices.record_reaction_count, message_reaction_types=counted)
+    )
+    app.add_handler(PollHandler(voices.record_poll))
     # One handler for the whole command table: PTB asks the handlers of a group one by one, and
     # with one each, every reply in a busy group would be checked against each command.
     names = [command.name for command in COMMANDS]

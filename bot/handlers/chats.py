@@ -85,12 +85,12 @@ async def private_translator(state: Commons, user: User) -> Translator:
     return translator(language_for(user.language_code))
 
 
-async def can_see_threads(app: App, chat_id: int, chat_type: str) -> bool:
-    """True if the bot sees replies to replies in this chat (privacy mode off, or admin)."""
-    state = commons_of(app)
-    if chat_type == Chat.PRIVATE or state.can_read_all_group_messages:
+async def bot_is_admin(app: App, chat_id: int, chat_type: str) -> bool:
+    """True if the bot is an admin here (a private chat counts): it then sees whole threads,
+    and Telegram tells it about reactions."""
+    if chat_type == Chat.PRIVATE:
         return True
-    member = await app.bot.get_chat_member(chat_id, state.bot_id)
+    member = await app.bot.get_chat_member(chat_id, commons_of(app).bot_id)
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
@@ -116,8 +116,10 @@ async def track_chats(update: Update, context: Context) -> None:
     schedule_chat(app, stored)
     catch_up_soon(app)  # the first passage comes on the day the bot joins
     if chat.type != Chat.PRIVATE:
-        sees = await can_see_threads(app, chat.id, chat.type)
-        await send_to_chat(app, stored, render_welcome(translator_for(stored), stored, sees))
+        admin = update.my_chat_member.new_chat_member.status == ChatMemberStatus.ADMINISTRATOR
+        sees = admin or state.can_read_all_group_messages
+        welcome = render_welcome(translator_for(stored), stored, sees, admin=admin)
+        await send_to_chat(app, stored, welcome)
 
 
 async def track_admins(update: Update, context: Context) -> None:

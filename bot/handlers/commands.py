@@ -19,7 +19,7 @@ from bot.core.personal import Request, gets_passages, parse_request
 from bot.core.schedule import ScheduleError
 from bot.core.text import POST_KINDS
 from bot.handlers.chats import (
-    can_see_threads,
+    bot_is_admin,
     chat_and_translator,
     identity,
     private_translator,
@@ -256,8 +256,10 @@ async def status(update: Update, context: Context) -> None:
     sent: dict[str, int | None] = {
         kind: await state.archive.run(Store.last_sent_at, chat["id"], kind) for kind in POST_KINDS
     }
-    sees = await can_see_threads(context.application, chat["id"], chat["type"])
-    await reply(update, views.render_status(t, chat, state.now(), last, sees, sent))
+    app = context.application
+    admin = await bot_is_admin(app, chat["id"], chat["type"])
+    sees = admin or state.can_read_all_group_messages
+    await reply(update, views.render_status(t, chat, state.now(), last, sees, sent, admin=admin))
 
 
 async def privacy(update: Update, context: Context) -> None:

@@ -9,15 +9,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Any
 
-from telegram import Message, Update
-from telegram.constants import ChatMemberStatus
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram import Message, ReplyParameters, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.archive import agenda, operations
 from bot.archive.rows import Chat
 from bot.archive.store import Store
-from bot.compose.passage import render_passage_post
+from bot.compose.passage import poll_of_the_day, render_passage_post
 from bot.compose.personal import render_intro
 from bot.core.records import Delivery
 from bot.core.schedule import Slot
@@ -149,21 +149,89 @@ async def deliver_passage(app: App, state: Commons, chat: Chat, slot: Slot) -> s
         await _gone(state, slot)
         return "gone"
     await state.archive.run(
-        Store.record_passage_sent,
+        operations.record_passage,
         message.chat_id,
         slot.local_date,
         message_id=message.message_id,
         sent_at=state.timestamp(),
         thread_id=message.message_thread_id if message.is_topic_message else None,
         passage_id=entry.id,
+        poll=wants_poll(chat),
     )
     logger.info("chat %s: passage %s sent", message.chat_id, entry.id)
+    if wants_poll(chat) and message.chat_id == chat["id"]:
+        await send_poll(app, chat, slot.local_date, message.message_id)
     return "sent"
 
 
+# the day's poll
+
+
+def wants_poll(chat: Chat) -> bool:
+    """True if the chat's passages come with the day's poll: a group whose admins asked."""
+    return bool(chat["poll"]) and chat["type"] != ChatType.PRIVATE
+
+
+async def send_poll(app: App, chat: Chat, local_date: str, passage_message_id: int) -> bool:
+    """Send the day's poll under its passage, if it is due; True if it went out.
+
+    Taken before it is sent and never given back: if Telegram may have it (a crash, a
+    timeout), the day goes without rather than get a second poll.
+    """
+    state = commons_of(app)
+    if not await state.archive.run(Store.take_poll, chat["id"], local_date, now=state.timestamp()):
+        return False
+    question, answers = poll_of_the_day(translator_for(chat))
+    try:
+        message = await app.bot.send_poll(
+            chat["id"],
+            question,
+            answers,
+            is_anonymous=True,
+            message_thread_id=topic_of(chat),
+            reply_parameters=ReplyParameters(passage_message_id, allow_sending_without_reply=True),
+        )
+    except TelegramError as error:
+        logger.warning("chat %s: the poll of %s was not sent: %s", chat["id"], local_date, error)
+        return False
+    assert message.poll is not None
+    await state.archive.run(Store.record_poll_sent,
+        chat["id"], local_date, poll_id=message.poll.id, message_id=message.message_id,
+        now=state.timestamp(),
+    )  # fmt: skip
+    return True
+
+
+async def close_poll(app: App, chat: Chat, local_date: str) -> None:
+    """Stop the day's poll before its evening digest, keeping its final totals.
+
+    A poll Telegram will not stop (deleted, already closed, too old) keeps the last totals
+    the bot saw.
+    """
+    state = commons_of(app)
+    poll = await state.archive.run(Store.get_poll, chat["id"], local_date)
+    if poll is None or poll["status"] != "open" or poll["message_id"] is None:
+        return
+    try:
+        final = await app.bot.stop_poll(chat["id"], poll["message_id"])
+    except BadRequest as error:
+        logger.info(
+            "chat %s: the poll of %s stays as last seen: %s", chat["id"], local_date, error
+        )
+        totals = None
+    else:
+        totals = [option.voter_count for option in final.options]
+    await state.archive.run(Store.close_poll, chat["id"], local_date, totals)
+
+
 async def deliver_digest(app: App, state: Commons, chat: Chat, slot: Slot) -> str:
-    """Send a daily or weekly digest: a few messages, or the first one and a document."""
+    """Send a daily or weekly digest: a few messages, or the first one and a document.
+
+    The evening digest first closes the day's poll, so it shows where everyone stood.
+    """
     day = date.fromisoformat(slot.local_date)
+    if slot.kind == "digest":
+        await close_poll(app, chat, slot.local_date)
     plan = await state.archive.plan(
         digests.plan_digest, chat, day, state.corpus, weekly=slot.kind == "weekly"
     )

@@ -26,7 +26,7 @@ from bot.core.config import heartbeat_path
 from bot.core.personal import gets_passages
 from bot.core.schedule import SLOT_KINDS, Slot, daily_due, due_day
 from bot.core.text import PostKind
-from bot.handlers.outbox import deliver
+from bot.handlers.outbox import deliver, send_poll, wants_poll
 from bot.handlers.state import App, Commons, Context, commons_of, job_id, jobs, unschedule_chat
 
 logger = logging.getLogger(__name__)
@@ -70,6 +70,10 @@ async def start_schedules(app: App) -> None:
         for chat in chats:
             schedule_chat(app, chat)
         after = chats[-1]["id"]
+    # A poll an earlier run was sending may have gone out: never send it again.
+    lost = await state.archive.run(Store.lose_polls_in_flight)
+    if lost:
+        logger.warning("%d polls were being sent when the bot stopped; not sent again", lost)
     # Catch up on what was missed while the bot was down as soon as it runs, then every minute.
     catch_up_soon(app)
     if state.config.retention_days:
@@ -146,9 +150,31 @@ async def back_up_if_due(app: App) -> Backup | None:
     return made
 
 
+async def send_due_polls(app: App) -> None:
+    """Send the polls whose passage went out but which did not (the bot stopped between the
+    two): on their passage's local day, before its evening digest; never later."""
+    state = commons_of(app)
+    for poll in await state.archive.run(Store.due_polls):
+        chat_id, day = poll["chat_id"], poll["local_date"]
+        chat = await state.archive.run(Store.get_chat, chat_id)
+        passage = await state.archive.run(Store.get_post, chat_id, day, "passage")
+        digest = await state.archive.run(Store.get_post, chat_id, day, "digest")
+        if chat is None or passage is None or passage["message_id"] is None:
+            await state.archive.run(Store.give_up_poll, chat_id, day)
+        elif _still_its_day(chat, day, state.now()) and digest is None and wants_poll(chat):
+            await send_poll(app, chat, day, passage["message_id"])
+        else:
+            await state.archive.run(Store.give_up_poll, chat_id, day)
+
+
+def _still_its_day(chat: Chat, day: str, now: datetime) -> bool:
+    return bool(chat["active"]) and schedule.local_date(now, chat["timezone"]).isoformat() == day
+
+
 async def deliver_due(app: App) -> list[str]:
     """Deliver every due slot of every chat; return the outcomes (for tests and the log)."""
     state = commons_of(app)
+    await send_due_polls(app)
     slots = await state.archive.run(operations.due_slots, state.now())
     # All at once: the rate limiter paces them to what Telegram allows.
     results = await asyncio.gather(

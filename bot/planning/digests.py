@@ -47,6 +47,10 @@ def build_digest(
             messages=one.messages,
             curiosities=one.curiosities,
             corpus=corpus,
+            reactions=one.reactions,
+            passage_reactions=one.passage_reactions,
+            reactors=one.reactors,
+            poll=one.poll,
         )
     first = day - timedelta(days=WEEK_DAYS - 1)
     days = [gather_day(store, chat, first + timedelta(days=n), corpus) for n in range(WEEK_DAYS)]
@@ -90,6 +94,6 @@ def plan_personal_digests(
     for chat in chats:
         day = digest_day(chat, now)
         one = gather_day(store, chat, day, corpus)
-        if one.messages or one.curiosities:
+        if one.messages or one.curiosities or one.reactors or any(one.poll or ()):
             plans.append((chat, day, plan_digest(store, chat, day, corpus, weekly=False)))
     return plans

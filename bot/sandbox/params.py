@@ -54,6 +54,8 @@ JSON_FIELDS = frozenset(
         "commands",
         "scope",
         "media",
+        "options",
+        "question_entities",
     }
 )
 

@@ -88,7 +88,7 @@ def _markup(params: dict[str, Any]) -> dict[str, Any]:
     return inline_markup(params)  # checked as Telegram does (bot.sandbox.keyboards)
 
 
-def _deliver(
+def deliver_content(
     world: World, state: ChatState, params: dict[str, Any], content: dict[str, Any]
 ) -> dict[str, Any]:
     thread_id = check_thread(state, params.get("message_thread_id"))
@@ -105,7 +105,7 @@ async def send_message(world: World, params: dict[str, Any]) -> dict[str, Any]:
     state = target_chat(world, params)
     text, entities = formatted(params, "text", "entities")
     content = _text_fields(text, entities, "text") | _markup(params)
-    message = _deliver(world, state, params, content)
+    message = deliver_content(world, state, params, content)
     world.record_sent(
         state,
         "sendMessage",
@@ -139,7 +139,7 @@ async def send_document(world: World, params: dict[str, Any]) -> dict[str, Any]:
     document, upload = _document(world, params)
     caption, entities = formatted(params, "caption", "caption_entities", caption=True)
     content = {"document": document} | _text_fields(caption, entities, "caption")
-    message = _deliver(world, state, params, content | _markup(params))
+    message = deliver_content(world, state, params, content | _markup(params))
     world.record_sent(
         state,
         "sendDocument",

@@ -13,7 +13,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import chatinfo, keyboards, menus, methods, sending  # noqa: F401  (they register methods)
+from bot.sandbox import (  # noqa: F401  (they register methods)
+    chatinfo,
+    keyboards,
+    menus,
+    methods,
+    sending,
+    voices,
+)
 from bot.sandbox.control import Control, Ref, ref_id
 from bot.sandbox.faults import Fault, FaultPlan
 from bot.sandbox.links import linked_message
@@ -21,6 +28,7 @@ from bot.sandbox.messages import user_object
 from bot.sandbox.methods import METHODS, Handler
 from bot.sandbox.params import file_summary, read_params
 from bot.sandbox.rules import ApiError, FloodControl, Limits, too_many_requests
+from bot.sandbox.voices import VoicesControl
 from bot.sandbox.world import World
 
 logger = logging.getLogger(__name__)
@@ -31,7 +39,7 @@ MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's limit for files a bot sends
 CALL_LOG_SIZE = 100_000
 
 
-class Sandbox(Control):
+class Sandbox(Control, VoicesControl):
     """A loopback Telegram Bot API server plus its control API (see the package docstring)."""
 
     def __init__(

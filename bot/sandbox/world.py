@@ -34,6 +34,8 @@ ALL_UPDATE_TYPES = frozenset(
         "chat_join_request",
         "message_reaction",
         "message_reaction_count",
+        "poll",
+        "poll_answer",
     }
 )
 DEFAULT_UPDATE_TYPES = ALL_UPDATE_TYPES - {
@@ -82,6 +84,8 @@ class ChatState:
     thread_roots: set[int] = field(default_factory=set)  # reply chains in a plain supergroup
     migrated_to: int | None = None
     blocked: bool = False  # a private chat whose user blocked the bot
+    # message id -> user id -> that person's reactions, as emoji
+    reactions: dict[int, dict[int, list[str]]] = field(default_factory=dict)
 
     @property
     def id(self) -> int:
@@ -131,6 +135,9 @@ class World:
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.webhook: dict[str, Any] = {"url": ""}
         self.callbacks: dict[str, dict[str, Any]] = {}  # id -> {"query", "answer"}
+        self.polls: dict[
+            str, dict[str, Any]
+        ] = {}  # id -> {"chat_id", "message_id", "poll", "votes"}
         self.poller: object | None = None  # the pending getUpdates, to answer 409 on a second
         self.flood = FloodControl(limits)
         self.changes = Signal()

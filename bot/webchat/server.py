@@ -22,6 +22,7 @@ from bot.webchat.views import (
     member_views,
     message_view,
     message_views,
+    poll_view,
     sent_records,
 )
 
@@ -78,6 +79,8 @@ class WebChatHandlers:
             web.post("/api/press", self.press),
             web.post("/api/members", self.add_member),
             web.post("/api/private", self.private),
+            web.post("/api/react", self.react),
+            web.post("/api/vote", self.vote),
             web.get("/api/clock", self.read_clock),
             web.post("/api/clock", self.move_clock),
             web.get("/api/events", self.events),
@@ -183,6 +186,33 @@ class WebChatHandlers:
             await self.sandbox.send_message(chat["id"], user_id, "/start")
         return web.json_response({"chat": chat_view(chat)})
 
+    async def react(self, request: web.Request) -> web.Response:
+        """POST /api/react {chat_id, message_id, user_id, emoji}: a member taps a reaction.
+
+        As in Telegram's apps without Premium, a person has one reaction on a message: tapping
+        another replaces it, tapping the same one again takes it back.
+        """
+        body = await read_json(request)
+        chat_id = self.chat_of(body.get("chat_id"))
+        message_id = optional_int(body.get("message_id"), "message_id") or 0
+        user_id = await self.sender_of(chat_id, body)
+        emoji = str(body.get("emoji") or "")
+        state = self.sandbox.world.find_chat(chat_id)
+        mine = state.reactions.get(message_id, {}).get(user_id, [])
+        await self.sandbox.react(chat_id, user_id, message_id, [] if mine == [emoji] else [emoji])
+        return web.json_response({"reactions": self.sandbox.reactions_on(chat_id, message_id)})
+
+    async def vote(self, request: web.Request) -> web.Response:
+        """POST /api/vote {chat_id, message_id, user_id, option}: a member votes in a poll."""
+        body = await read_json(request)
+        chat_id = self.chat_of(body.get("chat_id"))
+        message_id = optional_int(body.get("message_id"), "message_id") or 0
+        option = optional_int(body.get("option"), "option")
+        user_id = await self.sender_of(chat_id, body)
+        await self.sandbox.vote(chat_id, user_id, message_id, [] if option is None else [option])
+        message = self.sandbox.world.find_chat(chat_id).messages[message_id]
+        return web.json_response({"poll": poll_view(message.get("poll"))})
+
     async def read_clock(self, request: web.Request) -> web.Response:
         """GET /api/clock?chat_id=: the bot's now, and where each button would take it."""
         chat_id = self.chat_of(request.query.get("chat_id"))
@@ -245,6 +275,11 @@ class WebChatHandlers:
             return [{"type": "deleted", "message_id": event["message_id"]}]
         if kind == "member":
             return [{"type": "members", "members": member_views(self.sandbox, chat_id)}]
+        if kind == "reactions":
+            message_id, totals = event["message_id"], event["totals"]
+            return [{"type": "reactions", "message_id": message_id, "reactions": totals}]
+        if kind == "poll":
+            kind = "edited"  # a vote changes the poll message's totals
         if kind not in ("message", "sent", "edited"):
             return []
         message = event["message"]

@@ -92,6 +92,8 @@ def message_view(
         "document": document_link(message, record),
         "text": None,
         "html": None,
+        "reactions": sandbox.reactions_on(message["chat"]["id"], message["message_id"]),
+        "poll": poll_view(message.get("poll")),
         "buttons": button_rows(message) if from_bot else [],
     }
     if from_bot:
@@ -99,6 +101,17 @@ def message_view(
     else:
         view["text"] = message.get("text") or message.get("caption") or ""
     return view
+
+
+def poll_view(poll: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return a poll as the page shows it: its question, each answer's votes, closed or not."""
+    if poll is None:
+        return None
+    return {
+        "question": poll["question"],
+        "options": [{"text": o["text"], "votes": o["voter_count"]} for o in poll["options"]],
+        "closed": poll["is_closed"],
+    }
 
 
 def bot_html(

@@ -144,3 +144,18 @@ def test_a_private_chat_and_a_forum_topic_join_their_latest_passage(store: Store
     assert record_arrivals(store, batch, now=NOW).stored == [1, 2]
     assert [m["text"] for m in store.thread_messages(1, 40)] == ["a thought"]
     assert [m["reply_to_message_id"] for m in store.thread_messages(CHAT, 700)] == [700]
+
+
+def test_a_reply_to_an_anonymous_admin_waits_for_the_plain_roads_not_the_bots(
+    store: Store,
+) -> None:
+    with_thread(store)
+    # The admin's own message is still waiting for its handler (a command came before it in
+    # its batch); the reply to it arrives in the next batch.
+    reply = said(2, 702, 2, "and the margin?", reply_to=701)
+    reply["message"]["reply_to_message"].update(
+        {"from": {"id": 1087968824, "is_bot": True, "first_name": "Group"}, "sender_chat": GROUP}
+    )
+    arrival = record_arrivals(store, [reply], now=NOW)
+    # Left to its handler, which stores it once the admin's message is in its thread.
+    assert arrival.placed == {}

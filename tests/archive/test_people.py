@@ -210,7 +210,8 @@ def test_export_is_json_with_the_chats_rows_and_people_involved(store: Store) ->
     store.keep_messages([make_message(504, user_id=None, sender_chat_id=-77)])
     archive = json.loads(json.dumps(store.export_chat(CHAT)))
     assert sorted(archive) == [
-        "chat", "curiosities", "messages", "posts", "sender_chats", "suggestions", "users"
+        "chat", "curiosities", "messages", "polls", "posts", "reaction_counts", "reactions",
+        "sender_chats", "suggestions", "users",
     ]  # fmt: skip
     assert archive["chat"]["id"] == CHAT
     assert [p["message_id"] for p in archive["posts"]] == [POST]
@@ -228,6 +229,9 @@ def test_export_of_an_unknown_chat_is_empty(store: Store) -> None:
         "curiosities": [],
         "users": [],
         "sender_chats": [],
+        "reactions": [],
+        "reaction_counts": [],
+        "polls": [],
         "suggestions": [],
     }
 

@@ -437,6 +437,8 @@ def test_weekly_digest_reads_as_expected():
         "• Mon 24 Nov · Chapter 1: The commons: The commons are a third way.\n"
         "• Tue 25 Nov · Chapter 1: Peer production: Peers produce.\n"
         "\n"
+        "With us this week: Ana, Bo, Cy and Di.\n"
+        "\n"
         "The week's threads\n"
         "Tuesday 25 November\n"
         "• Ana: Is a commons always local? · 2 replies, with Bo and others\n"
@@ -608,3 +610,36 @@ def test_the_weekly_digest_shows_answers_to_a_curiosity_under_it_not_as_threads(
         in plain
     )
     assert "Still open" not in plain
+
+
+def test_a_week_of_only_reactions_names_who_reacted_and_is_not_quiet():
+    reactors = [{"user_id": 7, "author": "Gus", "opted_out": False}]
+    days = [
+        DayInput(
+            date(2025, 11, 24), reactors=[{"user_id": 6, "author": "Fay", "opted_out": False}]
+        ),
+        DayInput(date(2025, 11, 25), reactors=reactors),
+    ]
+    digest = build_weekly_digest(
+        EN, make_chat(type="group"), date(2025, 11, 24), date(2025, 11, 30), days=days
+    )
+    text = render_plain(digest)
+    assert "quiet week" not in text
+    assert "With us this week: Fay and Gus." in text
+
+
+def test_a_day_with_only_a_poll_vote_is_not_quiet_and_shows_where_it_stood():
+    digest = build_daily_digest(
+        EN,
+        make_chat(type="group"),
+        date(2025, 11, 25),
+        entry=None,
+        post=None,
+        messages=[],
+        curiosities=[],
+        poll=(0, 2, 0, 1),
+    )
+    assert render_plain(digest) == (
+        "Evening digest · Tuesday 25 November\n\n"
+        "Where we stood: with the passage 0 · with the counterpoint 2 · between 0 · not sure 1"
+    )

@@ -88,6 +88,10 @@ BO = {"id": 8, "is_bot": False, "first_name": "Bo"}
         ({"message_id": 5, "date": 0, "chat": GROUP, "from": BOT}, {}, True, None),
         ({"message_id": 5, "date": 0, "chat": GROUP, "from": BO}, {}, False, None),
         ({"message_id": 5, "date": 0, "chat": GROUP}, {}, False, None),
+        # An anonymous admin posts as GroupAnonymousBot, with the group as its sender_chat: a
+        # member, not a bot (a reply to them once waited for the bot's roads and was lost).
+        ({"message_id": 5, "date": 0, "chat": GROUP, "sender_chat": GROUP,
+          "from": {"id": 1087968824, "is_bot": True, "first_name": "Group"}}, {}, False, None),
         # A reply in a plain supergroup carries its chain's root as message_thread_id: no topic.
         ({"message_id": 5, "date": 0, "chat": GROUP, "from": BOT}, {"message_thread_id": 5},
          True, None),

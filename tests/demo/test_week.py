@@ -126,3 +126,18 @@ def test_the_demo_speaks_the_language_its_corpus_names(tmp_path: Path) -> None:
     assert "Здравствуйте! Я Commons Bot." in transcript
     assert "Вечерняя сводка · " in transcript
     assert "Hello! I am" not in transcript
+
+
+def test_every_evening_shows_where_the_group_stood_and_who_reacted(transcript: str) -> None:
+    text = flat(transcript)
+    digests = text.split("Evening digest · ")[1:]
+    assert len(digests) == 7
+    # Everyone votes each day, so each poll's totals come to the five members.
+    stood = [re.search(r"Where we stood: (.*?) (?:The threads|Curious today)", d) for d in digests]
+    for found in stood:
+        assert found is not None
+        assert sum(int(n) for n in re.findall(r"\d+", found.group(1))) == 5
+    # Those who wrote nothing on a day reacted to its passage, and are named.
+    assert any("Also with us today:" in d for d in digests)
+    assert re.search(r"Today's passage · [^↗]*· [👍❤🤔🙏👏] \d", text)
+    assert "With us this week: Ana, Bo, Cy, Dee and Eli." in text

@@ -22,7 +22,7 @@ import pytest
 
 from bot.core.config import Config
 from bot.demo.clock import MovableClock, TimeTravel
-from bot.sandbox import Sandbox
+from bot.sandbox import Limits, Sandbox
 from bot.webchat import WebChat, start_webchat
 
 if TYPE_CHECKING:
@@ -106,12 +106,14 @@ async def week(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Week]:
     """Yield the sandbox, the web chat, the real bot and Chromium on one clock at MONDAY."""
     from playwright.async_api import async_playwright
 
-    from bot.handlers.app import build_application, running
+    from bot.handlers.app import build_application, polite_rate_limiter, running
 
     clock = MovableClock(real=lambda: MONDAY)
-    sb = await sandbox(clock=clock.timestamp)
+    # Days pass in seconds here, so Telegram's per-minute pacing is off; exactly-once is not.
+    sb = await sandbox(clock=clock.timestamp, limits=Limits.off())
     config = Config(token=sb.token, base_url=sb.base_url, db_path=tmp_path / "c.db")
-    app = build_application(config, clock=clock)
+    limiter = polite_rate_limiter(per_group_per_minute=0)
+    app = build_application(config, clock=clock, rate_limiter=limiter)
     async with running(app, poll_timeout=1), async_playwright() as p:
         web = await start_webchat(sb, port=0, clock=TimeTravel(app, clock))
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -126,11 +128,16 @@ async def week(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Week]:
             await web.stop()
 
 
-async def post(page: Page, member: str, text: str) -> None:
-    """Type a message as a member and send it with Enter."""
+async def choose(page: Page, member: str) -> None:
+    """Act as this member from now on (the composer's "as" list)."""
     # An admin is listed as "Ana (admin)": pick the option by the name it starts with.
     option = page.locator("#member option").filter(has_text=re.compile(rf"^{member}\b"))
     await page.select_option("#member", value=await option.first.get_attribute("value"))
+
+
+async def post(page: Page, member: str, text: str) -> None:
+    """Type a message as a member and send it with Enter."""
+    await choose(page, member)
     await page.fill("#text", text)
     await page.press("#text", "Enter")
 
@@ -174,6 +181,10 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     await expect(greeting).to_contain_text("Good morning, readers <b>not bold</b>")
     assert await tab.locator(".messages b", has_text="not bold").count() == 0
 
+    # Ana, the group's admin, asks for a poll with each morning passage, from tomorrow.
+    await post(tab, "Ana", "/setpoll on")
+    await expect(week.bot_says("/setpoll): on")).to_have_count(1, timeout=WAIT_MS)
+
     # A reply to the post, and a reply to that reply.
     await monday.locator(":scope > .reply-btn").first.click()
     await post(tab, "Cy", "A commons needs caretakers more than rules.")
@@ -185,15 +196,20 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     await expect(thread.locator('.replies article[data-author="Dee"]')).to_be_visible()
     await week.snap("02-replies")
 
-    # Evening: the digest, with both replies and the day's counterpoint; a second press is a no-op.
-    await tab.click("#to-evening")
+    # Evening, pressed and the page reloaded at once: the move runs to its end anyway, and
+    # its digest comes, once, with both replies and the day's counterpoint.
+    async with tab.expect_request(lambda r: r.url.endswith("/api/clock") and r.method == "POST"):
+        await tab.click("#to-evening")
+    await tab.reload()
     digest = week.bot_says("Evening digest · Monday 3 June")
     await expect(digest).to_contain_text("Dee: Caretakers are free people too.", timeout=WAIT_MS)
     await expect(digest).to_contain_text("Cy: A commons needs caretakers")
     await expect(digest).to_contain_text("Counterpoint")
+    await expect(digest).to_have_count(1)
     await expect(tab.locator("#now")).to_have_text("Mon 3 Jun 21:00 (UTC)")
     # Times in 24-hour format, in the group's zone, as the clock bar and the bot write them.
     await expect(digest.locator(":scope > .meta .time")).to_have_text("Mon 21:00")
+    # Pressed again: nothing more is due, and nothing is sent twice.
     await tab.click("#to-evening")
     await expect(tab.locator("#status")).to_have_text(
         "It is now Mon 3 Jun 21:00: the bot sent 0 posts here on the way."
@@ -238,6 +254,28 @@ async def test_a_week_in_the_web_chat(week: Week) -> None:
     await expect(tab.locator("#now")).to_have_text("Tue 4 Jun 09:00 (UTC)")
     assert (week.sent_count(POST), week.sent_count("Evening digest · Monday")) == (2, 1)
     await week.snap("05-next-morning")
+
+    # The day's poll came with it: Bo votes, Cy reacts to the passage with the picker.
+    poll = week.bot_says("Where do you stand today?")
+    await expect(poll).to_have_count(1, timeout=WAIT_MS)
+    await choose(tab, "Bo")
+    await poll.locator(".answer", has_text="With the counterpoint").click()
+    await expect(poll.locator(".answer").nth(1)).to_have_text("With the counterpoint · 1")
+    await choose(tab, "Cy")
+    await tuesday.locator(":scope > .react-btn").click()
+    await tuesday.locator(".picker .pick", has_text="🔥").click()
+    await expect(tuesday.locator(":scope > .reactions")).to_have_text("🔥 1")
+    await week.snap("05b-reaction-and-poll")
+    # The evening digest closes the poll and shows both; Cy, who wrote nothing, is named.
+    await tab.click("#to-evening")
+    tuesday_digest = week.bot_says("Evening digest · Tuesday 4 June")
+    await expect(tuesday_digest).to_contain_text("· 🔥 1", timeout=WAIT_MS)
+    await expect(tuesday_digest).to_contain_text(
+        "Where we stood: with the passage 0 · with the counterpoint 1 · between 0 · not sure 0"
+    )
+    await expect(tuesday_digest).to_contain_text("Also with us today: Cy.")
+    await expect(poll.locator(".question")).to_have_text("Where do you stand today? (closed)")
+    await week.snap("05c-digest-with-reactions-and-poll")
 
     # End of week: every day on the way, once each, and the weekly digest last.
     await tab.click("#to-week")

@@ -290,3 +290,51 @@ async def test_stopping_ends_open_streams(site: Site) -> None:
 )
 def test_sanitiser_keeps_telegram_tags_and_escapes_the_rest(source: str, expected: str) -> None:
     assert sanitize_telegram_html(source) == expected
+
+
+async def test_a_reaction_is_one_per_person_and_a_second_tap_takes_it_back(site: Site) -> None:
+    sent = await site.post("/api/send", {"user_id": site.member("Cy"), "text": "A thought"})
+    message_id = sent.json()["message"]["message_id"]
+
+    async def tap(who: str, emoji: str) -> dict[str, int]:
+        body = {"user_id": site.member(who), "message_id": message_id, "emoji": emoji}
+        response = await site.post("/api/react", body)
+        assert response.status_code == 200, response.text
+        totals: dict[str, int] = response.json()["reactions"]
+        return totals
+
+    assert await tap("Bo", "👍") == {"👍": 1}
+    assert await tap("Dee", "👍") == {"👍": 2}
+    assert await tap("Bo", "🔥") == {"👍": 1, "🔥": 1}  # Bo's 👍 became a 🔥
+    assert await tap("Bo", "🔥") == {"👍": 1}  # and went
+    assert (await site.view_of(message_id))["reactions"] == {"👍": 1}
+    unknown = await site.post(
+        "/api/react", {"user_id": site.member("Bo"), "message_id": 9999, "emoji": "👍"}
+    )
+    assert (unknown.status_code, unknown.json()["error"]) == (
+        400,
+        f"no message 9999 in chat {site.chat_id}",
+    )
+
+
+async def test_members_vote_in_the_bots_poll_and_see_its_totals(site: Site) -> None:
+    poll = await site.bot_api(
+        "sendPoll",
+        json={"chat_id": site.chat_id, "question": "Where?", "options": ["here", "there"]},
+    )
+    message_id = poll["message_id"]
+    for who, option in (("Bo", 1), ("Cy", 1), ("Dee", 0)):
+        body = {"user_id": site.member(who), "message_id": message_id, "option": option}
+        response = await site.post("/api/vote", body)
+        assert response.status_code == 200, response.text
+    view = await site.view_of(message_id)
+    assert view["poll"] == {
+        "question": "Where?",
+        "options": [{"text": "here", "votes": 1}, {"text": "there", "votes": 2}],
+        "closed": False,
+    }
+    await site.bot_api("stopPoll", json={"chat_id": site.chat_id, "message_id": message_id})
+    late = await site.post(
+        "/api/vote", {"user_id": site.member("Eli"), "message_id": message_id, "option": 0}
+    )
+    assert (late.status_code, late.json()["error"]) == (400, "the poll is closed")

@@ -7,7 +7,7 @@ shown as "a member" and never named; forgotten people are simply not in the rows
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.compose.digest import lines
@@ -15,13 +15,21 @@ from bot.compose.digest.lines import Row
 from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.compose.passage import chapter_of
 from bot.core.corpus import Entry
+from bot.core.records import Totals
 from bot.core.text import trim
 from bot.core.themes import find_themes
 from bot.core.threads import build_threads, hanging_from, threads_in_order, walk
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.words import Lexicon, lexicon_for
 
 COLLAPSE_FROM = 4  # a thread with this many replies folds them into an expandable quote
+# The poll's answers as the evening digest names them, in the poll's order.
+POLL_STOOD = (
+    N_("with the passage"),
+    N_("with the counterpoint"),
+    N_("between"),
+    N_("not sure"),
+)
 
 
 def build_daily_digest(
@@ -34,18 +42,26 @@ def build_daily_digest(
     messages: Sequence[Row],
     curiosities: Sequence[Row],
     corpus: Sequence[Entry] = (),
+    reactions: Mapping[int, Totals] | None = None,
+    passage_reactions: Totals = (),
+    reactors: Sequence[Row] = (),
+    poll: Sequence[int] | None = None,
 ) -> Digest:
-    """Return the evening digest: passage, every thread, every curiosity, resonances.
+    """Return the evening digest: passage, poll, every thread, every curiosity, everyone who
+    reacted without writing, resonances.
 
     messages are the day's thread rows (any order of roots; by date within), curiosities
-    the day's curiosities by created_at, both as the store returns them. The corpus is the
-    group's reading: its frequent words never make a resonance.
+    the day's curiosities by created_at, both as the store returns them. reactions give each
+    message's reaction totals, passage_reactions the passage's; reactors are the people who
+    reacted; poll the day's poll totals. The corpus is the group's reading: its frequent words
+    never make a resonance.
     """
     day = t.long_date(local_date)
     what = t._("Evening digest, {day} {year}", day=day, year=local_date.year)
     title = lines.document_title(chat, what)
     filename = f"digest-{local_date.isoformat()}.html"
-    if not messages and not curiosities:
+    # Someone who reacted or voted took part: a day with only that is not a quiet day.
+    if not messages and not curiosities and not reactors and not any(poll or ()):
         quiet = t._("a quiet day, no replies and no curiosities. A new passage comes tomorrow.")
         return lines.quiet_digest(chat, title, filename, day, quiet)
     # Answers to a curiosity are shown under it, not as a thread of their own.
@@ -53,8 +69,11 @@ def build_daily_digest(
     answered = {m["message_id"] for rows in answers.values() for m in rows}
     threads = [m for m in messages if m["message_id"] not in answered]
     heading = t._("Evening digest · {day}", day=day)
-    blocks = [_passage_block(t, chat, heading, entry, post)]
-    blocks += lines.with_heading(t._("The threads"), _thread_blocks(t, chat, threads))
+    blocks = [_passage_block(t, chat, heading, entry, post, passage_reactions)]
+    if poll is not None:
+        blocks.append(Block(head=(_poll_line(t, poll),)))
+    thread_blocks = _thread_blocks(t, chat, threads, reactions or {})
+    blocks += lines.with_heading(t._("The threads"), thread_blocks)
     if curiosities:
         body = tuple(
             line
@@ -62,19 +81,36 @@ def build_daily_digest(
             for line in _curiosity_lines(t, chat, row, answers.get(row["message_id"], []))
         )
         blocks.append(Block(head=(lines.bold(t._("Curious today")),), body=body))
+    writers = {lines.person(row) for row in (*messages, *curiosities)}
+    silent = [row for row in reactors if lines.person(row) not in writers]
+    also = lines.people_line(t, t._("Also with us today: {names}."), silent)
+    if also:
+        blocks.append(Block(head=(also,)))
     blocks += _resonance_blocks(t, lexicon_for(tuple(corpus)), curiosities, messages)
     return Digest(title=title, filename=filename, blocks=tuple(blocks), language=t.language)
 
 
 def _passage_block(
-    t: Translator, chat: Row, heading: str, entry: Entry | None, post: Row | None
+    t: Translator,
+    chat: Row,
+    heading: str,
+    entry: Entry | None,
+    post: Row | None,
+    reactions: Totals = (),
 ) -> Block:
-    """Return the digest's heading, with the day's chapter and opening words if known."""
+    """Return the digest's heading, with the day's chapter and opening words if known, and
+    the reactions the passage received."""
     if entry is None:
         return Block(head=(lines.bold(heading),))
     chapter = trim(chapter_of(t, entry), lines.TRIM_CHAPTER)
     link = lines.link_parts(chat, post.get("message_id") if post else None)
-    about = (Markup(t._("Today's passage") + " · <i>"), chapter, Markup("</i>"), *link)
+    about = (
+        Markup(t._("Today's passage") + " · <i>"),
+        chapter,
+        Markup("</i>"),
+        *lines.reaction_parts(reactions),
+        *link,
+    )
     body: tuple[Line, ...] = ((lines.opening(entry.passage, lines.TRIM_OPENING),),)
     counterpoint = lines.opening(entry.counterpoint, lines.TRIM_OPENING)
     if counterpoint:
@@ -84,10 +120,20 @@ def _passage_block(
     return Block(head=(lines.bold(heading), about), body=body, quote="blockquote")
 
 
-def _thread_blocks(t: Translator, chat: Row, messages: Sequence[Row]) -> list[Block]:
+def _poll_line(t: Translator, totals: Sequence[int]) -> Line:
+    """Return 'Where we stood: with the passage 3 · with the counterpoint 5 · ...'."""
+    stood = " · ".join(
+        f"{t._(label)} {total}" for label, total in zip(POLL_STOOD, totals, strict=False)
+    )
+    return (lines.BOLD, t._("Where we stood:"), lines.UNBOLD, Markup(" "), stood)
+
+
+def _thread_blocks(
+    t: Translator, chat: Row, messages: Sequence[Row], reactions: Mapping[int, Totals]
+) -> list[Block]:
     """Return one block per thread: its opening, then its replies as an indented tree."""
     blocks = []
-    make = lines.MessageLines(t, chat)
+    make = lines.MessageLines(t, chat, reactions)
     for root, rows in lines.by_root(messages).items():
         for thread in threads_in_order(rows, root):
             tree = [make.line(message, depth) for message, depth in thread]

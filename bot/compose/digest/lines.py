@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 from bot.compose.digest.render import Block, Digest, Line, Markup
+from bot.core.reactions import summary
+from bot.core.records import Totals
 from bot.core.text import link_prefix, message_link, one_line, trim
 from bot.core.themes import Theme, Voice
 from bot.i18n import N_, Translator
@@ -38,6 +40,7 @@ INDENTS = [Markup("")] + [Markup("   " * (depth - 1) + "↳ ") for depth in rang
 # day's lines are rendered part by part, a hundred thousand of them.
 NAME_STARTS = [Markup(f"{indent}<b>") for indent in INDENTS]
 NAME_END = Markup("</b>: ")
+REACTIONS_SEPARATOR = Markup(" · ")
 
 
 def display_name(t: Translator, row: Row) -> str:
@@ -114,23 +117,28 @@ class MessageLines:
     every link from the chat's one prefix.
     """
 
-    def __init__(self, t: Translator, chat: Row) -> None:
+    def __init__(
+        self, t: Translator, chat: Row, reactions: Mapping[int, Totals] | None = None
+    ) -> None:
         self.t = t
         prefix = link_prefix(chat)
         self.href = html.escape(prefix) if prefix else None
         self.names: dict[str | None, str] = {}
+        self.reactions = reactions or {}
 
     def line(self, message: Row, depth: int) -> Line:
-        """Return 'Ana: text ↗', indented with an arrow when it is a reply."""
+        """Return 'Ana: text · 👍 2 ↗', indented with an arrow when it is a reply."""
         start = NAME_STARTS[min(depth, MAX_INDENT)]
         name = self.name(message)
         text = trim(said(message), TRIM_TEXT)
         message_id = message["message_id"]
+        line: Line = (start, name, NAME_END, text)
+        if self.reactions and message_id in self.reactions:
+            line += reaction_parts(self.reactions[message_id])
         if not message_id or self.href is None:
-            return (start, name, NAME_END, text)
+            return line
         # A message id is a number: nothing in it to escape.
-        link = Markup(f' <a href="{self.href}{message_id}">↗</a>')
-        return (start, name, NAME_END, text, link)
+        return (*line, Markup(f' <a href="{self.href}{message_id}">↗</a>'))
 
     def name(self, row: Row) -> str:
         """Return display_name(row), made once per author."""
@@ -140,6 +148,21 @@ class MessageLines:
         if author not in self.names:
             self.names[author] = display_name(self.t, row)
         return self.names[author]
+
+
+def reaction_parts(totals: Totals) -> Line:
+    """Return ' · 👍 3 ❤️ 1' for a message's reactions, or nothing if it had none."""
+    return (REACTIONS_SEPARATOR, summary(totals)) if totals else ()
+
+
+def people_line(t: Translator, template: str, people: Sequence[Row]) -> Line:
+    """Return a sentence naming people by first name, alphabetically: never an order of merit.
+
+    Opted-out people are never named; the template has one {names} placeholder.
+    """
+    named = {person(row): display_name(t, row) for row in people if not row["opted_out"]}
+    names = sorted(named.values(), key=str.casefold)
+    return _fill(template, {"names": t.join_names(names)}) if names else ()
 
 
 def curiosity_line(t: Translator, chat: Row, row: Row, *, dated: bool = False) -> Line:

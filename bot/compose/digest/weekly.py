@@ -45,7 +45,8 @@ def build_weekly_digest(
     filename = f"weekly-{first_date.isoformat()}-to-{last_date.isoformat()}.html"
     messages = [m for day in days for m in day.messages]
     curiosities = [c for day in days for c in day.curiosities]
-    if not messages and not curiosities:
+    reactors = [r for day in days for r in day.reactors]
+    if not messages and not curiosities and not reactors:
         quiet = t._("a quiet week, no replies and no curiosities.")
         week = t._("Week of {period}", period=period)
         return lines.quiet_digest(chat, title, filename, week, quiet)
@@ -54,6 +55,12 @@ def build_weekly_digest(
     answered_ids = {m["message_id"] for rows in answers.values() for m in rows}
     heading = t._("Weekly digest · {period}", period=period)
     blocks = [_passages_block(t, chat, heading, days)]
+    # Everyone who took part, reactions included, alphabetically: nobody counted or ranked.
+    with_us = lines.people_line(
+        t, t._("With us this week: {names}."), [*messages, *curiosities, *reactors]
+    )
+    if with_us:
+        blocks.append(Block(head=(with_us,)))
     threads = _thread_blocks(t, chat, days, answered_ids)
     blocks += lines.with_heading(t._("The week's threads"), threads)
     themed = _themed_blocks(t, chat, lexicon_for(tuple(corpus)), curiosities, answers)

@@ -6,6 +6,8 @@
 "use strict";
 
 const NEW_MEMBER = "new";
+// The reactions Telegram's apps offer first, from its standard set.
+const REACTIONS = ["👍", "❤", "🔥", "🎉", "🤔", "👏", "😁", "😢", "🙏", "👌", "💯", "🤝"];
 const MAX_UNITS = 4096; // Telegram's limit for one message, in UTF-16 code units (JS length)
 const COMMANDS = [
   ["/curious ", "say what you are curious about today"],
@@ -124,7 +126,8 @@ function renderCard(view) {
   if (view.quote) card.append(el("blockquote", "quoted", view.quote));
   card.append(renderBody(view));
   if (view.buttons && view.buttons.length) card.append(renderKeyboard(view));
-  card.append(reply, quote);
+  if (view.poll) card.append(renderPoll(view));
+  card.append(renderReactions(view), reply, reactButton(view), quote);
   return card;
 }
 
@@ -155,6 +158,90 @@ async function pressButton(messageId, data) {
   } catch (error) {
     setStatus(`Not pressed: ${error.message}`, true);
   }
+}
+
+
+// Voices without words: reactions under each message, and the bot's poll -----------------
+
+function renderReactions(view) {
+  const row = el("div", "reactions");
+  for (const [emoji, total] of Object.entries(view.reactions || {})) {
+    const chip = el("button", "reaction", `${emoji} ${total}`);
+    chip.type = "button";
+    chip.title = "React with this too (again to take it back)";
+    chip.addEventListener("click", () => react(view.message_id, emoji));
+    row.append(chip);
+  }
+  return row;
+}
+
+function reactButton(view) {
+  const button = el("button", "reply-btn react-btn", "React");
+  button.type = "button";
+  button.addEventListener("click", () => togglePicker(button, view.message_id));
+  return button;
+}
+
+function togglePicker(button, messageId) {
+  const open = button.parentElement.querySelector(":scope > .picker");
+  if (open) return open.remove();
+  const picker = el("div", "picker");
+  for (const emoji of REACTIONS) {
+    const choice = el("button", "pick", emoji);
+    choice.type = "button";
+    choice.addEventListener("click", () => {
+      picker.remove();
+      react(messageId, emoji);
+    });
+    picker.append(choice);
+  }
+  button.after(picker);
+}
+
+function showReactions(messageId, reactions) {
+  const view = state.views.get(messageId);
+  if (!view) return;
+  view.reactions = reactions;
+  const card = state.nodes.get(messageId)?.firstChild;
+  card?.querySelector(":scope > .reactions")?.replaceWith(renderReactions(view));
+}
+
+async function react(messageId, emoji) {
+  try {
+    const body = { chat_id: state.chatId, message_id: messageId, emoji, ...sender() };
+    const { reactions } = await api("/api/react", body);
+    showReactions(messageId, reactions);
+  } catch (error) {
+    setStatus(`Could not react: ${error.message}`, true);
+  }
+}
+
+function renderPoll(view) {
+  const poll = el("div", view.poll.closed ? "poll closed" : "poll");
+  poll.append(el("div", "question", view.poll.question + (view.poll.closed ? " (closed)" : "")));
+  view.poll.options.forEach((option, index) => {
+    const answer = el("button", "answer", `${option.text} · ${option.votes}`);
+    answer.type = "button";
+    answer.disabled = view.poll.closed;
+    answer.addEventListener("click", () => vote(view.message_id, index));
+    poll.append(answer);
+  });
+  return poll;
+}
+
+async function vote(messageId, option) {
+  try {
+    const body = { chat_id: state.chatId, message_id: messageId, option, ...sender() };
+    await api("/api/vote", body);
+  } catch (error) {
+    setStatus(`Could not vote: ${error.message}`, true);
+  }
+}
+
+function sender() {
+  const chosen = $("member").value;
+  if (chosen === NEW_MEMBER) return { name: $("new-member").value.trim() };
+  return { user_id: Number(chosen) };
 }
 
 function insertOrdered(container, node, id) {
@@ -404,6 +491,8 @@ function listen() {
       upsert(data.message, true);
     } else if (data.type === "deleted") {
       remove(data.message_id);
+    } else if (data.type === "reactions") {
+      showReactions(data.message_id, data.reactions);
     } else if (data.type === "members") {
       renderMembers(data.members);
     }
