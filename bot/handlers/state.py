@@ -7,6 +7,7 @@ receives, with a typed ``commons`` property, as in PTB's ``examples/contexttypes
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,6 +60,9 @@ class Commons:
     purge_requests: dict[int, float] = field(default_factory=dict)
     # (chat_id, user_id) already told how to join after answering a bot message off-thread.
     told_how_to_join: set[tuple[int, int | None]] = field(default_factory=set)
+    # One backup at a time: the start-up catch-up and the minute's sweep may both find the
+    # day's backup due, and two copies into one file would leave it damaged.
+    backing_up: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def now(self) -> datetime:
         """Return the bot's idea of now (a frozen clock in tests)."""

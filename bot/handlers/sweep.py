@@ -134,6 +134,11 @@ async def back_up_if_due(app: App) -> Backup | None:
     """Make the day's backup if its time has come and none was made since; keep the newest
     COMMONS_BACKUP_KEEP. A failure is logged and tried again at the next sweep."""
     state = commons_of(app)
+    async with state.backing_up:
+        return await _back_up_if_due(state)
+
+
+async def _back_up_if_due(state: Commons) -> Backup | None:
     folder, now = state.config.backup_dir, state.now()
     if folder is None or not daily_due(state.config.backup_at, now, newest_backup_time(folder)):
         return None

@@ -3,6 +3,7 @@ the newest kept; and a restored archive brings back no post twice."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -142,3 +143,15 @@ def backup_texts(path) -> list[str]:
         texts = [text for (text,) in db.execute("SELECT text FROM messages ORDER BY id")]
     db.close()
     return texts
+
+
+async def test_two_sweeps_finding_the_backup_due_at_once_make_one_sound_copy(world):
+    folder = world.db_path.parent / "backups"
+    config = replace(world.config, backup_dir=folder)
+    world.clock.set(DAY_ONE)
+    app = build_application(config, clock=world.clock)
+    async with running(app, poll_timeout=1):
+        await asyncio.gather(*(back_up_if_due(app) for _ in range(3)))
+    [backup] = backups_in(folder)
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
