@@ -35,6 +35,7 @@ class Chat(TypedDict):
     language: str | None  # a code of bot.i18n.LANGUAGES; None until first set (English)
     passages: bool  # gets the morning passage (a private chat only if the person asked)
     greeted_at: int | None  # when the one hello of a private chat was said
+    published: bool  # its admins publish the archive as a site (/publish on)
 
 
 class ChatIdentity(TypedDict):

@@ -41,6 +41,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m007_chat_language",
         "m008_archive_owner",
         "m009_private_chats",
+        "m012_published_site",
     ]
     assert (
         counts(path)
@@ -155,6 +156,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(
             "m007_chat_language",
             "m008_archive_owner",
             "m009_private_chats",
+            "m012_published_site",
         ],
     )
     store.close()
