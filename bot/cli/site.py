@@ -31,9 +31,7 @@ from bot.core.corpus import CorpusError, Entry, load_corpus
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder."
 )
-@click.option(
-    "--corpus", "corpus_path", envvar="COMMONS_CORPUS", type=click.Path(path_type=Path)
-)
+@click.option("--corpus", "corpus_path", envvar="COMMONS_CORPUS", type=click.Path(path_type=Path))
 @click.option("--base-url", help="Where the site will be served (for the feed's own link).")
 def site(
     db_path: Path,
@@ -50,14 +48,26 @@ def site(
     store = Store.open(db_path)
     try:
         if every:
-            for chat in published_chats(store):
-                url = f"{base_url.rstrip('/')}/{chat['id']}/" if base_url else None
-                _build(store, chat["id"], corpus, out / str(chat["id"]), url)
+            _build_all(store, corpus, out, base_url)
         else:
             assert chat_id is not None
             _build(store, chat_id, corpus, out, base_url)
     finally:
         store.close()
+
+
+def _build_all(store: Store, corpus: list[Entry], out: Path, base_url: str | None) -> None:
+    """Build every published chat's site in its own folder; remove those no longer published."""
+    from bot.site.files import remove_unpublished
+
+    chats = published_chats(store)
+    for chat in chats:
+        url = f"{base_url.rstrip('/')}/{chat['id']}/" if base_url else None
+        _build(store, chat["id"], corpus, out / str(chat["id"]), url)
+    for folder in remove_unpublished(out, {chat["id"] for chat in chats}):
+        click.echo(f"{folder}: removed, its chat no longer publishes")
+    if not chats:
+        click.echo("no chat publishes its archive: an admin sends /publish on in a chat")
 
 
 def _build(store: Store, chat_id: int, corpus: list[Entry], out: Path, url: str | None) -> None:

@@ -104,6 +104,9 @@ COMMANDS = (
     Command("topic", N_("Post in this forum topic"), admin=True),
     Command("export", N_("This chat's archive as JSON"), admin=True),
     Command("purge", N_("Delete this chat's archive"), admin=True),
+    Command(
+        "publish", N_("Publish this chat's archive as a website"), N_("<i>on|off</i>"), admin=True
+    ),
 )
 
 

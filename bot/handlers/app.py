@@ -95,6 +95,7 @@ CALLBACKS = {
     "topic": admin.topic,
     "export": admin.export,
     "purge": admin.purge,
+    "publish": admin.publish,
 }
 
 

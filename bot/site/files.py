@@ -8,12 +8,15 @@ day whose only curiosity was forgotten) is removed, so nothing of a person linge
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import shutil
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 # The folders the builder owns inside a site: a file there that a build does not make goes.
 OWNED_FOLDERS = ("days", "passages")
+# A folder holding these is a site this builder made (and may remove).
+SITE_MARKS = ("index.html", "feed.atom", "upcoming.ics")
 
 
 @dataclass(frozen=True)
@@ -50,3 +53,20 @@ def _write_if_changed(out: Path, name: str, text: str) -> bool:
     temporary.write_bytes(data)
     os.replace(temporary, path)
     return True
+
+
+def remove_unpublished(out: Path, published: Collection[int]) -> list[Path]:
+    """Remove the sites in ``out`` (one folder per chat id) of chats no longer published;
+    return the folders removed. Only a folder named by a chat id and holding a site's files
+    is touched."""
+    removed = []
+    for folder in sorted(p for p in out.glob("*") if p.is_dir()):
+        try:
+            chat_id = int(folder.name)
+        except ValueError:
+            continue
+        made_here = all((folder / mark).is_file() for mark in SITE_MARKS)
+        if chat_id not in published and made_here:
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
