@@ -64,8 +64,9 @@ def passage_section(
         links.append(link(passage_page, esc(t._("Every day on this passage"))))
     counterpoint = ""
     if entry.counterpoint.strip():
+        label = esc(t._("Counterpoint"))
         counterpoint = (
-            f'<h3 class="counterpoint">{esc(t._("Counterpoint"))}</h3>'
+            f'<h3 class="counterpoint">{label}</h3>'
             f'<blockquote class="counterpoint">{paragraphs(entry.counterpoint)}</blockquote>'
         )
     more = f'<p class="links">{" · ".join(links)}</p>' if links else ""
@@ -78,7 +79,7 @@ def passage_section(
 
 def threads_section(t: Translator, chat: Row, messages: Sequence[Row]) -> str:
     """Return every thread of the messages as nested replies, or a line saying there were none."""
-    heading = f"<h2>{esc(t._('The threads'))}</h2>"
+    heading = "<h2>" + esc(t._("The threads")) + "</h2>"
     items = [
         (message_html(t, chat, message), depth)
         for root, rows in lines.by_root(messages).items()
@@ -104,10 +105,11 @@ def message_html(t: Translator, chat: Row, row: Row, *, kind: str = "message") -
     clock = esc(dates.clock_time(when, t.locale))
     original = message_link(chat, row["message_id"]) if row.get("message_id") else None
     anchor = f"m{row['message_id']}" if kind == "message" else f"c{row['id']}"
+    label = t._("The message in Telegram")
     meta = (
         f'<b class="name">{esc(lines.display_name(t, row))}</b> '
         f'<time datetime="{when.isoformat()}">{clock}</time>'
-        f"{telegram_link(original, t._('The message in Telegram'))}"
+        f"{telegram_link(original, label)}"
     )
     return (
         f'<article class="{kind}" id="{anchor}"><p class="meta">{meta}</p>'
@@ -133,7 +135,8 @@ def _curiosities_section(
         tree = walk(build_threads(replies, curiosity["message_id"]))
         items += [(message_html(t, chat, node.message), depth + 1) for node, depth in tree]
     body = nested_list(items, "curiosities")
-    return f'<section class="curiosities"><h2>{esc(t._("Curious today"))}</h2>{body}</section>'
+    heading = esc(t._("Curious today"))
+    return f'<section class="curiosities"><h2>{heading}</h2>{body}</section>'
 
 
 def _resonances_section(t: Translator, lexicon: Lexicon, day: SiteDay) -> str:

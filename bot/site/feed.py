@@ -113,10 +113,12 @@ def _day_content(t: Translator, day: Day | None) -> str:
         for message, depth in thread
     ]
     if said:
-        parts.append(f"<h3>{esc(t._('The threads'))}</h3><ul>{''.join(said)}</ul>")
+        heading = esc(t._("The threads"))
+        parts.append(f"<h3>{heading}</h3><ul>{''.join(said)}</ul>")
     wondered = [_line(t, curiosity, 0) for curiosity in day.rows.curiosities]
     if wondered:
-        parts.append(f"<h3>{esc(t._('Curious today'))}</h3><ul>{''.join(wondered)}</ul>")
+        heading = esc(t._("Curious today"))
+        parts.append(f"<h3>{heading}</h3><ul>{''.join(wondered)}</ul>")
     return "".join(parts)
 
 

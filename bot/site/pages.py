@@ -93,7 +93,8 @@ def passage_page(t: Translator, chat: Row, entry: Entry, days: Sequence[Day]) ->
         threads = threads_section(t, chat, day.rows.messages)
         body.append(f'<section class="day"><h2>{heading}</h2>{threads}</section>')
     title = f"{entry.chapter} · {site_title(t, chat)}"
-    nav = f'<nav class="days">{link("../index.html", esc(t._("All weeks")))}</nav>'
+    home = link("../index.html", esc(t._("All weeks")))
+    nav = f'<nav class="days">{home}</nav>'
     return page(
         t, title=title, site_title=site_title(t, chat), body="\n".join(body), root="../", nav=nav
     )
@@ -114,7 +115,8 @@ def index_page(t: Translator, chat: Row, days: Sequence[Day]) -> str:
     name = site_title(t, chat)
     body = [f"<h1>{esc(name)}</h1>", _subscribe(t)]
     if not weeks:
-        body.append(f'<p class="none">{esc(t._("Nothing is published yet."))}</p>')
+        nothing = esc(t._("Nothing is published yet."))
+        body.append(f'<p class="none">{nothing}</p>')
     for (first, last), in_week in sorted(weeks.items(), reverse=True):
         heading = esc(t._("Week of {period}", period=t.span(first, last)))
         items = "".join(f"<li>{_day_item(t, day)}</li>" for day in in_week)
@@ -130,7 +132,8 @@ def _day_item(t: Translator, day: Day) -> str:
     when = day.local_date
     head = link(day_path(when), esc(t.long_date(when)))
     if day.entry is None:
-        return f'{head} <span class="chapter">{esc(t._("Curiosities"))}</span>'
+        only = esc(t._("Curiosities"))
+        return f'{head} <span class="chapter">{only}</span>'
     opening = trim(" ".join(day.entry.passage.split()), TRIM_OPENING)
     return (
         f'{head} <span class="chapter">{esc(day.entry.chapter)}</span>'
