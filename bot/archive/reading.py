@@ -7,6 +7,7 @@ rows are gone already. Rows go up from here; ``bot.site`` renders them.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Literal, TypedDict, cast
 
@@ -14,6 +15,39 @@ from bot.archive.base import POST_COLUMNS, as_bools
 from bot.archive.chats import STORE_FLAGS
 from bot.archive.rows import Chat, Curiosity, Message, Post
 from bot.archive.store import Store
+
+# What a tool browsing the archive may show of members' words: thread messages and curiosities
+# with the name and text of people who opted out (or were forgotten) left empty. Temporary
+# views, made on the browsing connection only: the archive file itself stays as the bot keeps
+# it (a view stored in it can make SQLite 3.40's integrity_check skip its unused-page check).
+VISIBLE_VIEWS = """
+CREATE TEMP VIEW IF NOT EXISTS visible_messages AS
+SELECT m.id, m.chat_id, m.message_id, m.root_message_id, m.reply_to_message_id, m.user_id,
+    m.sender_chat_id,
+    CASE WHEN COALESCE(u.opted_out OR u.forgotten, 0) THEN ''
+        ELSE COALESCE(NULLIF(u.first_name, ''), s.title, '') END AS author,
+    m.kind,
+    CASE WHEN COALESCE(u.opted_out OR u.forgotten, 0) THEN '' ELSE m.text END AS text,
+    m.date, m.edited_at
+FROM main.messages m
+LEFT JOIN main.users u ON u.id = m.user_id
+LEFT JOIN main.sender_chats s ON s.id = m.sender_chat_id;
+CREATE TEMP VIEW IF NOT EXISTS visible_curiosities AS
+SELECT c.id, c.chat_id, c.user_id,
+    CASE WHEN COALESCE(u.opted_out OR u.forgotten, 0) THEN ''
+        ELSE COALESCE(u.first_name, '') END AS author,
+    c.local_date,
+    CASE WHEN COALESCE(u.opted_out OR u.forgotten, 0) THEN '' ELSE c.text END AS text,
+    c.message_id, c.created_at
+FROM main.curiosities c
+LEFT JOIN main.users u ON u.id = c.user_id;
+"""
+
+
+def add_visible_views(connection: sqlite3.Connection) -> None:
+    """Give a (read-only) connection the views ``visible_messages`` and
+    ``visible_curiosities``, which leave the words of people who opted out empty."""
+    connection.executescript(VISIBLE_VIEWS)
 
 
 @dataclass(frozen=True)

@@ -270,37 +270,8 @@ def m009_private_chats(db: Database) -> None:
 
 @MIGRATIONS()
 def m012_published_site(db: Database) -> None:
-    """Whether a chat's admins publish its archive as a site, and what may be browsed.
-
-    ``published`` is off for every chat until an admin sends /publish on. The two views show
-    thread messages and curiosities with the text of people who opted out (or were forgotten)
-    left empty, for tools that browse the archive (``python -m bot browse``).
-    """
+    """Whether a chat's admins publish its archive as a site: off until /publish on."""
     db.execute("ALTER TABLE chats ADD COLUMN published INTEGER NOT NULL DEFAULT 0")
-    db.executescript(
-        """
-        CREATE VIEW visible_messages AS
-        SELECT m.id, m.chat_id, m.message_id, m.root_message_id, m.reply_to_message_id,
-            m.user_id, m.sender_chat_id,
-            CASE WHEN COALESCE(u.opted_out OR u.forgotten, 0) THEN ''
-                ELSE COALESCE(NULLIF(u.first_name, ''), s.title, '') END AS author,
-            m.kind,
-            CASE WHEN COALESCE(u.opted_out OR u.forgotten, 0) THEN '' ELSE m.text END AS text,
-            m.date, m.edited_at
-        FROM messages m
-        LEFT JOIN users u ON u.id = m.user_id
-        LEFT JOIN sender_chats s ON s.id = m.sender_chat_id;
-        CREATE VIEW visible_curiosities AS
-        SELECT c.id, c.chat_id, c.user_id,
-            CASE WHEN COALESCE(u.opted_out OR u.forgotten, 0) THEN ''
-                ELSE COALESCE(u.first_name, '') END AS author,
-            c.local_date,
-            CASE WHEN COALESCE(u.opted_out OR u.forgotten, 0) THEN '' ELSE c.text END AS text,
-            c.message_id, c.created_at
-        FROM curiosities c
-        LEFT JOIN users u ON u.id = c.user_id;
-        """
-    )
 
 
 SCHEMA_VERSION = 12

@@ -83,6 +83,7 @@ def test_a_new_chat_gets_the_default_settings(store: Store) -> None:
         "created_at": NOW,
         "passages": True,
         "greeted_at": None,
+        "published": False,
     }
 
 

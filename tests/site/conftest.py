@@ -3,6 +3,7 @@ an answered curiosity, two evening digests, and another chat beside it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ import pytest
 
 from bot.archive import Store
 from bot.core.corpus import Entry, load_corpus
+from bot.demo.week import run_demo
 
 CORPUS = load_corpus(None)
 CHAT = -1001234
@@ -115,3 +117,11 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
     fill(store)
     yield Archive(store, CORPUS)
     store.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return an archive holding the demo's whole week (played once: it takes seconds)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    assert asyncio.run(run_demo(db_path=path, echo=lambda _: None)) == 0
+    return path
