@@ -334,6 +334,9 @@ async def publish(update: Update, context: Context) -> None:
     state = context.commons
     chat, t = await chat_and_translator(state, update)
     choice = [word.lower() for word in context.args or []]
+    if chat["type"] == Chat.PRIVATE:  # one person's talk with the bot is never published
+        await reply(update, t._("A private chat has no website: /publish is for groups."))
+        return
     if choice not in (["on"], ["off"]):
         await reply(update, t._(PUBLISH_USAGE))
         return

@@ -40,6 +40,8 @@ async def test_a_chat_is_unpublished_until_an_admin_publishes_it(
         after = await world.command(group, "Bo", "/status")
         unpublished = await world.command(group, "Ana", "/publish off")
         usage = await world.command(group, "Ana", "/publish maybe")
+        private = await world.sandbox.create_private_chat(world.members["Bo"])
+        alone = await world.command(private, "Bo", "/publish on")
         chat = await world.archive.run(Store.get_chat, group["id"])
     assert "Website: not published (/publish on)." in before
     assert refused == "Sorry, only this chat's admins can change that."
@@ -48,6 +50,7 @@ async def test_a_chat_is_unpublished_until_an_admin_publishes_it(
     assert "Website: published (/publish off stops it)." in after
     assert unpublished.startswith("Not published")
     assert "/publish on" in usage and "/publish off" in usage
+    assert alone == "A private chat has no website: /publish is for groups."
     assert chat is not None and chat["published"] is False
     assert not (tmp_path / "site").exists()
 
