@@ -27,7 +27,15 @@ from bot.site.markup import stylesheet
 from bot.site.pages import Day, day_page, day_path, index_page, passage_page, passage_path
 from bot.words import lexicon_for
 
-__all__ = ["Day", "NotPublished", "Written", "build_site", "render_site", "upcoming_calendar"]
+__all__ = [
+    "Day",
+    "NotPublished",
+    "Written",
+    "build_site",
+    "render_site",
+    "site_days",
+    "upcoming_calendar",
+]
 
 
 class NotPublished(Exception):

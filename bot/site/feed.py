@@ -24,6 +24,8 @@ from bot.site.pages import Day, day_path, site_title, week_of
 ATOM = "http://www.w3.org/2005/Atom"
 TRIM_TEXT = 300
 GENERATOR = "Commons Bot"
+# A feed reader wants what is new; the site keeps the rest (a year of digests is megabytes).
+FEED_ENTRIES = 50
 
 Row = Mapping[str, Any]
 
@@ -46,8 +48,9 @@ def render_feed(
     days: Mapping[date, Day],
     *,
     base_url: str | None = None,
+    most: int = FEED_ENTRIES,
 ) -> str:
-    """Return the feed: the chat's digests, the latest first."""
+    """Return the feed: the chat's latest ``most`` digests, the latest first."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     if base_url:
@@ -63,7 +66,7 @@ def render_feed(
     if base_url:
         ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=f"{base_url}feed.atom")
     ordered = sorted(digests, key=lambda d: (d["local_date"], d["kind"]), reverse=True)
-    for digest in ordered:
+    for digest in ordered[:most]:
         _entry(feed, t, chat, digest, days)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, "unicode") + "\n"

@@ -7,8 +7,11 @@ import calendar
 
 import feedparser
 
-from bot.site import render_site
-from tests.site.conftest import CHAT, NOW, Archive
+from bot.archive.reading import sent_digests
+from bot.i18n import translator
+from bot.site import render_site, site_days
+from bot.site.feed import render_feed
+from tests.site.conftest import CHAT, CORPUS, NOW, Archive
 
 
 def feed_of(archive: Archive, base_url: str | None = None) -> str:
@@ -72,3 +75,12 @@ def test_every_page_points_feed_readers_to_the_feed(archive: Archive) -> None:
     files = render_site(archive.store, archive.chat(), archive.corpus, NOW)
     assert files["feed.atom"].startswith('<?xml version="1.0" encoding="utf-8"?>')
     assert 'href="../feed.atom"' in files["days/2030-06-03.html"]
+
+
+def test_the_feed_carries_the_latest_digests_only(archive: Archive) -> None:
+    days = {day.local_date: day for day in site_days(archive.store, archive.chat(), CORPUS)}
+    digests = sent_digests(archive.store, CHAT)
+    text = render_feed(translator("en"), archive.chat(), digests, days, most=1)
+    parsed = feedparser.parse(text)
+    assert [entry.title for entry in parsed.entries] == ["Evening digest, Tuesday 4 June 2030"]
+    assert parsed.feed.updated == "2030-06-04T19:00:00Z"
