@@ -53,7 +53,13 @@ def day_sections(
 
 
 def passage_section(
-    t: Translator, chat: Row, entry: Entry, post_id: int | None, *, passage_page: str = ""
+    t: Translator,
+    chat: Row,
+    entry: Entry,
+    post_id: int | None,
+    *,
+    passage_page: str = "",
+    chapter: bool = True,
 ) -> str:
     """Return the passage in full, its counterpoint, and links to the post and its page."""
     links = []
@@ -70,16 +76,19 @@ def passage_section(
             f'<blockquote class="counterpoint">{paragraphs(entry.counterpoint)}</blockquote>'
         )
     more = f'<p class="links">{" · ".join(links)}</p>' if links else ""
+    named = f'<p class="chapter">{esc(entry.chapter)}</p>' if chapter else ""
     return (
-        f'<section class="passage"><p class="chapter">{esc(entry.chapter)}</p>'
+        f'<section class="passage">{named}'
         f'<blockquote class="passage">{paragraphs(entry.passage)}</blockquote>'
         f"{counterpoint}{more}</section>"
     )
 
 
-def threads_section(t: Translator, chat: Row, messages: Sequence[Row]) -> str:
+def threads_section(
+    t: Translator, chat: Row, messages: Sequence[Row], *, headed: bool = True
+) -> str:
     """Return every thread of the messages as nested replies, or a line saying there were none."""
-    heading = "<h2>" + esc(t._("The threads")) + "</h2>"
+    heading = "<h2>" + esc(t._("The threads")) + "</h2>" if headed else ""
     items = [
         (message_html(t, chat, message), depth)
         for root, rows in lines.by_root(messages).items()

@@ -86,11 +86,11 @@ def _day_nav(t: Translator, before: date | None, after: date | None) -> str:
 def passage_page(t: Translator, chat: Row, entry: Entry, days: Sequence[Day]) -> str:
     """Return a passage's page: the passage in full, then every day it was discussed, each
     with its threads in full, the latest first."""
-    body = [f"<h1>{esc(entry.chapter)}</h1>", passage_section(t, chat, entry, None)]
+    body = [f"<h1>{esc(entry.chapter)}</h1>", passage_section(t, chat, entry, None, chapter=False)]
     for day in sorted(days, key=lambda d: d.local_date, reverse=True):
         when = day.local_date
         heading = link(f"../{day_path(when)}", esc(f"{t.long_date(when)} {when.year}"))
-        threads = threads_section(t, chat, day.rows.messages)
+        threads = threads_section(t, chat, day.rows.messages, headed=False)
         body.append(f'<section class="day"><h2>{heading}</h2>{threads}</section>')
     title = f"{entry.chapter} · {site_title(t, chat)}"
     home = link("../index.html", esc(t._("All weeks")))
