@@ -20,10 +20,11 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def link(href: str, html_text: str, *, cls: str = "", rel: str = "") -> str:
+def link(href: str, html_text: str, *, cls: str = "", rel: str = "", title: str = "") -> str:
     """Return an anchor to ``href`` (escaped) around markup already made."""
     attrs = f' class="{cls}"' if cls else ""
     attrs += f' rel="{rel}"' if rel else ""
+    attrs += f' title="{esc(title)}" aria-label="{esc(title)}"' if title else ""
     return f'<a href="{esc(href)}"{attrs}>{html_text}</a>'
 
 
@@ -31,8 +32,7 @@ def telegram_link(href: str | None, label: str) -> str:
     """Return a small '↗' link to the original message in Telegram, or nothing without one."""
     if href is None:
         return ""
-    anchor = link(href, "↗", cls="tg", rel="external noopener")
-    return anchor.replace("<a ", f'<a title="{esc(label)}" aria-label="{esc(label)}" ', 1)
+    return link(href, "↗", cls="tg", rel="external noopener", title=label)
 
 
 def paragraphs(text: str) -> str:
