@@ -165,10 +165,13 @@ def said_in(message: Json) -> Said:
         "date": int(message["date"]),
     }
     topic = message.get("message_thread_id") if message.get("is_topic_message") else None
+    # An anonymous admin writes as Telegram's GroupAnonymousBot, a bot, but speaks for the
+    # group (``sender_chat``): a person, whose message can be in our threads.
     by_bot = (
         parent is not None
         and answers is not None
         and bool((parent.get("from") or {}).get("is_bot"))
+        and parent.get("sender_chat") is None
     )
     return Said(row, author, message["chat"]["type"] == "private", topic or None, by_bot)
 

@@ -80,6 +80,7 @@ def test_commands_service_messages_and_other_updates_wait_for_their_handlers() -
 
 BOT = {"id": 99, "is_bot": True, "first_name": "Commons"}
 BO = {"id": 8, "is_bot": False, "first_name": "Bo"}
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group"}
 
 
 @pytest.mark.parametrize(
@@ -88,6 +89,9 @@ BO = {"id": 8, "is_bot": False, "first_name": "Bo"}
         ({"message_id": 5, "date": 0, "chat": GROUP, "from": BOT}, {}, True, None),
         ({"message_id": 5, "date": 0, "chat": GROUP, "from": BO}, {}, False, None),
         ({"message_id": 5, "date": 0, "chat": GROUP}, {}, False, None),
+        # An anonymous admin's message is from GroupAnonymousBot, for the group: a person's.
+        ({"message_id": 5, "date": 0, "chat": GROUP, "from": ANONYMOUS_ADMIN,
+          "sender_chat": GROUP}, {}, False, None),
         # A reply in a plain supergroup carries its chain's root as message_thread_id: no topic.
         ({"message_id": 5, "date": 0, "chat": GROUP, "from": BOT}, {"message_thread_id": 5},
          True, None),
