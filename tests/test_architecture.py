@@ -1,8 +1,8 @@
 """The layout is the architecture: each package imports only the layers below it.
 
-core <- words, i18n <- compose, archive <- planning <- handlers <- demo <- cli: the archive
-stores and never renders (it imports neither compose nor i18n; planning joins the two for the
-digests); the sandbox and the web chat stand apart.
+core <- words, i18n <- compose, archive <- planning, site <- handlers <- demo <- cli: the
+archive stores and never renders (it imports neither compose nor i18n; planning joins the two
+for the digests, site for the published archive); the sandbox and the web chat stand apart.
 Every module of bot/ belongs to one of these packages. Only handlers/, sandbox/ and webchat/
 speak Telegram, nothing imports inside a function (except the command line, to keep ``--help``
 fast), and there is no cycle.
@@ -29,19 +29,21 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "compose": ({"core", "words", "i18n", "compose"}, set()),
     "archive": ({"core", "words", "archive"}, {"sqlite_utils"}),
     "planning": ({"core", "words", "i18n", "compose", "archive", "planning"}, set()),
+    # The published archive: HTML pages, an Atom feed, an iCalendar file of coming passages.
+    "site": ({"core", "words", "i18n", "compose", "archive", "site"}, {"icalendar"}),
     "handlers": (
-        {"core", "words", "i18n", "compose", "archive", "planning", "handlers"},
+        {"core", "words", "i18n", "compose", "archive", "planning", "site", "handlers"},
         {"telegram", "aiohttp"},  # aiohttp: the webhook's listener
     ),
     "demo": (
-        {"core", "words", "i18n", "compose", "archive", "planning", "handlers"}
+        {"core", "words", "i18n", "compose", "archive", "planning", "site", "handlers"}
         | {"sandbox", "demo"},
         set(),
     ),
     "cli": (
-        {"core", "words", "i18n", "compose", "archive", "planning", "handlers", "demo"}
+        {"core", "words", "i18n", "compose", "archive", "planning", "site", "handlers", "demo"}
         | {"sandbox", "webchat", "cli"},
-        {"click"},
+        {"click", "datasette"},  # datasette: python -m bot browse, an optional extra
     ),
     "sandbox": ({"sandbox"}, {"aiohttp", "multidict"}),
     "webchat": ({"sandbox", "webchat"}, {"aiohttp"}),

@@ -12,7 +12,7 @@ CHAT_SETTINGS = frozenset(
     {
         "timezone", "post_time", "digest_time", "weekly_day", "weekly_time",
         "topic_thread_id", "paused", "quiet_day", "title", "is_forum", "language", "passages",
-        "poll",
+        "poll", "published",
     }
 )  # fmt: skip
 # A chat's identity comes from Telegram; everything else is what its admins chose, and moves
@@ -20,7 +20,7 @@ CHAT_SETTINGS = frozenset(
 CHAT_IDENTITY = ("id", "type", "title", "username", "is_forum", "active", "topic_thread_id")
 CHAT_FLAGS = ("is_forum", "paused", "active")
 # Read by the store only: an archive inspected before its upgrade has no such column yet.
-STORE_FLAGS = (*CHAT_FLAGS, "passages", "poll")
+STORE_FLAGS = (*CHAT_FLAGS, "passages", "poll", "published")
 FIRST_ID = -(2**63)  # below every chat id
 CHATS_PAGE = 500
 

@@ -11,6 +11,7 @@ is one transaction. Rows go up from here; building and rendering a digest is
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, Unpack
 
@@ -40,29 +41,41 @@ def gather_day(
     iso = day.isoformat()
     post = store.get_post(chat["id"], iso, "passage")
     curiosities = store.curiosities_between(chat["id"], iso, iso)
-    poll = store.get_poll(chat["id"], iso)
-    # A poll that never reached Telegram has nothing to show.
-    totals = tuple(poll["totals"]) if poll and poll["message_id"] else None
     if post is None or post["message_id"] is None:
-        return DayInput(day, None, post, [], curiosities, poll=totals)
+        return DayInput(day, None, post, [], curiosities, poll=poll_totals(store, chat["id"], iso))
     root = post["message_id"]
     messages = store.thread_messages(chat["id"], root)
     entry = passage_entry(store, chat["id"], post["passage_id"], corpus)
-    people = store.reactions_under(chat["id"], root)
-    reactions = totals_by_message(people, store.reaction_counts_under(chat["id"], root))
-    copies = {root, *store.copies_of(chat["id"], root)}
+    return replace(
+        day_voices(store, chat["id"], iso, root),
+        local_date=day,
+        entry=entry,
+        post=post,
+        messages=messages,
+        curiosities=curiosities,
+    )
+
+
+def day_voices(store: Store, chat_id: int, local_date: str, root: int) -> DayInput:
+    """Return a day's voices without words (the rest of the day left empty): each message's
+    reaction totals, the passage's (all its copies), who reacted, and the poll's totals."""
+    people = store.reactions_under(chat_id, root)
+    reactions = totals_by_message(people, store.reaction_counts_under(chat_id, root))
+    copies = {root, *store.copies_of(chat_id, root)}
     reactors = {r["user_id"]: {"user_id": r["user_id"], "author": r["author"]} for r in people}
     return DayInput(
-        day,
-        entry,
-        post,
-        messages,
-        curiosities,
+        date.fromisoformat(local_date),
         reactions=reactions,
         passage_reactions=merged(reactions.get(c, ()) for c in copies),
         reactors=[{**row, "opted_out": False} for row in reactors.values()],
-        poll=totals,
+        poll=poll_totals(store, chat_id, local_date),
     )
+
+
+def poll_totals(store: Store, chat_id: int, local_date: str) -> tuple[int, ...] | None:
+    """Return the day's poll totals, or None if it had no poll that reached Telegram."""
+    poll = store.get_poll(chat_id, local_date)
+    return tuple(poll["totals"]) if poll and poll["message_id"] else None
 
 
 def recall_passage(

@@ -36,6 +36,7 @@ class Chat(TypedDict):
     passages: bool  # gets the morning passage (a private chat only if the person asked)
     greeted_at: int | None  # when the one hello of a private chat was said
     poll: bool  # sends "where do you stand today?" with the morning passage
+    published: bool  # its admins publish the archive as a site (/publish on)
 
 
 class ChatIdentity(TypedDict):

@@ -357,7 +357,13 @@ def m011_suggestions(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 11
+@MIGRATIONS()
+def m012_published_site(db: Database) -> None:
+    """Whether a chat's admins publish its archive as a site: off until /publish on."""
+    db.execute("ALTER TABLE chats ADD COLUMN published INTEGER NOT NULL DEFAULT 0")
+
+
+SCHEMA_VERSION = 12
 FTS_TABLES = ("messages_fts", "curiosities_fts")
 
 

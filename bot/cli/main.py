@@ -17,6 +17,8 @@ from pathlib import Path
 import click
 
 from bot.cli.backup import backup, restore_command
+from bot.cli.browse import browse
+from bot.cli.site import site
 from bot.core.config import Config, ConfigError, heartbeat_path
 from bot.core.corpus import CorpusError, default_corpus_path, load_corpus
 from bot.core.importers import FORMATS, ImportProblem, import_source
@@ -254,6 +256,8 @@ def check() -> None:
 
 cli.add_command(backup)
 cli.add_command(restore_command)
+cli.add_command(site)
+cli.add_command(browse)
 
 
 def _config(**options: object) -> Config:

@@ -83,7 +83,7 @@ COMMANDS = (
         N_("<i>passage // counterpoint</i>"),
     ),
     Command("counter", N_("Add the counterpoint of a suggestion"), N_("<i>N text</i>")),
-    Command("upcoming", N_("What the next seven days bring")),
+    Command("upcoming", N_("What the next seven days bring"), N_("<i>[ics]</i>")),
     Command("privacy", N_("What is stored, and how to leave"), where="both"),
     Command("optout", N_("Stop storing what you say"), where="both"),
     Command("optin", N_("Take part again"), where="both"),
@@ -123,6 +123,9 @@ COMMANDS = (
     Command("topic", N_("Post in this forum topic"), admin=True),
     Command("export", N_("This chat's archive as JSON"), admin=True),
     Command("purge", N_("Delete this chat's archive"), admin=True),
+    Command(
+        "publish", N_("Publish this chat's archive as a website"), N_("<i>on|off</i>"), admin=True
+    ),
 )
 
 

@@ -85,6 +85,8 @@ def render_schedule(
         if chat.get("poll")
         else t._("A poll with each morning passage (/setpoll): <b>off</b>."),
     ]
+    if chat.get("type") != "private":
+        lines.append(published_line(t, chat))
     if chat["paused"]:
         lines.append(t._("Paused: nothing is posted until an admin sends /resume."))
         return "\n".join(lines)
@@ -93,6 +95,27 @@ def render_schedule(
         when = describe_time(t, schedule.next_run(chat, kind, now, sent), chat)
         lines.append(t._("{kind}: next {when}", kind=t._(KIND_NAMES[kind]), when=when))
     return "\n".join(lines)
+
+
+def published_line(t: Translator, chat: Row) -> str:
+    """Return whether the chat's archive is built as a website, as /status says it."""
+    if chat.get("published"):
+        return t._("Website: published (/publish off stops it).")
+    return t._("Website: not published (/publish on).")
+
+
+def render_published(t: Translator, chat: Row) -> str:
+    """Return the answer to /publish: what a published site holds and how a member leaves it."""
+    if not chat.get("published"):
+        return t._(
+            "Not published: no website is built from this chat's archive, and the next build "
+            "removes the one made before."
+        )
+    return t._(
+        "Published: the next build of this chat's website holds its passages, the threads "
+        "with members' first names, the curiosities and the evening digests. Anyone who "
+        "sends /optout or /forgetme is left out of the next build. /publish off stops it."
+    )
 
 
 def render_status(

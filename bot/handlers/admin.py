@@ -338,3 +338,26 @@ async def purge(update: Update, context: Context) -> None:
 async def _purge(state: Commons, chat_id: int) -> None:
     await state.archive.run(Store.purge_chat, chat_id)
     logger.info("chat %s purged", chat_id)
+
+
+PUBLISH_USAGE = N_(
+    "Usage: <code>/publish on</code> (this chat's archive is built as a website) or "
+    "<code>/publish off</code> (no website; off until an admin turns it on)."
+)
+
+
+@admins_only
+async def publish(update: Update, context: Context) -> None:
+    """/publish on|off: whether this chat's archive is built as a static site (off by default)."""
+    state = context.commons
+    chat, t = await chat_and_translator(state, update)
+    choice = [word.lower() for word in in_english(t, context.args or [])]
+    if chat["type"] == Chat.PRIVATE:  # one person's talk with the bot is never published
+        await reply(update, t._("A private chat has no website: /publish is for groups."))
+        return
+    if choice not in (["on"], ["off"]):
+        await reply(update, t._(PUBLISH_USAGE))
+        return
+    chat = await state.archive.run(Store.update_chat, chat["id"], published=choice == ["on"])
+    logger.info("chat %s: published %s", chat["id"], chat["published"])
+    await reply(update, views.render_published(t, chat))

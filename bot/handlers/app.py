@@ -107,6 +107,7 @@ CALLBACKS = {
     "topic": admin.topic,
     "export": admin.export,
     "purge": admin.purge,
+    "publish": admin.publish,
 }
 
 

@@ -84,6 +84,7 @@ def test_a_new_chat_gets_the_default_settings(store: Store) -> None:
         "passages": True,
         "greeted_at": None,
         "poll": False,
+        "published": False,
     }
 
 

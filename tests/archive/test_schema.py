@@ -43,6 +43,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m009_private_chats",
         "m010_reactions_and_polls",
         "m011_suggestions",
+        "m012_published_site",
     ]
     assert (
         counts(path)
@@ -159,6 +160,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(
             "m009_private_chats",
             "m010_reactions_and_polls",
             "m011_suggestions",
+            "m012_published_site",
         ],
     )
     store.close()

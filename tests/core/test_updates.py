@@ -80,6 +80,7 @@ def test_commands_service_messages_and_other_updates_wait_for_their_handlers() -
 
 BOT = {"id": 99, "is_bot": True, "first_name": "Commons"}
 BO = {"id": 8, "is_bot": False, "first_name": "Bo"}
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group"}
 
 
 @pytest.mark.parametrize(
@@ -91,7 +92,7 @@ BO = {"id": 8, "is_bot": False, "first_name": "Bo"}
         # An anonymous admin posts as GroupAnonymousBot, with the group as its sender_chat: a
         # member, not a bot (a reply to them once waited for the bot's roads and was lost).
         ({"message_id": 5, "date": 0, "chat": GROUP, "sender_chat": GROUP,
-          "from": {"id": 1087968824, "is_bot": True, "first_name": "Group"}}, {}, False, None),
+          "from": ANONYMOUS_ADMIN}, {}, False, None),
         # A reply in a plain supergroup carries its chain's root as message_thread_id: no topic.
         ({"message_id": 5, "date": 0, "chat": GROUP, "from": BOT}, {"message_thread_id": 5},
          True, None),

@@ -71,7 +71,7 @@ def build_daily_digest(
     heading = t._("Evening digest · {day}", day=day)
     blocks = [_passage_block(t, chat, heading, entry, post, passage_reactions)]
     if poll is not None:
-        blocks.append(Block(head=(_poll_line(t, poll),)))
+        blocks.append(Block(head=(poll_line(t, poll),)))
     thread_blocks = _thread_blocks(t, chat, threads, reactions or {})
     blocks += lines.with_heading(t._("The threads"), thread_blocks)
     if curiosities:
@@ -120,7 +120,7 @@ def _passage_block(
     return Block(head=(lines.bold(heading), about), body=body, quote="blockquote")
 
 
-def _poll_line(t: Translator, totals: Sequence[int]) -> Line:
+def poll_line(t: Translator, totals: Sequence[int]) -> Line:
     """Return 'Where we stood: with the passage 3 · with the counterpoint 5 · ...'."""
     stood = " · ".join(
         f"{t._(label)} {total}" for label, total in zip(POLL_STOOD, totals, strict=False)
