@@ -36,6 +36,7 @@ const state = {
   selection: null, // {messageId, text, offset}: text selected in a message, ready to quote
   pendingJump: null, // a message to show once the chat it is in has loaded
   timezone: undefined, // the chat's time zone, once the clock has said it (else the browser's)
+  heldWhileLoading: null, // live events that came while a snapshot of the chat was loading
 };
 const $ = (id) => document.getElementById(id);
 
@@ -483,18 +484,23 @@ function listen() {
   source = new EventSource(`/api/events${query}`);
   source.onmessage = (event) => {
     const data = JSON.parse(event.data);
-    // On every (re)connection, reload, so nothing sent while disconnected is missed.
+    // On every (re)connection, reload, so nothing sent while disconnected is missed. What
+    // arrives while the page loads may be newer than the snapshot being loaded: it is held
+    // and shown once the snapshot is drawn, never drawn over by it.
     if (data.type === "hello") {
       state.chatId = data.chat_id;
-      load().catch((error) => setStatus(`Could not load the chat: ${error.message}`, true));
-    } else if (data.type === "message" || data.type === "edited") {
-      upsert(data.message, true);
-    } else if (data.type === "deleted") {
-      remove(data.message_id);
-    } else if (data.type === "reactions") {
-      showReactions(data.message_id, data.reactions);
-    } else if (data.type === "members") {
-      renderMembers(data.members);
+      state.heldWhileLoading = [];
+      load()
+        .catch((error) => setStatus(`Could not load the chat: ${error.message}`, true))
+        .finally(() => {
+          const held = state.heldWhileLoading || [];
+          state.heldWhileLoading = null;
+          for (const each of held) showLive(each);
+        });
+    } else if (state.heldWhileLoading) {
+      state.heldWhileLoading.push(data);
+    } else {
+      showLive(data);
     }
   };
   source.onerror = () => {
@@ -506,6 +512,18 @@ function listen() {
     }
   };
   source.onopen = () => setStatus("");
+}
+
+function showLive(data) {
+  if (data.type === "message" || data.type === "edited") {
+    upsert(data.message, true);
+  } else if (data.type === "deleted") {
+    remove(data.message_id);
+  } else if (data.type === "reactions") {
+    showReactions(data.message_id, data.reactions);
+  } else if (data.type === "members") {
+    renderMembers(data.members);
+  }
 }
 
 // Wiring ------------------------------------------------------------------------------------
