@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 MAX_THEME_WORDS = 2
 CURIOSITIES_PER_LINE = 3  # at most one theme per three curiosities keeps a digest readable
-# A key connects people when the words they wrote for it are, on average, rarer than this on
-# the Zipf scale (4.4: about once in 40,000 words). Everyday forms of a fairly common word
-# ("survive", "library") do not; rarer forms of its family do ("maintainers", "measured").
-SHARED_BELOW = 4.4
+# A key connects people when that many of the day's curiosities sharing it would be a surprise:
+# the chance of it, given how common the forms they wrote are, times the number of keys the day
+# could have shared (each a chance of a coincidence), stays below SURPRISE. Three of a dozen
+# curiosities saying "city" pass, two do not; two saying "maintainers" do. Chosen on
+# tests/data/resonances (bench/bench_resonances.py).
+SURPRISE = 0.001
+WORDS_PER_CURIOSITY = 8  # about how many words of three letters or more a curiosity has
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Word:
 
 
 _KEY = attrgetter("key")  # a Word's key
+ANY_LANGUAGE = "*"  # the language part of a key that matches a word spelt alike in any
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Theme:
 class _Key:
     """What one key gathered while scanning: who wondered, voices, forms, commonness."""
 
+    key: str
     first: int
     seen: int  # when this key was first met, so ties keep reading order
     wonderers: dict[Hashable, float] = field(default_factory=dict)  # -> the form's Zipf
@@ -89,21 +94,22 @@ class _Group:
 
 
 def find_themes(
-    voices: Sequence[Voice], *, min_people: int = 2, shared_below: float = SHARED_BELOW
+    voices: Sequence[Voice], *, min_people: int = 2, surprise: float = SURPRISE
 ) -> list[Theme]:
     """Return groups of at least min_people sharing a key that someone wondered about.
 
     Keys that only thread messages share are not themes: a resonance starts from a
-    curiosity, and only a key whose written forms are rare enough (shared_below) connects.
-    Keys wondered about by the same people form one theme, named by its most used words;
-    whoever wrote about any of them in a thread joins it. At most one theme per three
-    curiosities is kept, the widest and most specific first.
+    curiosity, and only a key shared by more curiosities than chance would have it (see
+    SURPRISE) connects. Keys wondered about by the same people form one theme, named by its
+    most used words; whoever wrote about any of them in a thread joins it. At most one theme
+    per three curiosities is kept, the widest and most specific first.
     """
     keys = _scan(voices)
     people = [voice.person for voice in voices]
+    odds = _Odds(voices, keys)
     groups: dict[frozenset[Hashable], _Group] = {}
     for found in keys.values():
-        if _commonness(found) < shared_below and _used_by(found, people, min_people):
+        if odds.surprising(found, surprise) and _used_by(found, people, min_people):
             wonderers = frozenset(found.wonderers)
             groups.setdefault(wonderers, _Group(wonderers, [])).keys.append(found)
     merged = _merge_repeats(list(groups.values()))
@@ -148,7 +154,7 @@ def _add_wondering(keys: dict[str, _Key], index: int, voice: Voice) -> None:
     for word in voice.words:
         found = keys.get(word.key)
         if found is None:
-            found = keys[word.key] = _Key(first=index, seen=len(keys))
+            found = keys[word.key] = _Key(word.key, first=index, seen=len(keys))
         found.forms[word.form] += 1
         # A person's rarest form counts for them: "maintainers", not a later "maintain".
         zipf = min(found.wonderers.get(voice.person, word.zipf), word.zipf)
@@ -174,6 +180,58 @@ def _add_writing(keys: dict[str, _Key], voices: Sequence[Voice]) -> None:
             found = keys[key]
             found.voices.extend(indices)
             found.first = min(found.first, indices[0])
+
+
+class _Odds:
+    """How likely the day's curiosities were to share a key by chance.
+
+    Each curiosity is taken as WORDS_PER_CURIOSITY words drawn from its language at the
+    frequencies wordfreq gives (the lexicon has folded the group's reading into them), so the
+    number of curiosities sharing a key is binomial. A key can only be shared by curiosities
+    of its own language ("en:citi" by English ones), and one in any language by all.
+    """
+
+    def __init__(self, voices: Sequence[Voice], keys: Iterable[str]) -> None:
+        # Every key of a language the day could have shared is one more chance of a coincidence.
+        self.keys = Counter(key.split(":", 1)[0] for key in keys)
+        self.curiosities: Counter[str] = Counter()
+        for voice in voices:
+            if voice.wondering:
+                self.curiosities.update({w.key.split(":", 1)[0] for w in voice.words})
+        self.curiosities[ANY_LANGUAGE] = sum(1 for v in voices if v.wondering)
+
+    def surprising(self, found: _Key, surprise: float) -> bool:
+        """Return whether so many curiosities sharing the key is unlikely by chance."""
+        return self.chance(found) < surprise
+
+    def chance(self, found: _Key) -> float:
+        """Return how many keys this day would share this widely by chance (at most 1)."""
+        language = found.key.split(":", 1)[0]
+        frequency = 10 ** (_commonness(found) - 9)  # the Zipf scale is log10 per 10**9 words
+        each = -math.expm1(WORDS_PER_CURIOSITY * math.log1p(-min(frequency, 0.5)))
+        tail = binomial_tail(len(found.wonderers), self.curiosities[language], each)
+        return min(1.0, self.keys[language] * tail)
+
+
+def binomial_tail(least: int, trials: int, chance: float) -> float:
+    """Return the chance of at least least successes in trials, each with chance."""
+    if least <= 0:
+        return 1.0
+    if least > trials:
+        return 0.0
+    # Summed from least upward, in logarithms: the terms fall fast when least is far above
+    # the expected count, and 1 minus the rest would lose them to rounding.
+    log_p, log_q = math.log(chance), math.log1p(-chance)
+    total = 0.0
+    for k in range(least, trials + 1):
+        term = math.exp(
+            math.lgamma(trials + 1) - math.lgamma(k + 1) - math.lgamma(trials - k + 1)
+            + k * log_p + (trials - k) * log_q
+        )  # fmt: skip
+        total += term
+        if term < total * 1e-12:
+            break
+    return min(total, 1.0)
 
 
 def _commonness(found: _Key) -> float:

@@ -6,7 +6,7 @@ becomes keys is tested in tests/words.
 
 import pytest
 
-from bot.core.themes import Theme, Voice, Word, find_themes, join_names
+from bot.core.themes import Theme, Voice, Word, binomial_tail, find_themes, join_names
 
 RARE = 3.0  # as rare as "reciprocity"
 COMMON = 4.8  # as common as "survive" or "library"
@@ -67,20 +67,48 @@ def test_a_narrower_group_with_other_words_stays_its_own_theme():
     assert [t.people for t in find_themes(voices)] == [("Ana", "Bo", "Cy"), ("Ana", "Bo")]
 
 
+def a_day(*shared: tuple[int, float], curiosities: int = 12) -> list[Voice]:
+    """Return a day of curiosities: for each (people, zipf), that many sharing one key that
+    common; everyone else with a rare word of their own."""
+    voices = []
+    for number, (people, zipf) in enumerate(shared):
+        key = f"en:shared{number}"
+        voices += [Voice(f"{key}-{n}", (Word(key, key, zipf),)) for n in range(people)]
+    alone = curiosities - len(voices)
+    return voices + [voice(f"alone{n}", f"en:alone{n}") for n in range(alone)]
+
+
 @pytest.mark.parametrize(
-    ("zipfs", "themes"),
+    ("people", "zipf", "themes"),
     [
-        ((RARE, RARE), 1),
-        ((COMMON, COMMON), 0),  # everyday words, however many share them
-        ((2.4, COMMON), 1),  # "maintainers" and "maintain": rare on average
-        ((4.3, 4.5), 0),  # just above the line on average
+        (2, RARE, 1),  # a rare word shared by two is a theme
+        (2, 5.5, 0),  # an everyday word ("city") shared by two of a dozen is chance
+        (3, 5.5, 1),  # shared by three of a dozen it is not
+        (4, 6.5, 0),  # how anything is said ("what"): however many say it
+        (2, COMMON, 1),  # as common as "survive" or "library": two of a dozen are no chance
     ],
 )
-def test_a_key_connects_only_when_the_forms_people_wrote_are_rare_on_average(zipfs, themes):
-    voices = [
-        Voice(name, (Word("en:k", "k", z),)) for name, z in zip(("Ana", "Bo"), zipfs, strict=True)
-    ]
-    assert len(find_themes(voices)) == themes
+def test_a_key_connects_when_so_many_sharing_it_is_a_surprise(people, zipf, themes):
+    assert len(find_themes(a_day((people, zipf)))) == themes
+
+
+def test_the_same_few_sharing_a_word_are_less_surprising_in_a_bigger_day():
+    assert len(find_themes(a_day((3, 5.5), curiosities=12))) == 1
+    assert find_themes(a_day((3, 5.5), curiosities=120)) == []
+
+
+def test_a_key_of_one_language_is_judged_among_the_curiosities_of_that_language():
+    # Three English curiosities of twelve share "city"; a hundred Spanish ones change nothing.
+    spanish = [voice(f"es{n}", f"es:solo{n}") for n in range(100)]
+    assert [len(t.people) for t in find_themes(a_day((3, 5.5)) + spanish)] == [3]
+
+
+def test_the_binomial_tail_is_the_chance_of_at_least_so_many():
+    assert binomial_tail(0, 5, 0.3) == 1.0
+    assert binomial_tail(6, 5, 0.3) == 0.0
+    assert binomial_tail(1, 3, 0.5) == pytest.approx(7 / 8)
+    assert binomial_tail(2, 4, 0.1) == pytest.approx(1 - 0.9**4 - 4 * 0.1 * 0.9**3)
+    assert 0 < binomial_tail(40, 1000, 1e-6) < 1e-160  # far in the tail, still above zero
 
 
 def test_a_person_counts_with_their_rarest_form_of_a_key():
