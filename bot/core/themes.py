@@ -252,7 +252,11 @@ def _used_by(found: _Key, people: Sequence[Hashable], least: int) -> bool:
 def _theme(members: list[_Key], voices: Sequence[Voice]) -> Theme:
     """Return one theme from keys the same people wondered about, its most used words first."""
     members.sort(key=lambda k: (-len(k.voices), k.first, k.seen))
-    words = tuple(dict.fromkeys(_readable(k.forms) for k in members))[:MAX_THEME_WORDS]
+    forms = list(dict.fromkeys(_readable(k.forms) for k in members))
+    # "shared infrastructure" says all that "infrastructure" would: a word of a phrase goes.
+    phrases = [form.split() for form in forms if " " in form]
+    whole = [form for form in forms if not any(form in phrase for phrase in phrases)]
+    words = tuple(whole)[:MAX_THEME_WORDS]
     carried = sorted({v for k in members for v in k.voices})
     # People in the order they first spoke, not by how much they said.
     people = tuple(dict.fromkeys(voices[v].person for v in carried))

@@ -61,8 +61,7 @@ ASKING_WORDS = {
     "pt": "porque como quem quando onde decidir sentir pensar querer saber precisar funcionar",
     "it": "perché come chi quando dove decidere sentire pensare volere sapere bisognare"
     " funzionare",
-    "ru": "почему как кто когда где решать решить чувствовать думать хотеть знать нужно"
-    " работать",
+    "ru": "почему как кто когда где решать решить чувствовать думать хотеть знать нужно работать",
 }
 
 Keyed = tuple[float, tuple[Word, ...]]
@@ -131,7 +130,8 @@ class Lexicon:
     echo: float = ECHO
 
     def curiosity_words(self, text: str) -> tuple[Word, ...]:
-        """Return the specific words and phrases of a curiosity, keyed in its own language."""
+        """Return the words and phrases of a curiosity, keyed in its own language, each as
+        common as the language and the group's reading make it."""
         found = words(text)
         language = detect_language(found)
         if language is None:
@@ -146,8 +146,8 @@ class Lexicon:
         pairs = (
             phrase_word(self.key, pair, language, self.background) for pair in word_pairs(text)
         )
-        found = (*single, *(w for w in pairs if w is not None and w.key not in self.background))
-        return tuple(map(self._echoed, found)) if self.echoes else found
+        kept = (*single, *(w for w in pairs if w is not None and w.key not in self.background))
+        return tuple(map(self._echoed, kept)) if self.echoes else kept
 
     def _echoed(self, word: Word) -> Word:
         """Return word as common as the language and the group's reading make it together."""
