@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -39,7 +39,9 @@ class Word:
 
 
 _KEY = attrgetter("key")  # a Word's key
+_PERSON = attrgetter("person")  # a Voice's person
 ANY_LANGUAGE = "*"  # the language part of a key that matches a word spelt alike in any
+ANY_PREFIX = ANY_LANGUAGE + ":"
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,12 @@ def find_themes(
     most used words; whoever wrote about any of them in a thread joins it. At most one theme
     per three curiosities is kept, the widest and most specific first.
     """
-    keys = _scan(voices)
+    keys = _wondered(voices, resonant_keys(voices, surprise=surprise))
+    _add_writing(keys, voices)
     people = [voice.person for voice in voices]
-    odds = _Odds(voices, keys)
     groups: dict[frozenset[Hashable], _Group] = {}
     for found in keys.values():
-        if odds.surprising(found, surprise) and _used_by(found, people, min_people):
+        if _used_by(found, people, min_people):
             wonderers = frozenset(found.wonderers)
             groups.setdefault(wonderers, _Group(wonderers, [])).keys.append(found)
     merged = _merge_repeats(list(groups.values()))
@@ -125,33 +127,67 @@ def _merge_repeats(groups: list[_Group]) -> list[_Group]:
     "Ana and Bo: wikipedia" says nothing that "Ana, Bo and Cy: wikipedia" does not.
     """
     widest_first = sorted(groups, key=lambda g: (-len(g.wonderers), g.order))
-    kept: list[_Group] = []
+    kept: list[tuple[_Group, set[str]]] = []  # each with its forms, grown as groups fold in
     for group in widest_first:
+        forms = group.forms
         home = next(
-            (k for k in kept if group.wonderers <= k.wonderers and group.forms & k.forms), None
+            (k for k in kept if group.wonderers <= k[0].wonderers and not forms.isdisjoint(k[1])),
+            None,
         )
         if home is None:
-            kept.append(group)
+            kept.append((group, forms))
         else:
-            home.keys.extend(group.keys)
-    return kept
+            home[0].keys.extend(group.keys)
+            home[1].update(forms)
+    return [group for group, _ in kept]
 
 
-def _scan(voices: Sequence[Voice]) -> dict[str, _Key]:
-    """Return every key a wondering voice used, with every voice (wondering or not) using it."""
+def resonant_keys(voices: Sequence[Voice], *, surprise: float = SURPRISE) -> set[str]:
+    """Return the keys that enough of the wondering voices share to be a surprise.
+
+    Only these can make a theme, so they are all a thread message needs matching against:
+    who wrote about a key in the threads never changes how surprising it is.
+    """
+    rarest: dict[str, dict[Hashable, float]] = {}  # a key -> each wonderer's rarest form
+    for voice in voices:
+        if voice.wondering:
+            person = voice.person
+            for word in voice.words:
+                people = rarest.setdefault(word.key, {})
+                rarer = people.get(person)
+                if rarer is None or word.zipf < rarer:
+                    people[person] = word.zipf
+    odds = _Odds(voices, rarest)
+    found = {
+        key: frozenset(people)
+        for key, people in rarest.items()
+        if odds.chance(key, people.values()) < surprise
+    }
+    # A word spelt alike in any language ("*:care") that the same people wondered about in
+    # their own ("en:care") finds the same thread messages: matching both would be done twice.
+    own = {people for key, people in found.items() if not key.startswith(ANY_PREFIX)}
+    return {
+        key for key, people in found.items() if not key.startswith(ANY_PREFIX) or people not in own
+    }
+
+
+def _wondered(voices: Sequence[Voice], resonant: Collection[str]) -> dict[str, _Key]:
+    """Return each resonant key a wondering voice used, with the curiosities using it."""
     keys: dict[str, _Key] = {}
-    # Curiosities first, so thread messages only ever extend keys somebody wondered about.
     for index, voice in enumerate(voices):
         if voice.wondering:
-            _add_wondering(keys, index, voice)
-    _add_writing(keys, voices)
+            _add_wondering(keys, index, voice, resonant)
     return keys
 
 
-def _add_wondering(keys: dict[str, _Key], index: int, voice: Voice) -> None:
-    """Record a curiosity's keys and the words it used for them."""
+def _add_wondering(
+    keys: dict[str, _Key], index: int, voice: Voice, resonant: Collection[str]
+) -> None:
+    """Record a curiosity's resonant keys and the words it used for them."""
     carried: set[str] = set()
     for word in voice.words:
+        if word.key not in resonant:
+            continue
         found = keys.get(word.key)
         if found is None:
             found = keys[word.key] = _Key(word.key, first=index, seen=len(keys))
@@ -166,7 +202,10 @@ def _add_wondering(keys: dict[str, _Key], index: int, voice: Voice) -> None:
 
 
 def _add_writing(keys: dict[str, _Key], voices: Sequence[Voice]) -> None:
-    """Add the thread messages to the keys someone wondered about (their words name themes)."""
+    """Add the thread messages to the keys someone wondered about (their words name themes).
+
+    Curiosities come first, so thread messages only ever extend keys somebody wondered about.
+    """
     # A busy day has far more messages than curiosities: a set intersection finds each one's
     # keys, and who wrote them is only looked at for the keys that need it (_used_by).
     wanted = keys.keys()
@@ -193,23 +232,23 @@ class _Odds:
 
     def __init__(self, voices: Sequence[Voice], keys: Iterable[str]) -> None:
         # Every key of a language the day could have shared is one more chance of a coincidence.
-        self.keys = Counter(key.split(":", 1)[0] for key in keys)
+        self.keys = Counter(key.partition(":")[0] for key in keys)
         self.curiosities: Counter[str] = Counter()
         for voice in voices:
             if voice.wondering:
-                self.curiosities.update({w.key.split(":", 1)[0] for w in voice.words})
-        self.curiosities[ANY_LANGUAGE] = sum(1 for v in voices if v.wondering)
+                self.curiosities[ANY_LANGUAGE] += 1
+                if voice.words:  # keyed in one language, its own words first
+                    self.curiosities[voice.words[0].key.partition(":")[0]] += 1
 
-    def surprising(self, found: _Key, surprise: float) -> bool:
-        """Return whether so many curiosities sharing the key is unlikely by chance."""
-        return self.chance(found) < surprise
-
-    def chance(self, found: _Key) -> float:
-        """Return how many keys this day would share this widely by chance (at most 1)."""
-        language = found.key.split(":", 1)[0]
-        frequency = 10 ** (_commonness(found) - 9)  # the Zipf scale is log10 per 10**9 words
+    def chance(self, key: str, zipfs: Collection[float]) -> float:
+        """Return how many keys this day would share this widely by chance (at most 1): a key
+        that people wondered about with forms this common (a Zipf value each)."""
+        language = key.partition(":")[0]
+        commonness = sum(zipfs) / len(zipfs)  # the forms' Zipf values, on average
+        frequency = 10 ** (commonness - 9)  # the Zipf scale is log10 per 10**9 words
         each = -math.expm1(WORDS_PER_CURIOSITY * math.log1p(-min(frequency, 0.5)))
-        tail = binomial_tail(len(found.wonderers), self.curiosities[language], each)
+        sharing = len(zipfs)
+        tail = binomial_tail(sharing, max(sharing, self.curiosities[language]), each)
         return min(1.0, self.keys[language] * tail)
 
 
@@ -219,19 +258,26 @@ def binomial_tail(least: int, trials: int, chance: float) -> float:
         return 1.0
     if least > trials:
         return 0.0
-    # Summed from least upward, in logarithms: the terms fall fast when least is far above
-    # the expected count, and 1 minus the rest would lose them to rounding.
-    log_p, log_q = math.log(chance), math.log1p(-chance)
+    if least == 1:  # the commonest question of all: did anyone use it
+        return -math.expm1(trials * math.log1p(-chance))
+    if least <= trials * chance:
+        # At or below the expected count the tail is large: 1 minus the few terms below.
+        return max(0.0, 1.0 - sum(_binomial_terms(0, least, trials, chance)))
+    # Far above it the terms fall fast; summed from least upward, so none is lost to rounding.
     total = 0.0
-    for k in range(least, trials + 1):
-        term = math.exp(
-            math.lgamma(trials + 1) - math.lgamma(k + 1) - math.lgamma(trials - k + 1)
-            + k * log_p + (trials - k) * log_q
-        )  # fmt: skip
+    for term in _binomial_terms(least, trials + 1, trials, chance):
         total += term
         if term < total * 1e-12:
             break
     return min(total, 1.0)
+
+
+def _binomial_terms(start: int, stop: int, trials: int, chance: float) -> Iterator[float]:
+    """Yield the chance of exactly k successes in trials, for k from start to stop - 1."""
+    log_p, log_q, log_n = math.log(chance), math.log1p(-chance), math.lgamma(trials + 1)
+    for k in range(start, stop):
+        log_ways = log_n - math.lgamma(k + 1) - math.lgamma(trials - k + 1)
+        yield math.exp(log_ways + k * log_p + (trials - k) * log_q)
 
 
 def _commonness(found: _Key) -> float:
@@ -257,9 +303,10 @@ def _theme(members: list[_Key], voices: Sequence[Voice]) -> Theme:
     phrases = [form.split() for form in forms if " " in form]
     whole = [form for form in forms if not any(form in phrase for phrase in phrases)]
     words = tuple(whole)[:MAX_THEME_WORDS]
-    carried = sorted({v for k in members for v in k.voices})
-    # People in the order they first spoke, not by how much they said.
-    people = tuple(dict.fromkeys(voices[v].person for v in carried))
+    carried = sorted(set().union(*(k.voices for k in members)))
+    # People in the order they first spoke, not by how much they said. A theme of everyday
+    # words carries thousands of thread messages: each step in C.
+    people = tuple(dict.fromkeys(map(_PERSON, map(voices.__getitem__, carried))))
     return Theme(words=words, people=people, voices=tuple(carried))
 
 

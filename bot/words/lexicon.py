@@ -38,6 +38,7 @@ PAIR_RARER_BELOW = 5.4
 # this weight, is added to its frequency in the language ("commons" and "peer" fill the bundled
 # manifesto, so two people saying them is no surprise). Chosen on tests/data/resonances.
 ECHO = 0.1
+ECHOED_WORDS_KEPT = 1 << 16
 # How people say they are curious, in each language: every curiosity could share these.
 PROMPT_WORDS = {
     "en": "curious curiosity wonder question",
@@ -128,6 +129,7 @@ class Lexicon:
     family_below: float = FAMILY_BELOW
     echoes: Mapping[str, float] = field(default_factory=dict)  # a key -> its share of the reading
     echo: float = ECHO
+    _echoed_words: dict[Word, Word] = field(default_factory=dict, compare=False, repr=False)
 
     def curiosity_words(self, text: str) -> tuple[Word, ...]:
         """Return the words and phrases of a curiosity, keyed in its own language, each as
@@ -151,11 +153,18 @@ class Lexicon:
 
     def _echoed(self, word: Word) -> Word:
         """Return word as common as the language and the group's reading make it together."""
-        echo = self.echoes.get(word.key)
-        if echo is None:
-            return word
-        frequency = (10 ** (word.zipf - 9) if word.zipf > 0 else 0.0) + self.echo * echo
-        return Word(word.key, word.form, math.log10(frequency) + 9)
+        echoed = self._echoed_words.get(word)  # a day's curiosities repeat their words
+        if echoed is None:
+            echo = self.echoes.get(word.key)
+            if echo is None:
+                echoed = word
+            else:
+                frequency = (10 ** (word.zipf - 9) if word.zipf > 0 else 0.0) + self.echo * echo
+                echoed = Word(word.key, word.form, math.log10(frequency) + 9)
+            if len(self._echoed_words) >= ECHOED_WORDS_KEPT:
+                self._echoed_words.clear()  # a long-lived bot meets new words every day
+            self._echoed_words[word] = echoed
+        return echoed
 
     def message_words(
         self, text: str, keys: Collection[str], languages: Collection[str]
