@@ -1,9 +1,10 @@
 """Resonances: people in a chat who wonder about the same thing, found by the keys they share.
 
-Pure and deterministic. Each voice arrives with its specific words already keyed (``bot.words``
-turns text into keys); here people are grouped by shared keys, groups of the same people become
-one theme, a smaller group that repeats a larger one's words folds into it, and only the
-strongest few are kept. No ranking of people: themes come out in the order they first appeared.
+Pure and deterministic. Each voice arrives with its words already keyed, each with how common
+it is (``bot.words`` turns text into keys); here a key joins people when so many of the day's
+curiosities sharing it would be a surprise, groups of the same people become one theme, a
+smaller group that repeats a larger one's words folds into it, and only the strongest few are
+kept. No ranking of people: themes come out in the order they first appeared.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ CURIOSITIES_PER_LINE = 3  # at most one theme per three curiosities keeps a dige
 # curiosities saying "city" pass, two do not; two saying "maintainers" do. Chosen on
 # tests/data/resonances (bench/bench_resonances.py).
 SURPRISE = 0.001
-WORDS_PER_CURIOSITY = 8  # about how many words of three letters or more a curiosity has
+WORDS_PER_CURIOSITY = 8  # words of three letters or more: the labelled ones average six
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,6 @@ class Theme:
 class _Key:
     """What one key gathered while scanning: who wondered, voices, forms, commonness."""
 
-    key: str
     first: int
     seen: int  # when this key was first met, so ties keep reading order
     wonderers: dict[Hashable, float] = field(default_factory=dict)  # -> the form's Zipf
@@ -190,7 +190,7 @@ def _add_wondering(
             continue
         found = keys.get(word.key)
         if found is None:
-            found = keys[word.key] = _Key(word.key, first=index, seen=len(keys))
+            found = keys[word.key] = _Key(first=index, seen=len(keys))
         found.forms[word.form] += 1
         # A person's rarest form counts for them: "maintainers", not a later "maintain".
         zipf = min(found.wonderers.get(voice.person, word.zipf), word.zipf)
@@ -237,7 +237,7 @@ class _Odds:
         for voice in voices:
             if voice.wondering:
                 self.curiosities[ANY_LANGUAGE] += 1
-                if voice.words:  # keyed in one language, its own words first
+                if voice.words:  # a curiosity is keyed in its language, those keys first
                     self.curiosities[voice.words[0].key.partition(":")[0]] += 1
 
     def chance(self, key: str, zipfs: Collection[float]) -> float:

@@ -1,4 +1,4 @@
-"""Words in any language: markup-free tokens, their language, and which of them are specific.
+"""Words in any language: markup-free tokens, their language, and how common each one is.
 
 The one part of the bot that knows languages, with its own libraries: simplemma (lemmas and
 language detection), PyStemmer (Snowball stems) and wordfreq (how common a word is). Compose

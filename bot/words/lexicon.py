@@ -1,11 +1,13 @@
-"""Specific words: each word keyed by its Snowball stems, and kept only if it is specific.
+"""Words as keys: each word keyed by its Snowball stems, with how common it is in the group.
 
-A word is specific when its family (every word with its stem, so "measure", "measured" and
-"measurement" together) is uncommon in its language (wordfreq) and it is not part of the
-group's background: the words that fill its own reading, and the words people use to say
-they are curious at all. Keys carry their language, so words match within one language; a
-word that reads the same in two languages ("Wikipedia", "Ostrom") also gets a key of its own,
-through which curiosities in different languages may meet.
+Every word is kept but the commonest families (Zipf 6 or more: "what", "people") and the
+words of asking or of being curious ("why", "decide", "curious"), which any curiosity could
+share. Each key carries how common the form written is in its language (wordfreq) with the
+group's own reading added in (its words' share of the corpus, at weight ECHO), so that
+``bot.core.themes`` can judge how surprising it is that so many share it. Keys carry their
+language, so words match within one language; a word that reads the same in two languages
+("Wikipedia", "Ostrom") also gets a key of its own, through which curiosities in different
+languages may meet.
 """
 
 from __future__ import annotations
