@@ -208,11 +208,11 @@ def _add_writing(keys: dict[str, _Key], voices: Sequence[Voice]) -> None:
     """
     # A busy day has far more messages than curiosities: a set intersection finds each one's
     # keys, and who wrote them is only looked at for the keys that need it (_used_by).
-    wanted = keys.keys()
+    wanted = set(keys)
     writing: dict[str, list[int]] = {key: [] for key in wanted}
     for index, voice in enumerate(voices):
-        if not voice.wondering:
-            for key in wanted & set(map(_KEY, voice.words)):
+        if voice.words and not voice.wondering:
+            for key in wanted.intersection(map(_KEY, voice.words)):
                 writing[key].append(index)
     for key, indices in writing.items():
         if indices:

@@ -6,7 +6,15 @@ becomes keys is tested in tests/words.
 
 import pytest
 
-from bot.core.themes import Theme, Voice, Word, binomial_tail, find_themes, join_names
+from bot.core.themes import (
+    Theme,
+    Voice,
+    Word,
+    binomial_tail,
+    find_themes,
+    join_names,
+    resonant_keys,
+)
 
 RARE = 3.0  # as rare as "reciprocity"
 COMMON = 4.8  # as common as "survive" or "library"
@@ -176,3 +184,18 @@ def test_themes_are_deterministic_and_in_order_of_first_appearance():
 )
 def test_join_names(names, expected):
     assert join_names(names) == expected
+
+
+def test_thread_messages_need_matching_only_against_keys_surprising_enough():
+    assert resonant_keys(a_day((3, 5.5))) == {"en:shared0"} | {f"en:alone{n}" for n in range(9)}
+    assert "en:shared0" not in resonant_keys(a_day((2, 5.5)))
+
+
+def test_a_word_spelt_alike_in_any_language_is_matched_once_when_its_people_are_the_same():
+    def said(person: str, *keys: str) -> Voice:
+        return Voice(person, tuple(Word(key, "care", RARE) for key in keys))
+
+    voices = [said("Ana", "en:care", "*:care"), said("Bo", "en:care", "*:care")]
+    assert resonant_keys(voices) == {"en:care"}
+    voices.append(said("Cy", "es:care", "*:care"))  # "care" in Spanish: only the word meets
+    assert resonant_keys(voices) == {"en:care", "*:care", "es:care"}
