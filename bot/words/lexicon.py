@@ -29,7 +29,7 @@ from bot.words.tokens import piece_words, pieces, word_pairs, words
 # A family at Zipf 6 or more (about once in 1,000 words, all its forms together) is how
 # anything is said, not what about: "what", "people" (6.3), "make", "wie", "como". Rarer
 # families are judged by how surprising it is that so many share them (bot.core.themes):
-# "city" (5.5) when three of a dozen curiosities say it, "decide" (5.3) hardly ever.
+# "city" (5.7) joins three of a dozen curiosities, "fair" (5.1) does not join two.
 FAMILY_BELOW = 6.0
 # Two words side by side are a phrase of their own ("keeping score", "land trust", "open
 # source") when neither is among the commonest families ("what", "make", "people", and "time"
