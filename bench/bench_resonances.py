@@ -13,7 +13,7 @@ The bot's own way is the first line, then the same by language (pairs of two peo
 in it); the others are what it was chosen against: one stem per word instead of two, other
 thresholds of surprise, other weights of the group's reading, no words of asking. Run:
 python bench/bench_resonances.py (a few seconds: each language's word families are counted
-once).
+once), or name the sets to read: python bench/bench_resonances.py curiosities.tsv heldout.tsv.
 """
 
 from __future__ import annotations
@@ -156,11 +156,12 @@ def _prompt_keys_alone() -> frozenset[str]:
     )
 
 
-def main() -> None:
-    """Print the figures of each candidate over each labelled set, then the bot's by language."""
+def main(names: Sequence[str] = ()) -> None:
+    """Print the figures of each candidate over each labelled set named (all of them if none),
+    then the bot's by language."""
     texts = [f"{e.passage}\n{e.counterpoint}" for e in load_corpus()]
     ways = candidates(texts)
-    for name in sorted(p.name for p in LABELLED.glob("*.tsv")):
+    for name in names or sorted(p.name for p in LABELLED.glob("*.tsv")):
         curiosities = labelled_set(name)
         languages = len({c.language for c in curiosities})
         themes = len({c.theme for c in curiosities} - {LONER})
@@ -183,4 +184,4 @@ def _row(label: str, f: Figures) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -158,17 +158,43 @@ def resonant_keys(voices: Sequence[Voice], *, surprise: float = SURPRISE) -> set
                 if rarer is None or word.zipf < rarer:
                     people[person] = word.zipf
     odds = _Odds(voices, rarest)
-    found = {
-        key: frozenset(people)
-        for key, people in rarest.items()
-        if odds.chance(key, people.values()) < surprise
-    }
+    found = _explained_away(odds, rarest, surprise)
     # A word spelt alike in any language ("*:care") that the same people wondered about in
     # their own ("en:care") finds the same thread messages: matching both would be done twice.
     own = {people for key, people in found.items() if not key.startswith(ANY_PREFIX)}
     return {
         key for key, people in found.items() if not key.startswith(ANY_PREFIX) or people not in own
     }
+
+
+def _explained_away(
+    odds: _Odds, rarest: dict[str, dict[Hashable, float]], surprise: float
+) -> dict[str, frozenset[Hashable]]:
+    """Return each surprising key with its people, unless its people are a surprise only
+    because a more surprising key already joins most of them.
+
+    Three people asking about a "land trust" all say "trust": a fourth who only keeps thinking
+    about trust shares an everyday word with them, no more. So a key whose people include those
+    of a more surprising key is judged on the others alone, among the curiosities that key
+    left: one more of forty saying "trust" is no surprise, and the key joins nobody.
+    """
+    chances = {key: odds.chance(key, people.values()) for key, people in rarest.items()}
+    found: dict[str, frozenset[Hashable]] = {}
+    # A word spelt alike in any language ("*:maintainers") is its own language's word again:
+    # it explains nobody away from that word's family ("en:maintain").
+    explaining: list[frozenset[Hashable]] = []
+    for key in sorted((k for k, c in chances.items() if c < surprise), key=chances.__getitem__):
+        people = rarest[key]
+        joined = frozenset(people)
+        known = max((p for p in explaining if p < joined), key=len, default=frozenset())
+        if known:
+            others = [zipf for person, zipf in people.items() if person not in known]
+            if odds.chance(key, others, among_fewer=len(known)) >= surprise:
+                continue
+        found[key] = joined
+        if len(joined) > 1 and not key.startswith(ANY_PREFIX):
+            explaining.append(joined)
+    return found
 
 
 def _wondered(voices: Sequence[Voice], resonant: Collection[str]) -> dict[str, _Key]:
@@ -240,15 +266,17 @@ class _Odds:
                 if voice.words:  # a curiosity is keyed in its language, those keys first
                     self.curiosities[voice.words[0].key.partition(":")[0]] += 1
 
-    def chance(self, key: str, zipfs: Collection[float]) -> float:
+    def chance(self, key: str, zipfs: Collection[float], among_fewer: int = 0) -> float:
         """Return how many keys this day would share this widely by chance (at most 1): a key
-        that people wondered about with forms this common (a Zipf value each)."""
+        that people wondered about with forms this common (a Zipf value each), among the day's
+        curiosities of its language less among_fewer of them."""
         language = key.partition(":")[0]
         commonness = sum(zipfs) / len(zipfs)  # the forms' Zipf values, on average
         frequency = 10 ** (commonness - 9)  # the Zipf scale is log10 per 10**9 words
         each = -math.expm1(WORDS_PER_CURIOSITY * math.log1p(-min(frequency, 0.5)))
         sharing = len(zipfs)
-        tail = binomial_tail(sharing, max(sharing, self.curiosities[language]), each)
+        curiosities = self.curiosities[language] - among_fewer
+        tail = binomial_tail(sharing, max(sharing, curiosities), each)
         return min(1.0, self.keys[language] * tail)
 
 

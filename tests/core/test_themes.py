@@ -75,6 +75,31 @@ def test_a_narrower_group_with_other_words_stays_its_own_theme():
     assert [t.people for t in find_themes(voices)] == [("Ana", "Bo", "Cy"), ("Ana", "Bo")]
 
 
+def test_an_everyday_word_of_a_wider_group_joins_nobody_its_phrase_already_joins():
+    # Three ask about a land trust, a fourth keeps thinking about trust: four of a dozen saying
+    # "trust" is a surprise only because of the three; one more saying it is none.
+    trust, land_trust = Word("en:trust", "trust", 5.2), Word("en:land trust", "land trust", 3.0)
+    voices = [Voice(name, (trust, land_trust)) for name in ("Ana", "Bo", "Cy")]
+    voices += [Voice("Di", (trust,))]
+    voices += [voice(n, f"en:{n}") for n in ("Eve", "Fay", "Gil", "Hal", "Ida", "Jo", "Kai", "Lu")]
+    assert [(t.words, t.people) for t in find_themes(voices)] == [
+        (("land trust",), ("Ana", "Bo", "Cy")),
+    ]
+
+
+def test_a_word_spelt_alike_in_any_language_explains_nobody_away_from_its_own_family():
+    # "maintainers" is rare and Ana and Bo wrote it; Cy wrote "maintain": one family, one theme.
+    rare = 3.0
+    maintainers = (
+        Word("en:maintain", "maintainers", rare),
+        Word("*:maintainers", "maintainers", 0.0),
+    )
+    maintain = (Word("en:maintain", "maintain", 5.2), Word("*:maintain", "maintain", 5.2))
+    voices = [Voice("Ana", maintainers), Voice("Bo", maintainers), Voice("Cy", maintain)]
+    voices += [voice(n, f"en:{n}") for n in ("Di", "Eve", "Fay", "Gil", "Hal", "Ida")]
+    assert [t.people for t in find_themes(voices)] == [("Ana", "Bo", "Cy")]
+
+
 def a_day(*shared: tuple[int, float], curiosities: int = 12) -> list[Voice]:
     """Return a day of curiosities: for each (people, zipf), that many sharing one key that
     common; everyone else with a rare word of their own."""

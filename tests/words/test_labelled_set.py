@@ -35,10 +35,10 @@ def test_the_labelled_set_names_no_loner_and_no_wrong_pair():
     assert figures.recall >= 0.8
 
 
-def test_the_second_set_finds_most_themes_and_names_one_loner_at_most():
-    # The one: "I keep thinking about trust." beside three people asking about land trusts.
+def test_the_second_set_finds_most_themes_and_names_no_loner_and_no_wrong_pair():
+    # "I keep thinking about trust." stays alone beside three people asking about land trusts.
     figures = measure(LEXICON, labelled_set("heldout.tsv"))
-    assert figures.loners_named <= 1 and figures.precision >= 0.85
+    assert (figures.loners_named, figures.precision) == (0, 1.0)
     assert figures.recall >= 0.9
 
 
