@@ -24,6 +24,11 @@ CURIOSITIES_PER_LINE = 3  # at most one theme per three curiosities keeps a dige
 # tests/data/resonances (bench/bench_resonances.py).
 SURPRISE = 0.001
 WORDS_PER_CURIOSITY = 8  # words of three letters or more: the labelled ones average six
+# Two people are the weakest evidence there is: they make a theme only through a word rarer
+# than one in ten thousand (Zipf 5), never through "fair" (5.1) or "trust" (5.1), however few
+# the day's curiosities in their language. Every pair of the labelled development sets shares
+# a word below 4.7 ("biblioteca").
+PAIR_BELOW = 5.0
 
 
 @dataclass(frozen=True)
@@ -272,9 +277,11 @@ class _Odds:
         curiosities of its language less among_fewer of them."""
         language = key.partition(":")[0]
         commonness = sum(zipfs) / len(zipfs)  # the forms' Zipf values, on average
+        sharing = len(zipfs)
+        if sharing == 2 and commonness >= PAIR_BELOW:
+            return 1.0
         frequency = 10 ** (commonness - 9)  # the Zipf scale is log10 per 10**9 words
         each = -math.expm1(WORDS_PER_CURIOSITY * math.log1p(-min(frequency, 0.5)))
-        sharing = len(zipfs)
         curiosities = self.curiosities[language] - among_fewer
         tail = binomial_tail(sharing, max(sharing, curiosities), each)
         return min(1.0, self.keys[language] * tail)

@@ -23,7 +23,7 @@ from itertools import chain
 from bot.core.corpus import Entry
 from bot.core.themes import ANY_LANGUAGE, Word
 from bot.words.frequency import detect_language, family_zipf, zipf
-from bot.words.language import stems
+from bot.words.language import stems, stop_words
 from bot.words.tokens import piece_words, pieces, word_pairs, words
 
 # A family at Zipf 6 or more (about once in 1,000 words, all its forms together) is how
@@ -31,6 +31,8 @@ from bot.words.tokens import piece_words, pieces, word_pairs, words
 # families are judged by how surprising it is that so many share them (bot.core.themes):
 # "city" (5.7) joins three of a dozen curiosities, "fair" (5.1) does not join two.
 FAMILY_BELOW = 6.0
+# A language's stop words (the stop-words package's list) count as the commonest family of all.
+STOP_WORD = 9.0
 # Two words side by side are a phrase of their own ("keeping score", "land trust", "open
 # source") when neither is among the commonest families ("what", "make", "people", and "time"
 # too), and one is no commoner than "land" or "source" ("entscheiden Menschen" is no phrase).
@@ -83,7 +85,9 @@ def keyed_word(form: str, language: str) -> Keyed:
     frequency = zipf(form, language)
     keys = [Word(f"{language}:{_unaccented(s)}", form, frequency) for s in found]
     keys.append(Word(f"{ANY_LANGUAGE}:{_unaccented(form)}", form, frequency))
-    return family_zipf(stem, language), tuple(keys)
+    # A stop word says how, not what about ("tanto", "so much"), however rare its family.
+    family = STOP_WORD if form in stop_words(language) else family_zipf(stem, language)
+    return family, tuple(keys)
 
 
 @lru_cache(maxsize=1)

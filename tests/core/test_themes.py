@@ -89,9 +89,8 @@ def test_an_everyday_word_of_a_wider_group_joins_nobody_its_phrase_already_joins
 
 def test_a_word_spelt_alike_in_any_language_explains_nobody_away_from_its_own_family():
     # "maintainers" is rare and Ana and Bo wrote it; Cy wrote "maintain": one family, one theme.
-    rare = 3.0
     maintainers = (
-        Word("en:maintain", "maintainers", rare),
+        Word("en:maintain", "maintainers", RARE),
         Word("*:maintainers", "maintainers", 0.0),
     )
     maintain = (Word("en:maintain", "maintain", 5.2), Word("*:maintain", "maintain", 5.2))
@@ -123,6 +122,26 @@ def a_day(*shared: tuple[int, float], curiosities: int = 12) -> list[Voice]:
 )
 def test_a_key_connects_when_so_many_sharing_it_is_a_surprise(people, zipf, themes):
     assert len(find_themes(a_day((people, zipf)))) == themes
+
+
+def test_two_sharing_an_everyday_word_are_no_theme_however_few_the_days_curiosities():
+    # Two of four Italian curiosities saying "fair" (5.1) would be a surprise by the odds alone.
+    fair = Word("it:giust", "giusto", 5.1)
+    voices = [
+        Voice("Ana", (fair,)),
+        Voice("Bo", (fair,)),
+        voice("Cy", "it:x"),
+        voice("Di", "it:y"),
+    ]
+    assert find_themes(voices) == []
+    rarer = Word("it:condivis", "condivisi", 4.9)
+    voices = [
+        Voice("Ana", (rarer,)),
+        Voice("Bo", (rarer,)),
+        voice("Cy", "it:x"),
+        voice("Di", "it:y"),
+    ]
+    assert [t.people for t in find_themes(voices)] == [("Ana", "Bo")]
 
 
 def test_the_same_few_sharing_a_word_are_less_surprising_in_a_bigger_day():

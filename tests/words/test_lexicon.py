@@ -55,6 +55,20 @@ def test_generic_words_and_the_words_of_being_curious_are_not_specific(text):
     assert keys(text) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "stop", "kept"),
+    [
+        ("¿Por qué la gente piensa tanto en el dinero?", "es:tant", "es:diner"),  # so much
+        ("Perché quindi i vicini litigano?", "it:quind", "it:vicin"),  # so
+        ("Why does everything feel faster now?", "en:everyth", "en:faster"),
+    ],
+)
+def test_a_languages_stop_words_are_never_keys(text, stop, kept):
+    found = keys(text)
+    assert kept in found and not any(stop in key.split(" ")[0] for key in found)
+    assert stop in keys(text, Lexicon(key=lambda form, lang: (0.0, keyed_word(form, lang)[1])))
+
+
 def zipfs(text: str, lexicon: Lexicon = LEXICON) -> dict[str, float]:
     """Return how common each key of a curiosity is, in its own language."""
     return {w.key: w.zipf for w in lexicon.curiosity_words(text) if not w.key.startswith("*:")}
