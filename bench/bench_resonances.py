@@ -28,11 +28,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.core.corpus import load_corpus
-from bot.core.themes import SURPRISE, Voice, Word, find_themes
+from bot.core.themes import PAIR_BELOW, SURPRISE, Voice, Word, find_themes
 from bot.words import Lexicon, build_lexicon
 from bot.words.frequency import family_zipf, zipf
 from bot.words.language import stems
-from bot.words.lexicon import ECHO, FAMILY_BELOW, PROMPT_WORDS, Keyed
+from bot.words.lexicon import ECHO, PROMPT_WORDS, Keyed, keyed_word
 
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "resonances"
 LONER = "-"
@@ -45,6 +45,15 @@ class Curiosity:
     theme: str
     language: str
     text: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How keys are judged: bot.core.themes.find_themes's rules, the bot's by default."""
+
+    surprise: float = SURPRISE
+    pair_below: float = PAIR_BELOW
+    explain_away: bool = True
 
 
 @dataclass(frozen=True)
@@ -67,16 +76,19 @@ def labelled_set(name: str = "curiosities.tsv") -> list[Curiosity]:
     return [Curiosity(theme, language, words) for theme, language, words in rows]
 
 
-def measure(
-    lexicon: Lexicon, curiosities: Sequence[Curiosity], shared_below: float = SURPRISE
-) -> Figures:
+def measure(lexicon: Lexicon, curiosities: Sequence[Curiosity], rule: Rule = Rule()) -> Figures:
     """Return recall, precision and loners named when each curiosity is a different person.
 
     The whole set is one day. Each language's figures count the pairs of two people writing in
     it; a pair across languages counts in the whole set's figures only.
     """
     voices = [Voice(n, lexicon.curiosity_words(c.text)) for n, c in enumerate(curiosities)]
-    themes = find_themes(voices, surprise=shared_below)
+    themes = find_themes(
+        voices,
+        surprise=rule.surprise,
+        pair_below=rule.pair_below,
+        explain_away=rule.explain_away,
+    )
     people = [sorted(p for p in t.people if isinstance(p, int)) for t in themes]
     printed = {pair for named in people for pair in combinations(named, 2)}
     labelled = {
@@ -125,24 +137,40 @@ def stem_keyed(form: str, language: str) -> Keyed:
     return family_zipf(stem, language), (*keys, Word(f"*:{form}", form, keys[0].zipf))
 
 
-Candidate = tuple[Lexicon, float]
+@lru_cache(maxsize=1 << 16)
+def unstopped_keyed(form: str, language: str) -> Keyed:
+    """Key a word as the bot does, but keep the language's stop words."""
+    stem = stems(form, language)[0]
+    return family_zipf(stem, language), keyed_word(form, language)[1]
+
+
+Candidate = tuple[Lexicon, Rule]
 
 
 def candidates(texts: Sequence[str]) -> dict[str, Candidate]:
     """Return each way of keying and judging words that was measured, by name."""
-    rule = f"surprise < {SURPRISE}, reading x{ECHO}, families < {FAMILY_BELOW}"
+    rule = f"surprise < {SURPRISE}, pairs < {PAIR_BELOW}, reading x{ECHO}"
+    bot = build_lexicon(texts)
     found: dict[str, Candidate] = {
-        f"bot: {rule}": (build_lexicon(texts), SURPRISE),
-        "one stem per word, as the bot": (build_lexicon(texts, stem_keyed), SURPRISE),
+        f"bot: {rule}": (bot, Rule()),
+        "one stem per word, as the bot": (build_lexicon(texts, stem_keyed), Rule()),
     }
-    for surprise in (0.03, 0.01, 0.001):
-        found[f"surprise < {surprise}"] = (build_lexicon(texts), surprise)
+    for surprise in (0.03, 0.01, 0.0003):
+        found[f"surprise < {surprise}"] = (bot, Rule(surprise=surprise))
+    for pair_below in (4.5, 5.5, 99.0):
+        found[f"pairs < {pair_below}"] = (bot, Rule(pair_below=pair_below))
+    found["no explaining away"] = (bot, Rule(explain_away=False))
+    found["stop words kept"] = (build_lexicon(texts, unstopped_keyed), Rule())
+    found["first pass: stop words, any pair, no explaining"] = (
+        build_lexicon(texts, unstopped_keyed),
+        Rule(pair_below=99.0, explain_away=False),
+    )
     for echo in (0.3, 1.0):
-        found[f"the reading x{echo}"] = (build_lexicon(texts, echo=echo), SURPRISE)
-    found["families < 5.2"] = (build_lexicon(texts, family_below=5.2), SURPRISE)
-    found["without the reading"] = (build_lexicon([]), SURPRISE)
-    asking = replace(build_lexicon(texts), background=_prompt_keys_alone())
-    found["without the asking words"] = (asking, SURPRISE)
+        found[f"the reading x{echo}"] = (build_lexicon(texts, echo=echo), Rule())
+    found["families < 5.2"] = (build_lexicon(texts, family_below=5.2), Rule())
+    found["without the reading"] = (build_lexicon([]), Rule())
+    asking = replace(bot, background=_prompt_keys_alone())
+    found["without the asking words"] = (asking, Rule())
     return found
 
 
@@ -169,8 +197,8 @@ def main(names: Sequence[str] = ()) -> None:
         print(f"\n{name}: {len(curiosities)} curiosities, {languages} languages, "
               f"{themes} themes, {loners} loners")  # fmt: skip
         print(f"{'keys and rule':<50} {'recall':>7} {'precision':>9} {'loners':>7} {'lines':>6}")
-        for number, (label, (lexicon, shared_below)) in enumerate(ways.items()):
-            f = measure(lexicon, curiosities, shared_below)
+        for number, (label, (lexicon, rule)) in enumerate(ways.items()):
+            f = measure(lexicon, curiosities, rule)
             print(_row(label, f))
             for language, mine in f.by_language.items() if number == 0 else ():
                 print(_row(f"  the bot, {language} alone", mine))

@@ -101,7 +101,12 @@ class _Group:
 
 
 def find_themes(
-    voices: Sequence[Voice], *, min_people: int = 2, surprise: float = SURPRISE
+    voices: Sequence[Voice],
+    *,
+    min_people: int = 2,
+    surprise: float = SURPRISE,
+    pair_below: float = PAIR_BELOW,
+    explain_away: bool = True,
 ) -> list[Theme]:
     """Return groups of at least min_people sharing a key that someone wondered about.
 
@@ -109,9 +114,13 @@ def find_themes(
     curiosity, and only a key shared by more curiosities than chance would have it (see
     SURPRISE) connects. Keys wondered about by the same people form one theme, named by its
     most used words; whoever wrote about any of them in a thread joins it. At most one theme
-    per three curiosities is kept, the widest and most specific first.
+    per three curiosities is kept, the widest and most specific first. pair_below and
+    explain_away are the rules of resonant_keys (other values are for measuring them).
     """
-    keys = _wondered(voices, resonant_keys(voices, surprise=surprise))
+    resonant = resonant_keys(
+        voices, surprise=surprise, pair_below=pair_below, explain_away=explain_away
+    )
+    keys = _wondered(voices, resonant)
     _add_writing(keys, voices)
     people = [voice.person for voice in voices]
     groups: dict[frozenset[Hashable], _Group] = {}
@@ -147,8 +156,17 @@ def _merge_repeats(groups: list[_Group]) -> list[_Group]:
     return [group for group, _ in kept]
 
 
-def resonant_keys(voices: Sequence[Voice], *, surprise: float = SURPRISE) -> set[str]:
+def resonant_keys(
+    voices: Sequence[Voice],
+    *,
+    surprise: float = SURPRISE,
+    pair_below: float = PAIR_BELOW,
+    explain_away: bool = True,
+) -> set[str]:
     """Return the keys that enough of the wondering voices share to be a surprise.
+
+    Two people share a key only if it is rarer than pair_below (Zipf); with explain_away, a
+    key joins nobody that a more surprising key already joins (see _explained_away).
 
     Only these can make a theme, so they are all a thread message needs matching against:
     who wrote about a key in the threads never changes how surprising it is.
@@ -162,8 +180,8 @@ def resonant_keys(voices: Sequence[Voice], *, surprise: float = SURPRISE) -> set
                 rarer = people.get(person)
                 if rarer is None or word.zipf < rarer:
                     people[person] = word.zipf
-    odds = _Odds(voices, rarest)
-    found = _explained_away(odds, rarest, surprise)
+    odds = _Odds(voices, rarest, pair_below)
+    found = _explained_away(odds, rarest, surprise, explain_away)
     # A word spelt alike in any language ("*:care") that the same people wondered about in
     # their own ("en:care") finds the same thread messages: matching both would be done twice.
     own = {people for key, people in found.items() if not key.startswith(ANY_PREFIX)}
@@ -173,7 +191,7 @@ def resonant_keys(voices: Sequence[Voice], *, surprise: float = SURPRISE) -> set
 
 
 def _explained_away(
-    odds: _Odds, rarest: dict[str, dict[Hashable, float]], surprise: float
+    odds: _Odds, rarest: dict[str, dict[Hashable, float]], surprise: float, explain_away: bool
 ) -> dict[str, frozenset[Hashable]]:
     """Return each surprising key with its people, unless its people are a surprise only
     because a more surprising key already joins most of them.
@@ -197,7 +215,7 @@ def _explained_away(
             if odds.chance(key, others, among_fewer=len(known)) >= surprise:
                 continue
         found[key] = joined
-        if len(joined) > 1 and not key.startswith(ANY_PREFIX):
+        if explain_away and len(joined) > 1 and not key.startswith(ANY_PREFIX):
             explaining.append(joined)
     return found
 
@@ -261,7 +279,10 @@ class _Odds:
     of its own language ("en:citi" by English ones), and one in any language by all.
     """
 
-    def __init__(self, voices: Sequence[Voice], keys: Iterable[str]) -> None:
+    def __init__(
+        self, voices: Sequence[Voice], keys: Iterable[str], pair_below: float = PAIR_BELOW
+    ) -> None:
+        self.pair_below = pair_below
         # Every key of a language the day could have shared is one more chance of a coincidence.
         self.keys = Counter(key.partition(":")[0] for key in keys)
         self.curiosities: Counter[str] = Counter()
@@ -278,7 +299,7 @@ class _Odds:
         language = key.partition(":")[0]
         commonness = sum(zipfs) / len(zipfs)  # the forms' Zipf values, on average
         sharing = len(zipfs)
-        if sharing == 2 and commonness >= PAIR_BELOW:
+        if sharing == 2 and commonness >= self.pair_below:
             return 1.0
         frequency = 10 ** (commonness - 9)  # the Zipf scale is log10 per 10**9 words
         each = -math.expm1(WORDS_PER_CURIOSITY * math.log1p(-min(frequency, 0.5)))
