@@ -1,7 +1,8 @@
 """Words in any language: markup-free tokens, their language, and how common each one is.
 
-The one part of the bot that knows languages, with its own libraries: simplemma (lemmas and
-language detection), PyStemmer (Snowball stems) and wordfreq (how common a word is). Compose
+The one part of the bot that knows languages, with its own libraries: PyStemmer (Snowball
+stems), wordfreq (how common a word is) and stop-words (the words a language says anything
+with). Compose
 keys each curiosity and message here; ``bot.core.themes`` groups the people who share keys.
 """
 

@@ -1,13 +1,13 @@
 """Words as keys: each word keyed by its Snowball stems, with how common it is in the group.
 
-Every word is kept but the commonest families (Zipf 6 or more: "what", "people") and the
-words of asking or of being curious ("why", "decide", "curious"), which any curiosity could
-share. Each key carries how common the form written is in its language (wordfreq) with the
-group's own reading added in (its words' share of the corpus, at weight ECHO), so that
-``bot.core.themes`` can judge how surprising it is that so many share it. Keys carry their
-language, so words match within one language; a word that reads the same in two languages
-("Wikipedia", "Ostrom") also gets a key of its own, through which curiosities in different
-languages may meet.
+Every word is kept but the commonest families (Zipf 6 or more: "what", "people"), the
+language's stop words ("tanto", "quindi") and the words of asking or of being curious ("why",
+"decide", "curious"), which any curiosity could share. Each key carries how common the form
+written is in its language (wordfreq) with the group's own reading added in (its words' share
+of the corpus, at weight ECHO), so that ``bot.core.themes`` can judge how surprising it is that
+so many share it. Keys carry their language, so words match within one language; a word that
+reads the same in two languages ("Wikipedia", "Ostrom") also gets a key of its own, through
+which curiosities in different languages may meet.
 """
 
 from __future__ import annotations

@@ -52,10 +52,11 @@ def test_the_unseen_set_is_hard_enough_to_mean_something():
 
 
 def test_the_unseen_set_keeps_the_figures_measured_on_it():
-    # Below the goal (precision 0.95, recall 0.85, no loner): see docs/resonances.md.
+    # No loner named, as the goal asks; precision and recall below it (0.95, 0.85): see
+    # docs/resonances.md.
     figures = measure(LEXICON, labelled_set("unseen.tsv"))
-    assert figures.loners_named <= 3 and figures.precision >= 0.75
-    assert figures.recall >= 0.6
+    assert figures.loners_named == 0 and figures.precision >= 0.85
+    assert figures.recall >= 0.65
 
 
 @pytest.mark.parametrize("name", ["curiosities.tsv", "heldout.tsv", "unseen.tsv"])
