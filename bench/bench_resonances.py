@@ -161,7 +161,7 @@ def candidates(texts: Sequence[str]) -> dict[str, Candidate]:
         found[f"pairs < {pair_below}"] = (bot, Rule(pair_below=pair_below))
     found["no explaining away"] = (bot, Rule(explain_away=False))
     found["stop words kept"] = (build_lexicon(texts, unstopped_keyed), Rule())
-    found["first pass: stop words, any pair, no explaining"] = (
+    found["stop words kept, any pair, no explaining away"] = (
         build_lexicon(texts, unstopped_keyed),
         Rule(pair_below=99.0, explain_away=False),
     )

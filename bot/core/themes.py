@@ -167,21 +167,30 @@ def resonant_keys(
     """Return the keys that enough of the wondering voices share to be a surprise.
 
     Two people share a key only if it is rarer than pair_below (Zipf); with explain_away, a
-    key joins nobody that a more surprising key already joins (see _explained_away).
+    key joins nobody that a more surprising key already joins (see _explained_away). A word
+    spelt alike in any language joins curiosities of two languages at least: within one, its
+    own language's key is the word already, judged among that language's curiosities.
 
     Only these can make a theme, so they are all a thread message needs matching against:
     who wrote about a key in the threads never changes how surprising it is.
     """
     rarest: dict[str, dict[Hashable, float]] = {}  # a key -> each wonderer's rarest form
+    languages: dict[str, set[str]] = {}  # a key in any language -> the languages using it
     for voice in voices:
-        if voice.wondering:
+        if voice.wondering and voice.words:
             person = voice.person
+            language = voice.words[0].key.partition(":")[0]  # a curiosity's own keys first
             for word in voice.words:
                 people = rarest.setdefault(word.key, {})
                 rarer = people.get(person)
                 if rarer is None or word.zipf < rarer:
                     people[person] = word.zipf
-    odds = _Odds(voices, rarest, pair_below)
+                if word.key.startswith(ANY_PREFIX):
+                    languages.setdefault(word.key, set()).add(language)
+    odds = _Odds(voices, rarest, pair_below)  # every key counts as a chance of a coincidence
+    for key, used_in in languages.items():
+        if len(used_in) < 2:
+            del rarest[key]
     found = _explained_away(odds, rarest, surprise, explain_away)
     # A word spelt alike in any language ("*:care") that the same people wondered about in
     # their own ("en:care") finds the same thread messages: matching both would be done twice.

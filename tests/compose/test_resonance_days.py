@@ -73,6 +73,15 @@ def test_two_asking_the_same_thing_in_other_words_resonate_on_what_they_share():
     ) == ["Ana and Bo are both wondering about shared infrastructure."]
 
 
+def test_a_loner_sharing_only_the_everyday_word_of_a_phrase_stays_alone():
+    # The fourth of the loners keeps thinking about trust: "trust" alone joins nobody.
+    assert day(
+        "How do community land trusts keep housing affordable?",
+        "Who sits on the board of a land trust?",
+        "Can a land trust work in a rural village?",
+    ) == ["Ana, Bo and Cy are all wondering about land trust."]
+
+
 def test_an_everyday_word_two_of_a_dozen_share_is_no_resonance():
     assert day("Could a city ever be quiet?", "Which city has the best parks?") == []
 
