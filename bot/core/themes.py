@@ -213,9 +213,7 @@ def _explained_away(
     """
     chances = {key: odds.chance(key, people.values()) for key, people in rarest.items()}
     found: dict[str, frozenset[Hashable]] = {}
-    # A word spelt alike in any language ("*:maintainers") is its own language's word again:
-    # it explains nobody away from that word's family ("en:maintain").
-    explaining: list[frozenset[Hashable]] = []
+    explaining: list[frozenset[Hashable]] = []  # the people of each key found, two or more
     for key in sorted((k for k, c in chances.items() if c < surprise), key=chances.__getitem__):
         people = rarest[key]
         joined = frozenset(people)
@@ -225,7 +223,7 @@ def _explained_away(
             if odds.chance(key, others, among_fewer=len(known)) >= surprise:
                 continue
         found[key] = joined
-        if explain_away and len(joined) > 1 and not key.startswith(ANY_PREFIX):
+        if explain_away and len(joined) > 1:
             explaining.append(joined)
     return found
 

@@ -2,8 +2,8 @@
 
 The one part of the bot that knows languages, with its own libraries: PyStemmer (Snowball
 stems), wordfreq (how common a word is) and stop-words (the words a language says anything
-with). Compose
-keys each curiosity and message here; ``bot.core.themes`` groups the people who share keys.
+with). Compose keys each curiosity and message here; ``bot.core.themes`` groups the people who
+share keys.
 """
 
 from bot.words.lexicon import Lexicon, build_lexicon, languages_of, lexicon_for

@@ -48,6 +48,6 @@ def stop_words(language: str) -> frozenset[str]:
     """Return the words a language says anything with ("tanto", "quindi", "because").
 
     From the stop-words package's list for the language (a few hundred words each, shipped in
-    its wheel), each as written and without accents.
+    its wheel), in lowercase as written, accents and all ("más").
     """
     return frozenset(word.lower() for word in get_stop_words(language))

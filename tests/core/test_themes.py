@@ -87,8 +87,9 @@ def test_an_everyday_word_of_a_wider_group_joins_nobody_its_phrase_already_joins
     ]
 
 
-def test_a_word_spelt_alike_in_any_language_explains_nobody_away_from_its_own_family():
+def test_a_word_spelt_alike_within_one_language_explains_nobody_away_from_its_family():
     # "maintainers" is rare and Ana and Bo wrote it; Cy wrote "maintain": one family, one theme.
+    # Spelt alike, "maintainers" would join only English curiosities: it is no key of its own.
     maintainers = (
         Word("en:maintain", "maintainers", RARE),
         Word("*:maintainers", "maintainers", 0.0),
