@@ -1,24 +1,26 @@
 """How well resonances find real shared concerns, on the labelled set of curiosities.
 
-Reads tests/data/resonances/curiosities.tsv (theme, language, text; "-" marks a loner), builds
-one day's themes from all of it against the bundled corpus, and prints for each way of keying
-and judging words:
+Reads each labelled set of tests/data/resonances (theme, language, text; "-" marks a loner):
+curiosities.tsv and heldout.tsv, on which the rule was chosen, and unseen.tsv, which was never
+used to choose it. Builds one day's themes from all of a set against the bundled corpus, and
+prints for each way of keying and judging words:
 
-  recall     theme pairs found / all pairs of people labelled with the same theme
+  recall     theme recall: theme pairs found / all pairs of people labelled with the same theme
   precision  correct pairs / all pairs printed on a resonance line
   loners     people labelled as sharing nothing who were named in a resonance
 
-The bot's own way is the first line; the others are what it was chosen against: one stem per
-word instead of two, other thresholds of commonness, no background. Run:
+The bot's own way is the first line, then the same by language (pairs of two people writing
+in it); the others are what it was chosen against: one stem per word instead of two, other
+thresholds of surprise, other weights of the group's reading, no words of asking. Run:
 python bench/bench_resonances.py (a few seconds: each language's word families are counted
-once).
+once), or name the sets to read: python bench/bench_resonances.py curiosities.tsv heldout.tsv.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
@@ -26,11 +28,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.core.corpus import load_corpus
-from bot.core.themes import SHARED_BELOW, Voice, Word, find_themes
+from bot.core.themes import PAIR_BELOW, SURPRISE, Voice, Word, find_themes
 from bot.words import Lexicon, build_lexicon
 from bot.words.frequency import family_zipf, zipf
 from bot.words.language import stems
-from bot.words.lexicon import FAMILY_BELOW, Keyed, keyed_word
+from bot.words.lexicon import ECHO, PROMPT_WORDS, Keyed, keyed_word
 
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "resonances"
 LONER = "-"
@@ -46,8 +48,17 @@ class Curiosity:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """How keys are judged: bot.core.themes.find_themes's rules, the bot's by default."""
+
+    surprise: float = SURPRISE
+    pair_below: float = PAIR_BELOW
+    explain_away: bool = True
+
+
+@dataclass(frozen=True)
 class Figures:
-    """What one run found, over the whole set."""
+    """What one run found, over the whole set or over one language's part of it."""
 
     recall: float
     precision: float
@@ -55,6 +66,7 @@ class Figures:
     pairs_found: int
     pairs_labelled: int
     lines: int
+    by_language: dict[str, Figures] = field(default_factory=dict)
 
 
 def labelled_set(name: str = "curiosities.tsv") -> list[Curiosity]:
@@ -64,12 +76,19 @@ def labelled_set(name: str = "curiosities.tsv") -> list[Curiosity]:
     return [Curiosity(theme, language, words) for theme, language, words in rows]
 
 
-def measure(
-    lexicon: Lexicon, curiosities: Sequence[Curiosity], shared_below: float = SHARED_BELOW
-) -> Figures:
-    """Return recall, precision and loners named when each curiosity is a different person."""
+def measure(lexicon: Lexicon, curiosities: Sequence[Curiosity], rule: Rule = Rule()) -> Figures:
+    """Return recall, precision and loners named when each curiosity is a different person.
+
+    The whole set is one day. Each language's figures count the pairs of two people writing in
+    it; a pair across languages counts in the whole set's figures only.
+    """
     voices = [Voice(n, lexicon.curiosity_words(c.text)) for n, c in enumerate(curiosities)]
-    themes = find_themes(voices, shared_below=shared_below)
+    themes = find_themes(
+        voices,
+        surprise=rule.surprise,
+        pair_below=rule.pair_below,
+        explain_away=rule.explain_away,
+    )
     people = [sorted(p for p in t.people if isinstance(p, int)) for t in themes]
     printed = {pair for named in people for pair in combinations(named, 2)}
     labelled = {
@@ -77,15 +96,36 @@ def measure(
         for a, b in combinations(range(len(curiosities)), 2)
         if curiosities[a].theme == curiosities[b].theme != LONER
     }
-    loners = len({n for named in people for n in named if curiosities[n].theme == LONER})
+    named = {n for group in people for n in group}
+    whole = _figures(curiosities, printed, labelled, named, len(themes))
+    for language in dict.fromkeys(c.language for c in curiosities):
+        mine = {n for n, c in enumerate(curiosities) if c.language == language}
+        lines = sum(1 for group in people if mine.intersection(group))
+        whole.by_language[language] = _figures(
+            curiosities,
+            {pair for pair in printed if mine.issuperset(pair)},
+            {pair for pair in labelled if mine.issuperset(pair)},
+            named & mine,
+            lines,
+        )
+    return whole
+
+
+def _figures(
+    curiosities: Sequence[Curiosity],
+    printed: set[tuple[int, int]],
+    labelled: set[tuple[int, int]],
+    named: set[int],
+    lines: int,
+) -> Figures:
     found = len(printed & labelled)
     return Figures(
-        recall=found / len(labelled),
+        recall=found / len(labelled) if labelled else 1.0,
         precision=found / len(printed) if printed else 1.0,
-        loners_named=loners,
+        loners_named=sum(1 for n in named if curiosities[n].theme == LONER),
         pairs_found=found,
         pairs_labelled=len(labelled),
-        lines=len(themes),
+        lines=lines,
     )
 
 
@@ -98,37 +138,58 @@ def stem_keyed(form: str, language: str) -> Keyed:
 
 
 @lru_cache(maxsize=1 << 16)
-def word_zipf_keyed(form: str, language: str) -> Keyed:
-    """Key as the bot does, but judge a word by its own frequency, not its family's."""
-    _, keys = keyed_word(form, language)
-    return zipf(form, language), keys
+def unstopped_keyed(form: str, language: str) -> Keyed:
+    """Key a word as the bot does, but keep the language's stop words."""
+    stem = stems(form, language)[0]
+    return family_zipf(stem, language), keyed_word(form, language)[1]
 
 
-Candidate = tuple[Lexicon, float]
-ANY_FORMS = 9.0  # no word is that common: the forms people wrote are not judged
+Candidate = tuple[Lexicon, Rule]
 
 
 def candidates(texts: Sequence[str]) -> dict[str, Candidate]:
     """Return each way of keying and judging words that was measured, by name."""
-    rule = f"family < {FAMILY_BELOW}, forms < {SHARED_BELOW}"
+    rule = f"surprise < {SURPRISE}, pairs < {PAIR_BELOW}, reading x{ECHO}"
+    bot = build_lexicon(texts)
     found: dict[str, Candidate] = {
-        f"bot: stems, {rule}": (build_lexicon(texts), SHARED_BELOW),
-        f"one stem per word, {rule}": (build_lexicon(texts, stem_keyed), SHARED_BELOW),
+        f"bot: {rule}": (bot, Rule()),
+        "one stem per word, as the bot": (build_lexicon(texts, stem_keyed), Rule()),
     }
-    for family in (4.8, 5.0, 5.2):
-        lexicon = build_lexicon(texts, keyed_word, family)
-        found[f"stems, family < {family}, any forms"] = (lexicon, ANY_FORMS)
-    for below in (4.5, 5.0):
-        lexicon = build_lexicon(texts, word_zipf_keyed, below)
-        found[f"stems, word < {below}, any forms"] = (lexicon, ANY_FORMS)
-    found["bot, without the corpus background"] = (build_lexicon([]), SHARED_BELOW)
+    for surprise in (0.03, 0.01, 0.0003):
+        found[f"surprise < {surprise}"] = (bot, Rule(surprise=surprise))
+    for pair_below in (4.5, 5.5, 99.0):
+        found[f"pairs < {pair_below}"] = (bot, Rule(pair_below=pair_below))
+    found["no explaining away"] = (bot, Rule(explain_away=False))
+    found["stop words kept"] = (build_lexicon(texts, unstopped_keyed), Rule())
+    found["stop words kept, any pair, no explaining away"] = (
+        build_lexicon(texts, unstopped_keyed),
+        Rule(pair_below=99.0, explain_away=False),
+    )
+    for echo in (0.3, 1.0):
+        found[f"the reading x{echo}"] = (build_lexicon(texts, echo=echo), Rule())
+    found["families < 5.2"] = (build_lexicon(texts, family_below=5.2), Rule())
+    found["without the reading"] = (build_lexicon([]), Rule())
+    asking = replace(bot, background=_prompt_keys_alone())
+    found["without the asking words"] = (asking, Rule())
     return found
 
 
-def main() -> None:
-    """Print the figures of each candidate over each labelled set."""
+def _prompt_keys_alone() -> frozenset[str]:
+    """Return the keys of the words of being curious, without the words of asking."""
+    return frozenset(
+        f"{language}:{stem}"
+        for language, text in PROMPT_WORDS.items()
+        for form in text.split()
+        for stem in stems(form, language)
+    )
+
+
+def main(names: Sequence[str] = ()) -> None:
+    """Print the figures of each candidate over each labelled set named (all of them if none),
+    then the bot's by language."""
     texts = [f"{e.passage}\n{e.counterpoint}" for e in load_corpus()]
-    for name in sorted(p.name for p in LABELLED.glob("*.tsv")):
+    ways = candidates(texts)
+    for name in names or sorted(p.name for p in LABELLED.glob("*.tsv")):
         curiosities = labelled_set(name)
         languages = len({c.language for c in curiosities})
         themes = len({c.theme for c in curiosities} - {LONER})
@@ -136,13 +197,19 @@ def main() -> None:
         print(f"\n{name}: {len(curiosities)} curiosities, {languages} languages, "
               f"{themes} themes, {loners} loners")  # fmt: skip
         print(f"{'keys and rule':<50} {'recall':>7} {'precision':>9} {'loners':>7} {'lines':>6}")
-        for label, (lexicon, shared_below) in candidates(texts).items():
-            f = measure(lexicon, curiosities, shared_below)
-            print(
-                f"{label:<50} {f.recall:>7.2f} {f.precision:>9.2f} {f.loners_named:>7} "
-                f"{f.lines:>6}   ({f.pairs_found}/{f.pairs_labelled} pairs)"
-            )
+        for number, (label, (lexicon, rule)) in enumerate(ways.items()):
+            f = measure(lexicon, curiosities, rule)
+            print(_row(label, f))
+            for language, mine in f.by_language.items() if number == 0 else ():
+                print(_row(f"  the bot, {language} alone", mine))
+
+
+def _row(label: str, f: Figures) -> str:
+    return (
+        f"{label:<50} {f.recall:>7.2f} {f.precision:>9.2f} {f.loners_named:>7} "
+        f"{f.lines:>6}   ({f.pairs_found}/{f.pairs_labelled} pairs)"
+    )
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,25 +1,35 @@
 """Resonances: people in a chat who wonder about the same thing, found by the keys they share.
 
-Pure and deterministic. Each voice arrives with its specific words already keyed (``bot.words``
-turns text into keys); here people are grouped by shared keys, groups of the same people become
-one theme, a smaller group that repeats a larger one's words folds into it, and only the
-strongest few are kept. No ranking of people: themes come out in the order they first appeared.
+Pure and deterministic. Each voice arrives with its words already keyed, each with how common
+it is (``bot.words`` turns text into keys); here a key joins people when so many of the day's
+curiosities sharing it would be a surprise, groups of the same people become one theme, a
+smaller group that repeats a larger one's words folds into it, and only the strongest few are
+kept. No ranking of people: themes come out in the order they first appeared.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 MAX_THEME_WORDS = 2
 CURIOSITIES_PER_LINE = 3  # at most one theme per three curiosities keeps a digest readable
-# A key connects people when the words they wrote for it are, on average, rarer than this on
-# the Zipf scale (4.4: about once in 40,000 words). Everyday forms of a fairly common word
-# ("survive", "library") do not; rarer forms of its family do ("maintainers", "measured").
-SHARED_BELOW = 4.4
+# A key connects people when that many of the day's curiosities sharing it would be a surprise:
+# the chance of it, given how common the forms they wrote are, times the number of keys the day
+# could have shared (each a chance of a coincidence), stays below SURPRISE. Three of a dozen
+# curiosities saying "city" pass, two do not; two saying "maintainers" do. Chosen on
+# tests/data/resonances (bench/bench_resonances.py).
+SURPRISE = 0.001
+WORDS_PER_CURIOSITY = 8  # words of three letters or more: the labelled ones average six
+# Two people are the weakest evidence there is: they make a theme only through a word rarer
+# than Zipf 4.8 (63 in a million words), never through "fair" (5.0) or "trust" (5.1), however
+# few the day's curiosities in their language. The strictest value that loses no pair of the
+# development sets (their commonest shared word is "biblioteca", 4.69), with a margin of 0.1.
+# Chosen on tests/data/resonances (bench/bench_resonances.py).
+PAIR_BELOW = 4.8
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,9 @@ class Word:
 
 
 _KEY = attrgetter("key")  # a Word's key
+_PERSON = attrgetter("person")  # a Voice's person
+ANY_LANGUAGE = "*"  # the language part of a key that matches a word spelt alike in any
+ANY_PREFIX = ANY_LANGUAGE + ":"
 
 
 @dataclass(frozen=True)
@@ -89,21 +102,31 @@ class _Group:
 
 
 def find_themes(
-    voices: Sequence[Voice], *, min_people: int = 2, shared_below: float = SHARED_BELOW
+    voices: Sequence[Voice],
+    *,
+    min_people: int = 2,
+    surprise: float = SURPRISE,
+    pair_below: float = PAIR_BELOW,
+    explain_away: bool = True,
 ) -> list[Theme]:
     """Return groups of at least min_people sharing a key that someone wondered about.
 
     Keys that only thread messages share are not themes: a resonance starts from a
-    curiosity, and only a key whose written forms are rare enough (shared_below) connects.
-    Keys wondered about by the same people form one theme, named by its most used words;
-    whoever wrote about any of them in a thread joins it. At most one theme per three
-    curiosities is kept, the widest and most specific first.
+    curiosity, and only a key shared by more curiosities than chance would have it (see
+    SURPRISE) connects. Keys wondered about by the same people form one theme, named by its
+    most used words; whoever wrote about any of them in a thread joins it. At most one theme
+    per three curiosities is kept, the widest and most specific first. pair_below and
+    explain_away are the rules of resonant_keys (other values are for measuring them).
     """
-    keys = _scan(voices)
+    resonant = resonant_keys(
+        voices, surprise=surprise, pair_below=pair_below, explain_away=explain_away
+    )
+    keys = _wondered(voices, resonant)
+    _add_writing(keys, voices)
     people = [voice.person for voice in voices]
     groups: dict[frozenset[Hashable], _Group] = {}
     for found in keys.values():
-        if _commonness(found) < shared_below and _used_by(found, people, min_people):
+        if _used_by(found, people, min_people):
             wonderers = frozenset(found.wonderers)
             groups.setdefault(wonderers, _Group(wonderers, [])).keys.append(found)
     merged = _merge_repeats(list(groups.values()))
@@ -119,33 +142,109 @@ def _merge_repeats(groups: list[_Group]) -> list[_Group]:
     "Ana and Bo: wikipedia" says nothing that "Ana, Bo and Cy: wikipedia" does not.
     """
     widest_first = sorted(groups, key=lambda g: (-len(g.wonderers), g.order))
-    kept: list[_Group] = []
+    kept: list[tuple[_Group, set[str]]] = []  # each with its forms, grown as groups fold in
     for group in widest_first:
+        forms = group.forms
         home = next(
-            (k for k in kept if group.wonderers <= k.wonderers and group.forms & k.forms), None
+            (k for k in kept if group.wonderers <= k[0].wonderers and not forms.isdisjoint(k[1])),
+            None,
         )
         if home is None:
-            kept.append(group)
+            kept.append((group, forms))
         else:
-            home.keys.extend(group.keys)
-    return kept
+            home[0].keys.extend(group.keys)
+            home[1].update(forms)
+    return [group for group, _ in kept]
 
 
-def _scan(voices: Sequence[Voice]) -> dict[str, _Key]:
-    """Return every key a wondering voice used, with every voice (wondering or not) using it."""
+def resonant_keys(
+    voices: Sequence[Voice],
+    *,
+    surprise: float = SURPRISE,
+    pair_below: float = PAIR_BELOW,
+    explain_away: bool = True,
+) -> set[str]:
+    """Return the keys that enough of the wondering voices share to be a surprise.
+
+    Two people share a key only if it is rarer than pair_below (Zipf); with explain_away, a
+    key joins nobody that a more surprising key already joins (see _explained_away). A word
+    spelt alike in any language joins curiosities of two languages at least: within one, its
+    own language's key is the word already, judged among that language's curiosities.
+
+    Only these can make a theme, so they are all a thread message needs matching against:
+    who wrote about a key in the threads never changes how surprising it is.
+    """
+    rarest: dict[str, dict[Hashable, float]] = {}  # a key -> each wonderer's rarest form
+    languages: dict[str, set[str]] = {}  # a key in any language -> the languages using it
+    for voice in voices:
+        if voice.wondering and voice.words:
+            person = voice.person
+            language = voice.words[0].key.partition(":")[0]  # a curiosity's own keys first
+            for word in voice.words:
+                people = rarest.setdefault(word.key, {})
+                rarer = people.get(person)
+                if rarer is None or word.zipf < rarer:
+                    people[person] = word.zipf
+                if word.key.startswith(ANY_PREFIX):
+                    languages.setdefault(word.key, set()).add(language)
+    odds = _Odds(voices, rarest, pair_below)  # every key counts as a chance of a coincidence
+    for key, used_in in languages.items():
+        if len(used_in) < 2:
+            del rarest[key]
+    found = _explained_away(odds, rarest, surprise, explain_away)
+    # A word spelt alike in any language ("*:care") that the same people wondered about in
+    # their own ("en:care") finds the same thread messages: matching both would be done twice.
+    own = {people for key, people in found.items() if not key.startswith(ANY_PREFIX)}
+    return {
+        key for key, people in found.items() if not key.startswith(ANY_PREFIX) or people not in own
+    }
+
+
+def _explained_away(
+    odds: _Odds, rarest: dict[str, dict[Hashable, float]], surprise: float, explain_away: bool
+) -> dict[str, frozenset[Hashable]]:
+    """Return each surprising key with its people, unless its people are a surprise only
+    because a more surprising key already joins most of them.
+
+    Three people asking about a "land trust" all say "trust": a fourth who only keeps thinking
+    about trust shares an everyday word with them, no more. So a key whose people include those
+    of a more surprising key is judged on the others alone, among the curiosities that key
+    left: one more of forty saying "trust" is no surprise, and the key joins nobody.
+    """
+    chances = {key: odds.chance(key, people.values()) for key, people in rarest.items()}
+    found: dict[str, frozenset[Hashable]] = {}
+    explaining: list[frozenset[Hashable]] = []  # the people of each key found, two or more
+    for key in sorted((k for k, c in chances.items() if c < surprise), key=chances.__getitem__):
+        people = rarest[key]
+        joined = frozenset(people)
+        known = max((p for p in explaining if p < joined), key=len, default=frozenset())
+        if known:
+            others = [zipf for person, zipf in people.items() if person not in known]
+            if odds.chance(key, others, among_fewer=len(known)) >= surprise:
+                continue
+        found[key] = joined
+        if explain_away and len(joined) > 1:
+            explaining.append(joined)
+    return found
+
+
+def _wondered(voices: Sequence[Voice], resonant: Collection[str]) -> dict[str, _Key]:
+    """Return each resonant key a wondering voice used, with the curiosities using it."""
     keys: dict[str, _Key] = {}
-    # Curiosities first, so thread messages only ever extend keys somebody wondered about.
     for index, voice in enumerate(voices):
         if voice.wondering:
-            _add_wondering(keys, index, voice)
-    _add_writing(keys, voices)
+            _add_wondering(keys, index, voice, resonant)
     return keys
 
 
-def _add_wondering(keys: dict[str, _Key], index: int, voice: Voice) -> None:
-    """Record a curiosity's keys and the words it used for them."""
+def _add_wondering(
+    keys: dict[str, _Key], index: int, voice: Voice, resonant: Collection[str]
+) -> None:
+    """Record a curiosity's resonant keys and the words it used for them."""
     carried: set[str] = set()
     for word in voice.words:
+        if word.key not in resonant:
+            continue
         found = keys.get(word.key)
         if found is None:
             found = keys[word.key] = _Key(first=index, seen=len(keys))
@@ -160,20 +259,89 @@ def _add_wondering(keys: dict[str, _Key], index: int, voice: Voice) -> None:
 
 
 def _add_writing(keys: dict[str, _Key], voices: Sequence[Voice]) -> None:
-    """Add the thread messages to the keys someone wondered about (their words name themes)."""
+    """Add the thread messages to the keys someone wondered about (their words name themes).
+
+    Curiosities come first, so thread messages only ever extend keys somebody wondered about.
+    """
     # A busy day has far more messages than curiosities: a set intersection finds each one's
     # keys, and who wrote them is only looked at for the keys that need it (_used_by).
-    wanted = keys.keys()
+    wanted = set(keys)
     writing: dict[str, list[int]] = {key: [] for key in wanted}
     for index, voice in enumerate(voices):
-        if not voice.wondering:
-            for key in wanted & set(map(_KEY, voice.words)):
+        if voice.words and not voice.wondering:
+            for key in wanted.intersection(map(_KEY, voice.words)):
                 writing[key].append(index)
     for key, indices in writing.items():
         if indices:
             found = keys[key]
             found.voices.extend(indices)
             found.first = min(found.first, indices[0])
+
+
+class _Odds:
+    """How likely the day's curiosities were to share a key by chance.
+
+    Each curiosity is taken as WORDS_PER_CURIOSITY words drawn from its language at the
+    frequencies wordfreq gives (the lexicon has folded the group's reading into them), so the
+    number of curiosities sharing a key is binomial. A key can only be shared by curiosities
+    of its own language ("en:citi" by English ones), and one in any language by all.
+    """
+
+    def __init__(
+        self, voices: Sequence[Voice], keys: Iterable[str], pair_below: float = PAIR_BELOW
+    ) -> None:
+        self.pair_below = pair_below
+        # Every key of a language the day could have shared is one more chance of a coincidence.
+        self.keys = Counter(key.partition(":")[0] for key in keys)
+        self.curiosities: Counter[str] = Counter()
+        for voice in voices:
+            if voice.wondering:
+                self.curiosities[ANY_LANGUAGE] += 1
+                if voice.words:  # a curiosity is keyed in its language, those keys first
+                    self.curiosities[voice.words[0].key.partition(":")[0]] += 1
+
+    def chance(self, key: str, zipfs: Collection[float], among_fewer: int = 0) -> float:
+        """Return how many keys this day would share this widely by chance (at most 1): a key
+        that people wondered about with forms this common (a Zipf value each), among the day's
+        curiosities of its language less among_fewer of them."""
+        language = key.partition(":")[0]
+        commonness = sum(zipfs) / len(zipfs)  # the forms' Zipf values, on average
+        sharing = len(zipfs)
+        if sharing == 2 and commonness >= self.pair_below:
+            return 1.0
+        frequency = 10 ** (commonness - 9)  # the Zipf scale is log10 per 10**9 words
+        each = -math.expm1(WORDS_PER_CURIOSITY * math.log1p(-min(frequency, 0.5)))
+        curiosities = self.curiosities[language] - among_fewer
+        tail = binomial_tail(sharing, max(sharing, curiosities), each)
+        return min(1.0, self.keys[language] * tail)
+
+
+def binomial_tail(least: int, trials: int, chance: float) -> float:
+    """Return the chance of at least least successes in trials, each with chance."""
+    if least <= 0:
+        return 1.0
+    if least > trials:
+        return 0.0
+    if least == 1:  # the commonest question of all: did anyone use it
+        return -math.expm1(trials * math.log1p(-chance))
+    if least <= trials * chance:
+        # At or below the expected count the tail is large: 1 minus the few terms below.
+        return max(0.0, 1.0 - sum(_binomial_terms(0, least, trials, chance)))
+    # Far above it the terms fall fast; summed from least upward, so none is lost to rounding.
+    total = 0.0
+    for term in _binomial_terms(least, trials + 1, trials, chance):
+        total += term
+        if term < total * 1e-12:
+            break
+    return min(total, 1.0)
+
+
+def _binomial_terms(start: int, stop: int, trials: int, chance: float) -> Iterator[float]:
+    """Yield the chance of exactly k successes in trials, for k from start to stop - 1."""
+    log_p, log_q, log_n = math.log(chance), math.log1p(-chance), math.lgamma(trials + 1)
+    for k in range(start, stop):
+        log_ways = log_n - math.lgamma(k + 1) - math.lgamma(trials - k + 1)
+        yield math.exp(log_ways + k * log_p + (trials - k) * log_q)
 
 
 def _commonness(found: _Key) -> float:
@@ -194,10 +362,15 @@ def _used_by(found: _Key, people: Sequence[Hashable], least: int) -> bool:
 def _theme(members: list[_Key], voices: Sequence[Voice]) -> Theme:
     """Return one theme from keys the same people wondered about, its most used words first."""
     members.sort(key=lambda k: (-len(k.voices), k.first, k.seen))
-    words = tuple(dict.fromkeys(_readable(k.forms) for k in members))[:MAX_THEME_WORDS]
-    carried = sorted({v for k in members for v in k.voices})
-    # People in the order they first spoke, not by how much they said.
-    people = tuple(dict.fromkeys(voices[v].person for v in carried))
+    forms = list(dict.fromkeys(_readable(k.forms) for k in members))
+    # "shared infrastructure" says all that "infrastructure" would: a word of a phrase goes.
+    phrases = [form.split() for form in forms if " " in form]
+    whole = [form for form in forms if not any(form in phrase for phrase in phrases)]
+    words = tuple(whole)[:MAX_THEME_WORDS]
+    carried = sorted(set().union(*(k.voices for k in members)))
+    # People in the order they first spoke, not by how much they said. A theme of everyday
+    # words carries thousands of thread messages: each step in C.
+    people = tuple(dict.fromkeys(map(_PERSON, map(voices.__getitem__, carried))))
     return Theme(words=words, people=people, voices=tuple(carried))
 
 

@@ -1,10 +1,12 @@
-"""The languages resonances understand, and the Snowball stems of their words."""
+"""The languages resonances understand, the Snowball stems of their words, and their stop words."""
 
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import Stemmer
+from stop_words import get_stop_words
 
 # Every language here has a Snowball stemmer (PyStemmer) and a frequency list (wordfreq).
 # English first: a tie goes to the language of the book.
@@ -39,3 +41,13 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
     if language not in stemmers:
         stemmers[language] = Stemmer.Stemmer(SNOWBALL[language])
     return stemmers[language]
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def stop_words(language: str) -> frozenset[str]:
+    """Return the words a language says anything with ("tanto", "quindi", "because").
+
+    From the stop-words package's list for the language (a few hundred words each, shipped in
+    its wheel), in lowercase as written, accents and all ("más").
+    """
+    return frozenset(word.lower() for word in get_stop_words(language))

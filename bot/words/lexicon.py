@@ -1,41 +1,48 @@
-"""Specific words: each word keyed by its Snowball stems, and kept only if it is specific.
+"""Words as keys: each word keyed by its Snowball stems, with how common it is in the group.
 
-A word is specific when its family (every word with its stem, so "measure", "measured" and
-"measurement" together) is uncommon in its language (wordfreq) and it is not part of the
-group's background: the words that fill its own reading, and the words people use to say
-they are curious at all. Keys carry their language, so words match within one language; a
-word that reads the same in two languages ("Wikipedia", "Ostrom") also gets a key of its own,
-through which curiosities in different languages may meet.
+Every word is kept but the commonest families (Zipf 6 or more: "what", "people"), the
+language's stop words ("tanto", "quindi") and the words of asking or of being curious ("why",
+"decide", "curious"), which any curiosity could share. Each key carries how common the form
+written is in its language (wordfreq) with the group's own reading added in (its words' share
+of the corpus, at weight ECHO), so that ``bot.core.themes`` can judge how surprising it is that
+so many share it. Keys carry their language, so words match within one language; a word that
+reads the same in two languages ("Wikipedia", "Ostrom") also gets a key of its own, through
+which curiosities in different languages may meet.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
 from bot.core.corpus import Entry
-from bot.core.themes import Word
+from bot.core.themes import ANY_LANGUAGE, Word
 from bot.words.frequency import detect_language, family_zipf, zipf
-from bot.words.language import stems
+from bot.words.language import stems, stop_words
 from bot.words.tokens import piece_words, pieces, word_pairs, words
 
-# A family at Zipf 5.2 or more (about once in 6,000 words, all its forms together) is a
-# generic concept: "decide" (5.3), "feel" (5.9), "people" (6.3), and "decidir" (5.4) alike.
-# Chosen by measurement on tests/data/resonances (bench/bench_resonances.py).
-FAMILY_BELOW = 5.2
+# A family at Zipf 6 or more (about once in 1,000 words, all its forms together) is how
+# anything is said, not what about: "what", "people" (6.3), "make", "wie", "como". Rarer
+# families are judged by how surprising it is that so many share them (bot.core.themes):
+# "city" (5.7) joins three of a dozen curiosities, "fair" (5.1) does not join two.
+FAMILY_BELOW = 6.0
+# A language's stop words (the stop-words package's list) count as the commonest family of all.
+STOP_WORD = 9.0
 # Two words side by side are a phrase of their own ("keeping score", "land trust", "open
 # source") when neither is among the commonest families ("what", "make", "people", and "time"
 # too), and one is no commoner than "land" or "source" ("entscheiden Menschen" is no phrase).
 PAIR_BELOW = 6.0
 PAIR_RARER_BELOW = 5.4
-# A word in at least this share of the corpus's entries is what the book is about, so it
-# connects everyone and no one: "commons", "peer" and "production" in the bundled manifesto.
-BACKGROUND_SHARE = 0.1
-ANY_LANGUAGE = "*"
+# The group's reading makes its own words common in the group: a word's frequency there, at
+# this weight, is added to its frequency in the language ("commons" and "peer" fill the bundled
+# manifesto, so two people saying them is no surprise). Chosen on tests/data/resonances.
+ECHO = 0.1
+ECHOED_WORDS_KEPT = 1 << 16
 # How people say they are curious, in each language: every curiosity could share these.
 PROMPT_WORDS = {
     "en": "curious curiosity wonder question",
@@ -45,6 +52,21 @@ PROMPT_WORDS = {
     "pt": "curioso curiosidade perguntar pergunta",
     "it": "curioso curiosità chiedere domanda",
     "ru": "любопытный любопытство интересно вопрос",
+}
+# How any question is asked: its question words and the verbs it turns on. A curiosity says
+# them far more often than text at large (wordfreq's background), so three of a dozen sharing
+# "decide" or "feel" is the way questions are written, not a shared concern.
+ASKING_WORDS = {
+    "en": "why how who when where whether decide feel think want know need matter happen mean",
+    "es": "por qué cómo quién cuándo dónde decidir sentir pensar querer saber necesitar importar"
+    " funcionar",
+    "de": "warum wie wer wann wo ob entscheiden fühlen denken wollen wissen brauchen"
+    " funktionieren",
+    "fr": "pourquoi comment qui quand où décider sentir penser vouloir savoir falloir fonctionner",
+    "pt": "porque como quem quando onde decidir sentir pensar querer saber precisar funcionar",
+    "it": "perché come chi quando dove decidere sentire pensare volere sapere bisognare"
+    " funzionare",
+    "ru": "почему как кто когда где решать решить чувствовать думать хотеть знать нужно работать",
 }
 
 Keyed = tuple[float, tuple[Word, ...]]
@@ -63,19 +85,22 @@ def keyed_word(form: str, language: str) -> Keyed:
     frequency = zipf(form, language)
     keys = [Word(f"{language}:{_unaccented(s)}", form, frequency) for s in found]
     keys.append(Word(f"{ANY_LANGUAGE}:{_unaccented(form)}", form, frequency))
-    return family_zipf(stem, language), tuple(keys)
+    # A stop word says how, not what about ("tanto", "so much"), however rare its family.
+    family = STOP_WORD if form in stop_words(language) else family_zipf(stem, language)
+    return family, tuple(keys)
 
 
 @lru_cache(maxsize=1)
 def prompt_keys() -> frozenset[str]:
-    """Return the stems of the words people use to say they are curious, in every language.
+    """Return the stems of the words people use to say they are curious, or to ask anything.
 
     Their own stems are enough (they are written as dictionary forms), and cheap: no word list
     needs reading for them.
     """
     return frozenset(
         f"{language}:{_unaccented(stem)}"
-        for language, text in PROMPT_WORDS.items()
+        for words_of in (PROMPT_WORDS, ASKING_WORDS)
+        for language, text in words_of.items()
         for form in text.split()
         for stem in stems(form, language)
     )
@@ -108,9 +133,13 @@ class Lexicon:
     background: frozenset[str] = field(default_factory=prompt_keys)
     key: Keyer = keyed_word
     family_below: float = FAMILY_BELOW
+    echoes: Mapping[str, float] = field(default_factory=dict)  # a key -> its share of the reading
+    echo: float = ECHO
+    _echoed_words: dict[Word, Word] = field(default_factory=dict, compare=False, repr=False)
 
     def curiosity_words(self, text: str) -> tuple[Word, ...]:
-        """Return the specific words and phrases of a curiosity, keyed in its own language."""
+        """Return the words and phrases of a curiosity, keyed in its own language, each as
+        common as the language and the group's reading make it."""
         found = words(text)
         language = detect_language(found)
         if language is None:
@@ -125,7 +154,23 @@ class Lexicon:
         pairs = (
             phrase_word(self.key, pair, language, self.background) for pair in word_pairs(text)
         )
-        return (*single, *(w for w in pairs if w is not None and w.key not in self.background))
+        kept = (*single, *(w for w in pairs if w is not None and w.key not in self.background))
+        return tuple(map(self._echoed, kept)) if self.echoes else kept
+
+    def _echoed(self, word: Word) -> Word:
+        """Return word as common as the language and the group's reading make it together."""
+        echoed = self._echoed_words.get(word)  # a day's curiosities repeat their words
+        if echoed is None:
+            echo = self.echoes.get(word.key)
+            if echo is None:
+                echoed = word
+            else:
+                frequency = (10 ** (word.zipf - 9) if word.zipf > 0 else 0.0) + self.echo * echo
+                echoed = Word(word.key, word.form, math.log10(frequency) + 9)
+            if len(self._echoed_words) >= ECHOED_WORDS_KEPT:
+                self._echoed_words.clear()  # a long-lived bot meets new words every day
+            self._echoed_words[word] = echoed
+        return echoed
 
     def message_words(
         self, text: str, keys: Collection[str], languages: Collection[str]
@@ -211,22 +256,26 @@ def lexicon_for(corpus: tuple[Entry, ...]) -> Lexicon:
 
 
 def build_lexicon(
-    texts: Sequence[str], key: Keyer = keyed_word, family_below: float = FAMILY_BELOW
+    texts: Sequence[str],
+    key: Keyer = keyed_word,
+    family_below: float = FAMILY_BELOW,
+    echo: float = ECHO,
 ) -> Lexicon:
-    """Return a lexicon whose background is the keys frequent in texts, and the prompt words."""
-    background = frequent_keys(texts, key) | prompt_keys()
-    return Lexicon(background, key, family_below)
+    """Return a lexicon that hears the group's reading (texts) in its words, at weight echo,
+    and skips the prompt and asking words."""
+    return Lexicon(prompt_keys(), key, family_below, reading_frequencies(texts, key), echo)
 
 
-def frequent_keys(texts: Sequence[str], key: Keyer = keyed_word) -> frozenset[str]:
-    """Return the keys found in at least BACKGROUND_SHARE of texts, and in two at least."""
+def reading_frequencies(texts: Sequence[str], key: Keyer = keyed_word) -> dict[str, float]:
+    """Return each key of texts (words and phrases) with its share of their words."""
     counts: Counter[str] = Counter()
+    total = 0
     for text in texts:
         found = words(text)
         language = detect_language(found)
         if language is not None:
+            total += len(found)
             phrases = (phrase_word(key, pair, language) for pair in word_pairs(text))
-            counts.update({word.key for form in found for word in key(form, language)[1]})
-            counts.update({phrase.key for phrase in phrases if phrase is not None})
-    least = max(2.0, BACKGROUND_SHARE * len(texts))  # one mention is not a background
-    return frozenset(k for k, count in counts.items() if count >= least)
+            counts.update(word.key for form in found for word in key(form, language)[1])
+            counts.update(phrase.key for phrase in phrases if phrase is not None)
+    return {k: count / total for k, count in counts.items()}

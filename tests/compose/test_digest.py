@@ -574,9 +574,16 @@ def test_eleven_curiosities_give_whole_themes_and_name_nobody_who_shares_nothing
     ids=["corpus-words", "generic-words", "markup", "commands-mentions-numbers", "prompt"],
 )
 def test_words_that_mean_nothing_shared_make_no_resonance(texts):
-    curiosities = [
-        make_curiosity(n, name, t) for n, (name, t) in enumerate(zip("AB", texts, strict=True))
-    ]
+    # Two of a day's dozen curiosities: ten others share nothing with them or each other.
+    others = [
+        "Is sortition fairer than an election?", "Why do beekeepers swap queens?",
+        "Can a choir run itself?", "Who mends the nets in a fishing village?",
+        "Are patents a kind of enclosure?", "How do orchards survive drought?",
+        "What makes a festival last a century?", "Should libraries lend telescopes?",
+        "How are mountain huts kept stocked?", "Can a ferry be owned by its riders?",
+    ]  # fmt: skip
+    said = [*texts, *others]
+    curiosities = [make_curiosity(n, f"P{n}", text) for n, text in enumerate(said)]
     assert resonances(curiosities, load_corpus()) == []
 
 

@@ -6,7 +6,15 @@ becomes keys is tested in tests/words.
 
 import pytest
 
-from bot.core.themes import Theme, Voice, Word, find_themes, join_names
+from bot.core.themes import (
+    Theme,
+    Voice,
+    Word,
+    binomial_tail,
+    find_themes,
+    join_names,
+    resonant_keys,
+)
 
 RARE = 3.0  # as rare as "reciprocity"
 COMMON = 4.8  # as common as "survive" or "library"
@@ -67,20 +75,94 @@ def test_a_narrower_group_with_other_words_stays_its_own_theme():
     assert [t.people for t in find_themes(voices)] == [("Ana", "Bo", "Cy"), ("Ana", "Bo")]
 
 
+def test_an_everyday_word_of_a_wider_group_joins_nobody_its_phrase_already_joins():
+    # Three ask about a land trust, a fourth keeps thinking about trust: four of a dozen saying
+    # "trust" is a surprise only because of the three; one more saying it is none.
+    trust, land_trust = Word("en:trust", "trust", 5.2), Word("en:land trust", "land trust", 3.0)
+    voices = [Voice(name, (trust, land_trust)) for name in ("Ana", "Bo", "Cy")]
+    voices += [Voice("Di", (trust,))]
+    voices += [voice(n, f"en:{n}") for n in ("Eve", "Fay", "Gil", "Hal", "Ida", "Jo", "Kai", "Lu")]
+    assert [(t.words, t.people) for t in find_themes(voices)] == [
+        (("land trust",), ("Ana", "Bo", "Cy")),
+    ]
+
+
+def test_a_word_spelt_alike_within_one_language_explains_nobody_away_from_its_family():
+    # "maintainers" is rare and Ana and Bo wrote it; Cy wrote "maintain": one family, one theme.
+    # Spelt alike, "maintainers" would join only English curiosities: it is no key of its own.
+    maintainers = (
+        Word("en:maintain", "maintainers", RARE),
+        Word("*:maintainers", "maintainers", 0.0),
+    )
+    maintain = (Word("en:maintain", "maintain", 5.2), Word("*:maintain", "maintain", 5.2))
+    voices = [Voice("Ana", maintainers), Voice("Bo", maintainers), Voice("Cy", maintain)]
+    voices += [voice(n, f"en:{n}") for n in ("Di", "Eve", "Fay", "Gil", "Hal", "Ida")]
+    assert [t.people for t in find_themes(voices)] == [("Ana", "Bo", "Cy")]
+
+
+def a_day(*shared: tuple[int, float], curiosities: int = 12) -> list[Voice]:
+    """Return a day of curiosities: for each (people, zipf), that many sharing one key that
+    common; everyone else with a rare word of their own."""
+    voices = []
+    for number, (people, zipf) in enumerate(shared):
+        key = f"en:shared{number}"
+        voices += [Voice(f"{key}-{n}", (Word(key, key, zipf),)) for n in range(people)]
+    alone = curiosities - len(voices)
+    return voices + [voice(f"alone{n}", f"en:alone{n}") for n in range(alone)]
+
+
 @pytest.mark.parametrize(
-    ("zipfs", "themes"),
+    ("people", "zipf", "themes"),
     [
-        ((RARE, RARE), 1),
-        ((COMMON, COMMON), 0),  # everyday words, however many share them
-        ((2.4, COMMON), 1),  # "maintainers" and "maintain": rare on average
-        ((4.3, 4.5), 0),  # just above the line on average
+        (2, RARE, 1),  # a rare word shared by two is a theme
+        (2, 5.5, 0),  # an everyday word ("city") shared by two of a dozen is chance
+        (3, 5.5, 1),  # shared by three of a dozen it is not
+        (4, 6.5, 0),  # how anything is said ("what"): however many say it
+        (2, 4.6, 1),  # as common as "survive" (4.5): two of a dozen are no chance
+        (2, 4.9, 0),  # two are the weakest evidence: a word this common joins three or more
     ],
 )
-def test_a_key_connects_only_when_the_forms_people_wrote_are_rare_on_average(zipfs, themes):
+def test_a_key_connects_when_so_many_sharing_it_is_a_surprise(people, zipf, themes):
+    assert len(find_themes(a_day((people, zipf)))) == themes
+
+
+def test_two_sharing_an_everyday_word_are_no_theme_however_few_the_days_curiosities():
+    # Two of four Italian curiosities saying "fair" (5.1) would be a surprise by the odds alone.
+    fair = Word("it:giust", "giusto", 5.1)
     voices = [
-        Voice(name, (Word("en:k", "k", z),)) for name, z in zip(("Ana", "Bo"), zipfs, strict=True)
+        Voice("Ana", (fair,)),
+        Voice("Bo", (fair,)),
+        voice("Cy", "it:x"),
+        voice("Di", "it:y"),
     ]
-    assert len(find_themes(voices)) == themes
+    assert find_themes(voices) == []
+    rarer = Word("it:condivis", "condivisi", 4.7)
+    voices = [
+        Voice("Ana", (rarer,)),
+        Voice("Bo", (rarer,)),
+        voice("Cy", "it:x"),
+        voice("Di", "it:y"),
+    ]
+    assert [t.people for t in find_themes(voices)] == [("Ana", "Bo")]
+
+
+def test_the_same_few_sharing_a_word_are_less_surprising_in_a_bigger_day():
+    assert len(find_themes(a_day((3, 5.5), curiosities=12))) == 1
+    assert find_themes(a_day((3, 5.5), curiosities=120)) == []
+
+
+def test_a_key_of_one_language_is_judged_among_the_curiosities_of_that_language():
+    # Three English curiosities of twelve share "city"; a hundred Spanish ones change nothing.
+    spanish = [voice(f"es{n}", f"es:solo{n}") for n in range(100)]
+    assert [len(t.people) for t in find_themes(a_day((3, 5.5)) + spanish)] == [3]
+
+
+def test_the_binomial_tail_is_the_chance_of_at_least_so_many():
+    assert binomial_tail(0, 5, 0.3) == 1.0
+    assert binomial_tail(6, 5, 0.3) == 0.0
+    assert binomial_tail(1, 3, 0.5) == pytest.approx(7 / 8)
+    assert binomial_tail(2, 4, 0.1) == pytest.approx(1 - 0.9**4 - 4 * 0.1 * 0.9**3)
+    assert 0 < binomial_tail(40, 1000, 1e-6) < 1e-160  # far in the tail, still above zero
 
 
 def test_a_person_counts_with_their_rarest_form_of_a_key():
@@ -148,3 +230,18 @@ def test_themes_are_deterministic_and_in_order_of_first_appearance():
 )
 def test_join_names(names, expected):
     assert join_names(names) == expected
+
+
+def test_thread_messages_need_matching_only_against_keys_surprising_enough():
+    assert resonant_keys(a_day((3, 5.5))) == {"en:shared0"} | {f"en:alone{n}" for n in range(9)}
+    assert "en:shared0" not in resonant_keys(a_day((2, 5.5)))
+
+
+def test_a_word_spelt_alike_in_any_language_is_matched_once_when_its_people_are_the_same():
+    def said(person: str, *keys: str) -> Voice:
+        return Voice(person, tuple(Word(key, "care", RARE) for key in keys))
+
+    voices = [said("Ana", "en:care", "*:care"), said("Bo", "en:care", "*:care")]
+    assert resonant_keys(voices) == {"en:care"}
+    voices.append(said("Cy", "es:care", "*:care"))  # "care" in Spanish: only the word meets
+    assert resonant_keys(voices) == {"en:care", "*:care", "es:care"}

@@ -1,4 +1,5 @@
-"""Specific words: forms of one word meet, generic words and the group's background never do."""
+"""Words as keys: forms of one word meet; the words of asking never count; everyday words and
+the group's reading carry how common they are, for the themes to judge."""
 
 import random
 from collections import Counter
@@ -42,9 +43,9 @@ def test_forms_of_one_word_share_a_key(first, second):
     [
         "How do people decide what they feel, make and think?",
         "Who decides? I think people make it.",
-        "¿Cómo decide la gente qué siente?",
-        "Wie entscheiden Menschen, was sie denken?",
-        "Que faire ? Penser, sentir, décider : les gens",
+        "¿Cómo decidir qué pensar?",
+        "Wie entscheiden wir, was wir denken?",
+        "Que faire ? Penser, sentir, décider ?",
         "Что люди думают?",
         "I am curious, I wonder, a question of curiosity",
         "¿Tengo curiosidad, me pregunto?",
@@ -54,18 +55,46 @@ def test_generic_words_and_the_words_of_being_curious_are_not_specific(text):
     assert keys(text) == set()
 
 
-def test_words_in_many_of_the_corpus_entries_are_background():
+@pytest.mark.parametrize(
+    ("text", "stop", "kept"),
+    [
+        ("¿Por qué la gente piensa tanto en el dinero?", "es:tant", "es:diner"),  # so much
+        ("Perché quindi i vicini litigano?", "it:quind", "it:vicin"),  # so
+        ("Why does everything feel faster now?", "en:everyth", "en:faster"),
+    ],
+)
+def test_a_languages_stop_words_are_never_keys(text, stop, kept):
+    found = keys(text)
+    assert kept in found and not any(stop in key.split(" ")[0] for key in found)
+    assert stop in keys(text, Lexicon(key=lambda form, lang: (0.0, keyed_word(form, lang)[1])))
+
+
+def zipfs(text: str, lexicon: Lexicon = LEXICON) -> dict[str, float]:
+    """Return how common each key of a curiosity is, in its own language."""
+    return {w.key: w.zipf for w in lexicon.curiosity_words(text) if not w.key.startswith("*:")}
+
+
+def test_everyday_words_are_keys_that_carry_how_common_they_are():
+    found = zipfs("How could a city listen to every voice?")
+    assert {"en:citi", "en:listen", "en:voic"} <= set(found)  # and phrases, "city listen"
+    assert "en:could" not in found  # a family at Zipf 6 or more says how, not what about
+    assert all(found[k] > 4.5 for k in ("en:citi", "en:listen", "en:voic"))
+    assert zipfs("Is sortition fair?")["en:sortit"] < 3
+
+
+def test_the_groups_reading_makes_its_words_more_common_in_the_group():
     often = [Entry(f"e{n}", "ch", f"The commons and sortition, {n}.", "so", n) for n in range(9)]
     lexicon = lexicon_for((*often, Entry("e9", "ch", "Once: reciprocity.", "yes", 9)))
-    assert keys("Is sortition the answer?") == {"en:sortit"}
-    assert keys("Is sortition the answer?", lexicon) == set()
-    assert keys("Is reciprocity the answer?", lexicon) == {"en:reciproc"}
+    plain, read = zipfs("Is sortition the answer?"), zipfs("Is sortition the answer?", lexicon)
+    assert read["en:sortit"] > plain["en:sortit"] + 3
+    assert read["en:answer"] == plain["en:answer"]  # the reading never says it
 
 
-def test_the_bundled_corpus_makes_commons_peer_and_production_background():
+def test_the_bundled_corpus_makes_commons_peer_and_production_common():
     lexicon = lexicon_for(tuple(load_corpus()))
-    found = keys("Commons-based peer production on platforms?", lexicon)
-    assert found == {"en:platform"}
+    found = zipfs("Commons-based peer production on platforms?", lexicon)
+    assert min(found[k] for k in ("en:common", "en:peer", "en:product")) > 5.5
+    assert found["en:platform"] < 4.5
 
 
 def test_a_word_spelled_alike_in_two_languages_meets_across_them():
@@ -88,12 +117,12 @@ def test_two_uncommon_words_side_by_side_are_a_phrase_of_their_own():
         w.key for w in LEXICON.curiosity_words("How does a group share without keeping score?")
     }
     second = {w.key for w in LEXICON.curiosity_words("Is keeping score the opposite of sharing?")}
-    assert first & second == {"en:keep score"}
+    assert "en:keep score" in first & second
 
 
 @pytest.mark.parametrize("text", ["What makes people happy?", "What do people think?"])
 def test_the_commonest_words_make_no_phrase(text):
-    assert keys(text) == set()
+    assert not any(" " in key for key in keys(text))
 
 
 # Words in every language, many of them forms whose stem is no prefix of the word ("happy"

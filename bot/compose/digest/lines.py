@@ -17,7 +17,7 @@ from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.reactions import summary
 from bot.core.records import Totals
 from bot.core.text import link_prefix, message_link, one_line, trim
-from bot.core.themes import Theme, Voice
+from bot.core.themes import Theme, Voice, resonant_keys
 from bot.i18n import N_, Translator
 from bot.words import Lexicon, languages_of
 
@@ -224,7 +224,7 @@ def resonance_voices(
 ) -> list[Voice]:
     """Return a voice per curiosity, then per message, keyed in the curiosities' languages."""
     voices = [Voice(person(r), lexicon.curiosity_words(r["text"])) for r in curiosities]
-    keys = {word.key for voice in voices for word in voice.words}
+    keys = resonant_keys(voices)  # a message can join these only: match it against no other
     languages = languages_of(keys)
     found = lexicon.messages_words([r["text"] or "" for r in messages], keys, languages)
     return voices + [Voice(person(r), w, False) for r, w in zip(messages, found, strict=True)]

@@ -1,0 +1,90 @@
+"""Resonances on days as members write them: everyday words shared by many, rare words shared by
+two, and nobody named for sharing only the way questions are asked.
+
+Each day is a dozen curiosities through the real digest builder, against the bundled corpus.
+"""
+
+import pytest
+
+from bot.core.corpus import load_corpus
+from tests.compose.test_digest import make_curiosity, resonances
+
+# Curiosities that share only common words: "people", "decide", "feel", "fair", "keep", "work".
+LONERS = [
+    "What do people really want from their neighbours?",
+    "How do you decide when to stop?",
+    "Why does everything feel faster now?",
+    "I keep thinking about trust.",
+    "What would a fair day of work look like?",
+    "Is it ever right to say no to a friend?",
+    "What makes a group feel safe?",
+    "Who decides what matters most?",
+    "How do people decide what feels fair?",
+    "Can a hobby become a job without losing its joy?",
+]
+NAMES = ["Ana", "Bo", "Cy", "Di", "Eve", "Fay", "Gil", "Hal", "Ida", "Jo", "Kai", "Lu"]
+
+
+def day(*themed: str) -> list[str]:
+    """Return the lines of the Resonances of a dozen curiosities: themed first, then loners."""
+    said = [*themed, *LONERS][:12]
+    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
+    return resonances(curiosities, load_corpus())
+
+
+def test_three_of_a_dozen_wondering_about_their_city_resonate():
+    assert day(
+        "How could a city listen to every voice each day?",
+        "Could our city kitchen become a commons?",
+        "What would a city that listens to curiosity feel like?",
+    ) == ["Ana, Bo and Cy are all wondering about city."]
+
+
+@pytest.mark.parametrize(
+    ("texts", "word"),
+    [
+        (
+            (
+                "What would school look like without measuring anyone?",
+                "Why do we insist on measuring value at all?",
+                "Who decides how value is measured in a commons?",
+            ),
+            "measuring",
+        ),
+        (
+            (
+                "Can care survive being measured?",
+                "What does measurement do to a volunteer's joy?",
+                "Why do schools keep measuring children?",
+            ),
+            "measured",
+        ),
+    ],
+    ids=["measuring-value", "measuring-care"],
+)
+def test_three_wondering_about_measuring_resonate_though_the_book_measures_too(texts, word):
+    assert day(*texts) == [f"Ana, Bo and Cy are all wondering about {word}."]
+
+
+def test_two_asking_the_same_thing_in_other_words_resonate_on_what_they_share():
+    assert day(
+        "Who repairs shared infrastructure?",
+        "Who fixes shared infrastructure when it breaks?",
+    ) == ["Ana and Bo are both wondering about shared infrastructure."]
+
+
+def test_a_loner_sharing_only_the_everyday_word_of_a_phrase_stays_alone():
+    # The fourth of the loners keeps thinking about trust: "trust" alone joins nobody.
+    assert day(
+        "How do community land trusts keep housing affordable?",
+        "Who sits on the board of a land trust?",
+        "Can a land trust work in a rural village?",
+    ) == ["Ana, Bo and Cy are all wondering about land trust."]
+
+
+def test_an_everyday_word_two_of_a_dozen_share_is_no_resonance():
+    assert day("Could a city ever be quiet?", "Which city has the best parks?") == []
+
+
+def test_a_day_of_loners_sharing_only_how_questions_are_asked_has_no_resonance():
+    assert day() == []
