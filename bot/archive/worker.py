@@ -10,7 +10,8 @@ is in WAL mode): search, a thread and an export on a reader thread, and digests,
 pure Python on a busy day, in a planner process (``bot.archive.planner``), so a large digest
 never keeps a reply waiting to be stored. Every write, and so every exactly-once claim, stays on
 the one writer thread; copying the write-ahead log into the file (a checkpoint) runs beside it,
-on a connection of its own (``Checkpointer``). A reader sees what the writer committed before
+on a connection of its own (``Checkpointer``). A stored reply only queues itself for the search
+index: the writer indexes the queue a batch at a time, a moment after writes (``Indexer``). A reader sees what the writer committed before
 it was called, as every writer call commits before it returns. An in-memory archive has one
 connection, so its reads run on the writer thread too.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,8 +44,15 @@ CHECKPOINT_EVERY_SECONDS = 1.0
 # raw update, handled and blanked in the archive, is gone from every file within this.
 TRUNCATE_AFTER_SECONDS = 30.0
 
+# A stored row is indexed for search by a step on the writer this long after a write; while a
+# step leaves rows waiting (a burst), the next follows after a short gap that lets store calls
+# through. The slowest step bounds how long a store call can wait behind one.
+INDEX_AFTER_SECONDS = 0.2
+INDEX_AGAIN_SECONDS = 0.01
+
 T = TypeVar("T")
 P = ParamSpec("P")
+logger = logging.getLogger(__name__)
 
 
 class Archive:
@@ -57,6 +66,7 @@ class Archive:
         self._reading: Store | None = None  # touched only on the reader thread
         self._planner: Planner | None = None
         self._checkpointer: Checkpointer | None = None
+        self._indexer: Indexer | None = None
         # A shared lock on the archive while it is open: a restore waits for no bot to hold it.
         self._lock = ExitStack()
 
@@ -80,6 +90,15 @@ class Archive:
             self._checkpointer = Checkpointer(self.path)
             await self._checkpointer.start()
             await self._submit(self._store.leave_checkpoints_to_another_connection)
+        store = self._store
+        self._indexer = Indexer(lambda: self._executor_of_writer().submit(store.index_pending))
+        # Rows a crash left queued are indexed at once.
+        self._indexer.soon()
+
+    def _executor_of_writer(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            raise RuntimeError("the archive is closed")
+        return self._executor
 
     async def close(self) -> None:
         """Close the connection on its thread, then stop the thread."""
@@ -88,6 +107,9 @@ class Archive:
             return
         if self._planner is not None:
             await self._planner.close()
+        if self._indexer is not None:
+            await self._indexer.close()
+            self._indexer = None
         if self._checkpointer is not None:
             await self._checkpointer.close()
             self._checkpointer = None
@@ -118,9 +140,17 @@ class Archive:
         try:
             return await self._submit(fn, self._store, *args, **kwargs)
         finally:
+            if self._indexer is not None:
+                self._indexer.soon()
             if self._checkpointer is not None:
                 self._checkpointer.after_write()
                 self._checkpointer.truncate_soon()
+
+    async def index_now(self) -> None:
+        """Index every row stored so far, a step at a time on the writer (before a search that
+        must see them all)."""
+        while await self.run(Store.index_pending):
+            pass
 
     async def read(
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -140,6 +170,54 @@ class Archive:
         if self._planner is None:
             return await self.read(fn, *args, **kwargs)
         return await self._planner.run(fn, *args, **kwargs)
+
+
+class Indexer:
+    """Runs the writer's index step (``Store.index_pending``) a moment after writes.
+
+    At most one step is waiting or running; a step that leaves rows queued schedules the next.
+    So a reply's own write does no full-text work, and a reply is found by search within about
+    INDEX_AFTER_SECONDS of being stored, or a little more in a long burst (docs/performance.md).
+    """
+
+    def __init__(self, step: Callable[[], Future[int]]) -> None:
+        self._step = step
+        self._timer: asyncio.TimerHandle | None = None
+        self._running: Future[int] | None = None
+        self._closed = False
+
+    def soon(self, delay: float = INDEX_AFTER_SECONDS) -> None:
+        """Run a step after ``delay`` seconds, unless one is already waiting or running."""
+        if self._closed or self._timer is not None or self._running is not None:
+            return
+        self._timer = asyncio.get_running_loop().call_later(delay, self._start)
+
+    def _start(self) -> None:
+        self._timer = None
+        loop = asyncio.get_running_loop()
+        self._running = running = self._step()
+        running.add_done_callback(lambda done: loop.call_soon_threadsafe(self._done, done))
+
+    def _done(self, done: Future[int]) -> None:
+        self._running = None
+        if done.cancelled():
+            return
+        if done.exception() is not None:
+            # The rows stay queued; the next write tries again.
+            logger.error("indexing for search failed", exc_info=done.exception())
+        elif done.result():
+            self.soon(INDEX_AGAIN_SECONDS)
+
+    async def close(self) -> None:
+        """Stop scheduling steps and wait for a running one (queued rows wait for the next
+        start)."""
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._running is not None:
+            # A failed step was logged when it ended.
+            await asyncio.wait([asyncio.wrap_future(self._running)])
 
 
 class Checkpointer:

@@ -42,6 +42,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m008_archive_owner",
         "m009_private_chats",
         "m010_reactions_and_polls",
+        "m013_search_beside_the_writer",
     ]
     assert (
         counts(path)
@@ -157,6 +158,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(
             "m008_archive_owner",
             "m009_private_chats",
             "m010_reactions_and_polls",
+            "m013_search_beside_the_writer",
         ],
     )
     store.close()
