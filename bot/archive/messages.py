@@ -12,18 +12,16 @@ from typing import cast
 from bot.archive.base import AUTHOR, MESSAGE_SELECT, Row, as_authored
 from bot.archive.people import PeopleMixin
 from bot.archive.rows import Hit, Message
-from bot.archive.schema import SEARCHED_TABLES
+from bot.archive.schema import FTS_TABLES, SEARCHED_TABLES
 from bot.core.updates import Author, Incoming
 
 MAX_SEARCH_TERMS = 16
 MAX_SEARCH_RESULTS = 100
-# One index step's share of work, small enough that a reply arriving meanwhile waits for it no
-# more than a few milliseconds (docs/performance.md): at most this many queued rows a table...
+# One index step takes at most this many queued rows a table (a millisecond or two of work)...
 INDEX_BATCH = 200
-# ...and this many index pages of merging, once per table that took rows. A step writes a
-# page or two of new index; each page is merged again once per level of the index's tree of
-# segments (about ten on a million messages), so this keeps pace with what the steps add.
-MERGE_PAGES = 24
+# ...and one merge step this many index pages (a few milliseconds): each is a writer call of
+# its own, so a reply arriving meanwhile waits for at most one of them.
+MERGE_PAGES = 4
 LAST_ROWID = 2**63 - 1
 
 MESSAGE_FIELDS = (
@@ -185,8 +183,8 @@ class MessagesMixin(PeopleMixin):
     # search
 
     def index_pending(self, limit: int = INDEX_BATCH) -> int:
-        """Move up to ``limit`` queued rows of each searched table into the search index, with
-        a bounded share of merging; return how many rows still wait.
+        """Move up to ``limit`` queued rows of each searched table into the search index; return
+        how many rows still wait.
 
         The rows and their place in the queue change in one transaction: a crash leaves each
         row indexed or still queued (archive/schema.py, search version 3).
@@ -213,10 +211,24 @@ class MessagesMixin(PeopleMixin):
         if not indexed:
             return 0
         self.db.execute(f"DELETE FROM {table}_unindexed WHERE id <= ?", upto)
-        self.db.execute(
-            f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('merge', ?)", (MERGE_PAGES,)
-        )
         return self.waiting_for_index(table) if last else 0
+
+    def merge_search_index(self, pages: int = MERGE_PAGES) -> bool:
+        """Merge up to ``pages`` pages of each search index's segments; False if none needed it.
+
+        FTS5 merges only where a level of its tree of segments holds four or more, or a merge is
+        under way (archive/schema.py, search version 3): the index steps' small segments are
+        merged a few pages at a time, never all at once in somebody's write.
+        """
+        merged = False
+        with self.db.atomic():
+            for table in FTS_TABLES:
+                before = self.db.conn.total_changes
+                merge = f"INSERT INTO {table} ({table}, rank) VALUES ('merge', ?)"
+                self.db.execute(merge, (pages,))
+                # The command itself counts as one change; the pages it wrote count too.
+                merged |= self.db.conn.total_changes - before > 1
+        return merged
 
     def waiting_for_index(self, table: str | None = None) -> int:
         """Return how many stored rows (of one searched table, or of all) are not yet indexed."""

@@ -11,9 +11,9 @@ pure Python on a busy day, in a planner process (``bot.archive.planner``), so a 
 never keeps a reply waiting to be stored. Every write, and so every exactly-once claim, stays on
 the one writer thread; copying the write-ahead log into the file (a checkpoint) runs beside it,
 on a connection of its own (``Checkpointer``). A stored reply only queues itself for the search
-index: the writer indexes the queue a batch at a time, a moment after writes (``Indexer``). A reader sees what the writer committed before
-it was called, as every writer call commits before it returns. An in-memory archive has one
-connection, so its reads run on the writer thread too.
+index: the writer indexes the queue a batch at a time, a moment after writes (``Indexer``). A
+reader sees what the writer committed before it was called, as every writer call commits before
+it returns. An in-memory archive has one connection, so its reads run on the writer thread too.
 
 The call site says which connection runs a call, as Datasette's ``execute_write_fn`` does:
 ``await archive.run(Store.get_chat, chat_id)`` on the writer, ``archive.read(Store.search, ...)``
@@ -90,15 +90,9 @@ class Archive:
             self._checkpointer = Checkpointer(self.path)
             await self._checkpointer.start()
             await self._submit(self._store.leave_checkpoints_to_another_connection)
-        store = self._store
-        self._indexer = Indexer(lambda: self._executor_of_writer().submit(store.index_pending))
+        self._indexer = Indexer(self)
         # Rows a crash left queued are indexed at once.
-        self._indexer.soon()
-
-    def _executor_of_writer(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            raise RuntimeError("the archive is closed")
-        return self._executor
+        self._indexer.after_write()
 
     async def close(self) -> None:
         """Close the connection on its thread, then stop the thread."""
@@ -135,13 +129,22 @@ class Archive:
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """Return fn(store, *args, **kwargs), run on the worker thread."""
+        try:
+            return await self.on_writer(fn, *args, **kwargs)
+        finally:
+            if self._indexer is not None:
+                self._indexer.after_write()
+
+    async def on_writer(
+        self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Return fn(store, ...) on the worker thread, as ``run``, without asking for an index
+        step after it (the index steps themselves)."""
         if self._store is None:
             raise RuntimeError("the archive is not open: await Archive.start() first")
         try:
             return await self._submit(fn, self._store, *args, **kwargs)
         finally:
-            if self._indexer is not None:
-                self._indexer.soon()
             if self._checkpointer is not None:
                 self._checkpointer.after_write()
                 self._checkpointer.truncate_soon()
@@ -149,7 +152,7 @@ class Archive:
     async def index_now(self) -> None:
         """Index every row stored so far, a step at a time on the writer (before a search that
         must see them all)."""
-        while await self.run(Store.index_pending):
+        while await self.on_writer(Store.index_pending):
             pass
 
     async def read(
@@ -173,51 +176,51 @@ class Archive:
 
 
 class Indexer:
-    """Runs the writer's index step (``Store.index_pending``) a moment after writes.
+    """Indexes stored rows for search a moment after writes, in steps on the writer.
 
-    At most one step is waiting or running; a step that leaves rows queued schedules the next.
-    So a reply's own write does no full-text work, and a reply is found by search within about
-    INDEX_AFTER_SECONDS of being stored, or a little more in a long burst (docs/performance.md).
+    A step is one short writer call: index a batch of queued rows (``Store.index_pending``), or
+    merge a few pages of the index (``Store.merge_search_index``). Store calls made meanwhile
+    wait for at most one step, and run between two. So a reply's own write does no full-text
+    work, and a reply is found by search within about INDEX_AFTER_SECONDS of being stored, or
+    a little more in a long burst (docs/performance.md).
     """
 
-    def __init__(self, step: Callable[[], Future[int]]) -> None:
-        self._step = step
-        self._timer: asyncio.TimerHandle | None = None
-        self._running: Future[int] | None = None
-        self._closed = False
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self._written = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._run())
 
-    def soon(self, delay: float = INDEX_AFTER_SECONDS) -> None:
-        """Run a step after ``delay`` seconds, unless one is already waiting or running."""
-        if self._closed or self._timer is not None or self._running is not None:
-            return
-        self._timer = asyncio.get_running_loop().call_later(delay, self._start)
+    def after_write(self) -> None:
+        """Index what that write stored, a moment from now."""
+        self._written.set()
 
-    def _start(self) -> None:
-        self._timer = None
-        loop = asyncio.get_running_loop()
-        self._running = running = self._step()
-        running.add_done_callback(lambda done: loop.call_soon_threadsafe(self._done, done))
+    async def _run(self) -> None:
+        while True:
+            await self._written.wait()
+            # Rows stored meanwhile are indexed in the same step.
+            await asyncio.sleep(INDEX_AFTER_SECONDS)
+            self._written.clear()
+            try:
+                await self._catch_up()
+            except Exception:
+                # The rows stay queued; the next write tries again.
+                logger.exception("indexing for search failed")
 
-    def _done(self, done: Future[int]) -> None:
-        self._running = None
-        if done.cancelled():
-            return
-        if done.exception() is not None:
-            # The rows stay queued; the next write tries again.
-            logger.error("indexing for search failed", exc_info=done.exception())
-        elif done.result():
-            self.soon(INDEX_AGAIN_SECONDS)
+    async def _catch_up(self) -> None:
+        """Step until nothing waits and nothing needs merging, indexing before each merge."""
+        while True:
+            waiting = await self._archive.on_writer(Store.index_pending)
+            merged = await self._archive.on_writer(Store.merge_search_index)
+            if not merged and not waiting:
+                return
+            if not merged:
+                # A burst: let its store calls through before the next batch.
+                await asyncio.sleep(INDEX_AGAIN_SECONDS)
 
     async def close(self) -> None:
-        """Stop scheduling steps and wait for a running one (queued rows wait for the next
-        start)."""
-        self._closed = True
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self._running is not None:
-            # A failed step was logged when it ended.
-            await asyncio.wait([asyncio.wrap_future(self._running)])
+        """Stop stepping; rows still queued are indexed after the next start."""
+        self._task.cancel()
+        await asyncio.wait([self._task])
 
 
 class Checkpointer:
