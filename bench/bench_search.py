@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench_blocking import WARM_UP, build, reply, spread
 from bench.bench_digest import CHAT, START
 from bot.archive import Archive
-from bot.archive.arrivals import record_arrivals
+from bot.archive.arrivals import Arrival, record_arrivals
 from bot.archive.store import Store
 from bot.core.corpus import load_corpus
 
@@ -44,6 +44,7 @@ class Freshness:
     """Store calls' times (ms), replies stored, and each probe's delay to being found (s)."""
 
     store_ms: list[float]
+    writer_ms: list[float]
     replies: int
     seconds: float
     delays: list[float]
@@ -62,7 +63,8 @@ class Freshness:
         return (
             f"{self.replies} replies in {self.seconds:.1f} s "
             f"({self.replies / self.seconds:.0f}/s) "
-            f"in {len(self.store_ms)} store calls: {spread(self.store_ms)}; "
+            f"in {len(self.store_ms)} store calls: {spread(self.store_ms)} "
+            f"(on the writer thread: {spread(self.writer_ms)}); "
             f"{len(self.delays)} probes found after median {ordered[len(ordered) // 2]:.2f} s, "
             f"worst {ordered[-1]:.2f} s"
         )
@@ -81,6 +83,15 @@ def arriving(n: int) -> dict[str, Any]:
     return update
 
 
+def timed_arrivals(
+    store: Store, updates: list[dict[str, Any]], *, now: int
+) -> tuple[Arrival, float]:
+    """Record the updates as the bot does; return the arrival and its time on the writer (ms)."""
+    started = time.perf_counter()
+    arrival = record_arrivals(store, updates, now=now)
+    return arrival, (time.perf_counter() - started) * 1000
+
+
 async def load(archive: Archive, rate: float, seconds: float) -> Freshness:
     """Store replies at ``rate`` a second for ``seconds`` while a searcher finds the probes."""
     for n in range(WARM_UP):
@@ -88,6 +99,7 @@ async def load(archive: Archive, rate: float, seconds: float) -> Freshness:
     probes: deque[tuple[int, float]] = deque()
     delays: list[float] = []
     store_ms: list[float] = []
+    writer_ms: list[float] = []
     storing = True
 
     async def search() -> None:
@@ -110,8 +122,9 @@ async def load(archive: Archive, rate: float, seconds: float) -> Freshness:
         due = max(sent + 1, int(elapsed * rate))
         batch = [arriving(n) for n in range(sent, due)]
         before = time.perf_counter()
-        arrival = await archive.run(record_arrivals, batch, now=START + 80_000)
+        arrival, on_writer = await archive.run(timed_arrivals, batch, now=START + 80_000)
         after = time.perf_counter()
+        writer_ms.append(on_writer)
         if len(arrival.stored) != len(batch):
             raise RuntimeError("a reply was not stored")
         store_ms.append((after - before) * 1000)
@@ -122,7 +135,7 @@ async def load(archive: Archive, rate: float, seconds: float) -> Freshness:
     took = time.perf_counter() - started
     storing = False
     await asyncio.wait_for(searcher, timeout=60)
-    return Freshness(store_ms, sent, took, delays)
+    return Freshness(store_ms, writer_ms, sent, took, delays)
 
 
 async def measure(path: Path, rate: float, seconds: float) -> Freshness:

@@ -32,6 +32,9 @@ PER_CHAT_BURST = 5
 MAX_RETRIES = 3
 # After a chat's retry_after, a little more, as PTB does: Telegram counts from its own clock.
 RETRY_MARGIN_SECONDS = 0.1
+# A message leaves a chat's window this much later than its own time: Telegram counts when a
+# message arrives, a moment after it is sent, and the moment varies.
+WINDOW_MARGIN_SECONDS = 0.1
 # Chats with nothing in flight are forgotten once this many are known.
 KEEP_CHATS = 512
 
@@ -43,7 +46,7 @@ class Window:
 
     def __init__(self, capacity: int, seconds: float) -> None:
         self.capacity = capacity
-        self.seconds = seconds
+        self.seconds = seconds + WINDOW_MARGIN_SECONDS
         self.times: deque[float] = deque()
 
     def wait_needed(self, now: float) -> float:

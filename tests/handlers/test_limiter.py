@@ -93,19 +93,19 @@ async def test_the_limiter_keeps_each_chats_each_groups_and_the_overall_limits(w
         async def send(group: dict[str, Any], text: str) -> None:
             await bot.send_message(group["id"], text)
 
-        # What the bot said in the busy group on joining counts in its minute: the rest of its
-        # six fit, one more must wait a minute. Each quiet group gets one message; all at once.
-        fit = 6 - len(messages_to(world, busy))
-        busy_sends = [asyncio.create_task(send(busy, f"busy {n}")) for n in range(fit + 1)]
+        # Seven messages for the busy group, one for each quiet group, all at once: the busy
+        # group's minute holds six at most (fewer if the bot's welcome and passage are in it).
+        busy_sends = [asyncio.create_task(send(busy, f"busy {n}")) for n in range(7)]
         quiet_sends = [asyncio.create_task(send(group, "quiet")) for group in quiet]
-        await asyncio.gather(*busy_sends[:fit], *quiet_sends)
-        # The last is held by the limiter, not sent to be refused.
-        await asyncio.sleep(0.5)
-        held = not busy_sends[fit].done()
-        busy_sends[fit].cancel()
-        joined = len(world.sent(busy)) - fit
+        await asyncio.gather(*quiet_sends)
+        # Time for the busy group's first ones at its four a second; what is left is held by
+        # the limiter for the rest of the minute, not sent to be refused.
+        await asyncio.sleep(1.5)
+        delivered = sum(task.done() for task in busy_sends)
+        for task in busy_sends:
+            task.cancel()
     sends = sends_since(world, first)
-    assert (held, fit) == (True, 6 - joined)
-    assert [status for _, status in sends] == [200] * (fit + len(quiet))
-    busy_texts = [s["message"]["text"] for s in world.sent(busy)[joined:]]
-    assert busy_texts == [f"busy {n}" for n in range(fit)]
+    assert 1 <= delivered <= 6
+    assert [status for _, status in sends] == [200] * (delivered + len(quiet))
+    busy_texts = [s["message"]["text"] for s in world.sent(busy) if "busy" in s["message"]["text"]]
+    assert busy_texts == [f"busy {n}" for n in range(delivered)]
