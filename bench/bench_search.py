@@ -45,6 +45,7 @@ class Freshness:
 
     store_ms: list[float]
     writer_ms: list[float]
+    writer_cpu_ms: list[float]
     replies: int
     seconds: float
     delays: list[float]
@@ -64,7 +65,8 @@ class Freshness:
             f"{self.replies} replies in {self.seconds:.1f} s "
             f"({self.replies / self.seconds:.0f}/s) "
             f"in {len(self.store_ms)} store calls: {spread(self.store_ms)} "
-            f"(on the writer thread: {spread(self.writer_ms)}); "
+            f"(on the writer thread: {spread(self.writer_ms)}, of it CPU "
+            f"{spread(self.writer_cpu_ms)}); "
             f"{len(self.delays)} probes found after median {ordered[len(ordered) // 2]:.2f} s, "
             f"worst {ordered[-1]:.2f} s"
         )
@@ -85,11 +87,12 @@ def arriving(n: int) -> dict[str, Any]:
 
 def timed_arrivals(
     store: Store, updates: list[dict[str, Any]], *, now: int
-) -> tuple[Arrival, float]:
-    """Record the updates as the bot does; return the arrival and its time on the writer (ms)."""
-    started = time.perf_counter()
+) -> tuple[Arrival, float, float]:
+    """Record the updates as the bot does; return the arrival, its time on the writer and the
+    CPU time the writer thread spent on it (ms): what is left is waiting for a core or the GIL."""
+    started, cpu = time.perf_counter(), time.thread_time()
     arrival = record_arrivals(store, updates, now=now)
-    return arrival, (time.perf_counter() - started) * 1000
+    return arrival, (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
 
 
 async def load(archive: Archive, rate: float, seconds: float) -> Freshness:
@@ -100,6 +103,7 @@ async def load(archive: Archive, rate: float, seconds: float) -> Freshness:
     delays: list[float] = []
     store_ms: list[float] = []
     writer_ms: list[float] = []
+    writer_cpu_ms: list[float] = []
     storing = True
 
     async def search() -> None:
@@ -122,9 +126,10 @@ async def load(archive: Archive, rate: float, seconds: float) -> Freshness:
         due = max(sent + 1, int(elapsed * rate))
         batch = [arriving(n) for n in range(sent, due)]
         before = time.perf_counter()
-        arrival, on_writer = await archive.run(timed_arrivals, batch, now=START + 80_000)
+        arrival, on_writer, cpu = await archive.run(timed_arrivals, batch, now=START + 80_000)
         after = time.perf_counter()
         writer_ms.append(on_writer)
+        writer_cpu_ms.append(cpu)
         if len(arrival.stored) != len(batch):
             raise RuntimeError("a reply was not stored")
         store_ms.append((after - before) * 1000)
@@ -135,7 +140,7 @@ async def load(archive: Archive, rate: float, seconds: float) -> Freshness:
     took = time.perf_counter() - started
     storing = False
     await asyncio.wait_for(searcher, timeout=60)
-    return Freshness(store_ms, writer_ms, sent, took, delays)
+    return Freshness(store_ms, writer_ms, writer_cpu_ms, sent, took, delays)
 
 
 async def measure(path: Path, rate: float, seconds: float) -> Freshness:
