@@ -35,7 +35,7 @@ RETRY_MARGIN_SECONDS = 0.1
 # A message leaves a chat's window this much later than its own time: Telegram counts when a
 # message arrives, a moment after it is sent, and the moment varies.
 WINDOW_MARGIN_SECONDS = 0.1
-# Chats with nothing in flight are forgotten once this many are known.
+# Chats with nothing in flight or in their windows are forgotten once this many are known.
 KEEP_CHATS = 512
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
@@ -102,6 +102,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         ) else None  # fmt: skip
         self._max_retries = max_retries
         self._chats: dict[int | str, ChatPace] = {}
+        self._forget_at = KEEP_CHATS
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -169,8 +170,11 @@ class ChatRateLimiter(BaseRateLimiter[int]):
 
     def _pace_of(self, chat_id: int | str) -> ChatPace:
         if chat_id not in self._chats:
-            if len(self._chats) >= KEEP_CHATS:
+            if len(self._chats) >= self._forget_at:
                 self._forget_idle_chats()
+                # Looked over again only once as many more are known: a morning's fan-out to
+                # thousands of chats, all busy for their minute, is not walked at every chat.
+                self._forget_at = max(KEEP_CHATS, 2 * len(self._chats))
             windows = []
             if self._per_chat is not None:
                 windows.append(Window(*self._per_chat))
