@@ -90,6 +90,9 @@ def build(path: Path, size: int, corpus: list[Entry]) -> None:
                 now=curiosity["created_at"],
             )
     store.keep_messages(messages)  # type: ignore[arg-type]
+    # Indexed, as an archive that has been running is.
+    while store.index_pending(limit=10_000):
+        pass
     store.close()
 
 

@@ -149,6 +149,9 @@ def build(path: Path, layout: Layout) -> None:
             store.keep_messages(batch)
             batch = []
     store.keep_messages(batch)
+    # Indexed, as a running archive's rows are a moment after they are stored.
+    while store.index_pending(limit=100_000):
+        pass
     # A bulk load leaves the index in a few large segments, which later single writes would
     # merge with at random moments; an index grown one reply at a time is kept merged as it
     # grows, so compact this one to match.
@@ -156,12 +159,18 @@ def build(path: Path, layout: Layout) -> None:
     store.close()
 
 
+# Changed whenever build() writes something different (2: the search index filled), so that
+# no archive cached by an older build is reused.
+BUILD_VERSION = 2
+
+
 def schema_digest() -> str:
-    """A short digest of the current schema, so a schema change never reuses an old cache."""
+    """A short digest of the current schema and build, so that neither change reuses an old
+    cache."""
     store = Store.open(":memory:")
     schema = "".join(r["sql"] or "" for r in store.db.query("SELECT sql FROM sqlite_master"))
     store.close()
-    return hashlib.sha256(schema.encode()).hexdigest()[:10]
+    return hashlib.sha256(f"{schema}{BUILD_VERSION}".encode()).hexdigest()[:10]
 
 
 def cached_archive(layout: Layout, rebuild: bool) -> Path:

@@ -12,10 +12,17 @@ from typing import cast
 from bot.archive.base import AUTHOR, MESSAGE_SELECT, Row, as_authored
 from bot.archive.people import PeopleMixin
 from bot.archive.rows import Hit, Message
+from bot.archive.schema import FTS_TABLES, SEARCHED_TABLES
 from bot.core.updates import Author, Incoming
 
 MAX_SEARCH_TERMS = 16
 MAX_SEARCH_RESULTS = 100
+# One index step takes at most this many queued rows a table (a millisecond or two of work)...
+INDEX_BATCH = 200
+# ...and one merge step this many index pages (a few milliseconds): each is a writer call of
+# its own, so a reply arriving meanwhile waits for at most one of them.
+MERGE_PAGES = 4
+LAST_ROWID = 2**63 - 1
 
 MESSAGE_FIELDS = (
     "chat_id, message_id, root_message_id, reply_to_message_id, user_id, sender_chat_id, kind, "
@@ -175,8 +182,67 @@ class MessagesMixin(PeopleMixin):
 
     # search
 
+    def index_pending(self, limit: int = INDEX_BATCH) -> int:
+        """Move up to ``limit`` queued rows of each searched table into the search index; return
+        how many rows still wait.
+
+        The rows and their place in the queue change in one transaction: a crash leaves each
+        row indexed or still queued (archive/schema.py, search version 3).
+        """
+        waiting = 0
+        with self.db.atomic():
+            for table in SEARCHED_TABLES:
+                waiting += self._index_some(table, limit)
+        return waiting
+
+    def _index_some(self, table: str, limit: int) -> int:
+        # CROSS JOIN keeps the queue as the outer loop: otherwise SQLite may walk every
+        # stored row below the batch's last id and look each up in the queue.
+        last = self._one(
+            f"SELECT id FROM {table}_unindexed ORDER BY id LIMIT 1 OFFSET ?", (limit - 1,)
+        )
+        upto = (last["id"] if last else LAST_ROWID,)
+        indexed = self.db.execute(
+            f"""INSERT INTO {table}_fts (rowid, text, chat_id)
+            SELECT s.id, s.text, s.chat_id FROM {table}_unindexed q
+            CROSS JOIN {table}_search s ON s.id = q.id WHERE q.id <= ?""",
+            upto,
+        ).rowcount
+        if not indexed:
+            return 0
+        self.db.execute(f"DELETE FROM {table}_unindexed WHERE id <= ?", upto)
+        return self.waiting_for_index(table) if last else 0
+
+    def merge_search_index(self, pages: int = MERGE_PAGES) -> bool:
+        """Merge up to ``pages`` pages of each search index's segments; False if none needed it.
+
+        FTS5 merges only where a level of its tree of segments holds four or more, or a merge is
+        under way (archive/schema.py, search version 3): the index steps' small segments are
+        merged a few pages at a time, never all at once in somebody's write.
+        """
+        merged = False
+        with self.db.atomic():
+            for table in FTS_TABLES:
+                before = self.db.conn.total_changes
+                merge = f"INSERT INTO {table} ({table}, rank) VALUES ('merge', ?)"
+                self.db.execute(merge, (pages,))
+                # The command itself counts as one change; the pages it wrote count too.
+                merged |= self.db.conn.total_changes - before > 1
+        return merged
+
+    def waiting_for_index(self, table: str | None = None) -> int:
+        """Return how many stored rows (of one searched table, or of all) are not yet indexed."""
+        tables = SEARCHED_TABLES if table is None else (table,)
+        return sum(
+            int(self.db.execute(f"SELECT count(*) FROM {name}_unindexed").fetchone()[0])
+            for name in tables
+        )
+
     def search(self, chat_id: int, query: str, limit: int = 20) -> list[Hit]:
-        """Return the chat's messages and curiosities holding every word of query, newest first."""
+        """Return the chat's indexed messages and curiosities holding every word of query, newest
+        first. A row is indexed by the writer's next index step (``index_pending``), within a
+        second of being stored; run one first for a search that sees every row stored so far.
+        """
         match = fts_query(query, chat_id)
         if match is None or limit <= 0:
             return []

@@ -110,6 +110,7 @@ def m002_sender_chats(db: Database) -> None:
 # triggers. The chat id is indexed too, so a search intersects the words with one chat's rows
 # inside the index instead of matching every chat and filtering afterwards. Triggers fire only
 # when text or chat changes.
+SEARCHED_TABLES = ("messages", "curiosities")
 FTS_SQL = """
 CREATE VIRTUAL TABLE {table}_fts USING fts5 (
     text, chat_id, content='{table}', content_rowid='id',
@@ -363,8 +364,49 @@ def m012_published_site(db: Database) -> None:
     db.execute("ALTER TABLE chats ADD COLUMN published INTEGER NOT NULL DEFAULT 0")
 
 
-SCHEMA_VERSION = 12
-FTS_TABLES = ("messages_fts", "curiosities_fts")
+# Version 3 of search: the index is written beside the writer, a batch at a time, not in the
+# member's write. A stored row only queues its id (``{table}_unindexed``); the writer's index
+# step (``Store.index_pending``) moves a batch of queued rows into the index and takes them off
+# the queue in one transaction, so a crash between the two leaves each row queued or indexed,
+# never both or neither. A row still queued has nothing in the index: deleting or editing it
+# takes nothing out. FTS5 merges its segments only when the index step asks ('merge' with a
+# bounded number of pages): 'automerge' 0 turns off the merge FTS5 would do inside any write,
+# and a high 'crisismerge' keeps its all-at-once merge for an index left far behind. The index
+# as it was stays valid: only the triggers change.
+SEARCH_SQL_V3 = f"""
+CREATE TABLE {{table}}_unindexed (id INTEGER PRIMARY KEY);
+DROP TRIGGER {{table}}_ai;
+DROP TRIGGER {{table}}_ad;
+DROP TRIGGER {{table}}_au;
+CREATE TRIGGER {{table}}_ai AFTER INSERT ON {{table}} BEGIN
+    INSERT INTO {{table}}_unindexed (id) VALUES (new.id);
+END;
+CREATE TRIGGER {{table}}_ad AFTER DELETE ON {{table}} BEGIN
+    INSERT INTO {{table}}_fts ({{table}}_fts, rowid, text, chat_id)
+    SELECT 'delete', old.id, old.text, {CHAT_TOKEN.format(row="old")}
+    WHERE NOT EXISTS (SELECT 1 FROM {{table}}_unindexed WHERE id = old.id);
+    DELETE FROM {{table}}_unindexed WHERE id = old.id;
+END;
+CREATE TRIGGER {{table}}_au AFTER UPDATE OF text, chat_id ON {{table}} BEGIN
+    INSERT INTO {{table}}_fts ({{table}}_fts, rowid, text, chat_id)
+    SELECT 'delete', old.id, old.text, {CHAT_TOKEN.format(row="old")}
+    WHERE NOT EXISTS (SELECT 1 FROM {{table}}_unindexed WHERE id = old.id);
+    INSERT OR IGNORE INTO {{table}}_unindexed (id) VALUES (new.id);
+END;
+INSERT INTO {{table}}_fts ({{table}}_fts, rank) VALUES ('automerge', 0);
+INSERT INTO {{table}}_fts ({{table}}_fts, rank) VALUES ('crisismerge', 64);
+"""
+
+
+@MIGRATIONS()
+def m013_search_beside_the_writer(db: Database) -> None:
+    """The search index is written in batches beside the writer, not in a member's write."""
+    for table in SEARCHED_TABLES:
+        db.executescript(SEARCH_SQL_V3.format(table=table))
+
+
+SCHEMA_VERSION = 13
+FTS_TABLES = tuple(f"{table}_fts" for table in SEARCHED_TABLES)
 
 
 def apply_migrations(db: Database) -> None:

@@ -10,9 +10,10 @@ is in WAL mode): search, a thread and an export on a reader thread, and digests,
 pure Python on a busy day, in a planner process (``bot.archive.planner``), so a large digest
 never keeps a reply waiting to be stored. Every write, and so every exactly-once claim, stays on
 the one writer thread; copying the write-ahead log into the file (a checkpoint) runs beside it,
-on a connection of its own (``Checkpointer``). A reader sees what the writer committed before
-it was called, as every writer call commits before it returns. An in-memory archive has one
-connection, so its reads run on the writer thread too.
+on a connection of its own (``Checkpointer``). A stored reply only queues itself for the search
+index: the writer indexes the queue a batch at a time, a moment after writes (``Indexer``). A
+reader sees what the writer committed before it was called, as every writer call commits before
+it returns. An in-memory archive has one connection, so its reads run on the writer thread too.
 
 The call site says which connection runs a call, as Datasette's ``execute_write_fn`` does:
 ``await archive.run(Store.get_chat, chat_id)`` on the writer, ``archive.read(Store.search, ...)``
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,8 +44,15 @@ CHECKPOINT_EVERY_SECONDS = 1.0
 # raw update, handled and blanked in the archive, is gone from every file within this.
 TRUNCATE_AFTER_SECONDS = 30.0
 
+# A stored row is indexed for search by a step on the writer this long after a write; while a
+# step leaves rows waiting (a burst), the next follows after a short gap that lets store calls
+# through. The slowest step bounds how long a store call can wait behind one.
+INDEX_AFTER_SECONDS = 0.2
+INDEX_AGAIN_SECONDS = 0.01
+
 T = TypeVar("T")
 P = ParamSpec("P")
+logger = logging.getLogger(__name__)
 
 
 class Archive:
@@ -57,6 +66,7 @@ class Archive:
         self._reading: Store | None = None  # touched only on the reader thread
         self._planner: Planner | None = None
         self._checkpointer: Checkpointer | None = None
+        self._indexer: Indexer | None = None
         # A shared lock on the archive while it is open: a restore waits for no bot to hold it.
         self._lock = ExitStack()
 
@@ -80,6 +90,9 @@ class Archive:
             self._checkpointer = Checkpointer(self.path)
             await self._checkpointer.start()
             await self._submit(self._store.leave_checkpoints_to_another_connection)
+        self._indexer = Indexer(self)
+        # Rows a crash left queued are indexed at once.
+        self._indexer.after_write()
 
     async def close(self) -> None:
         """Close the connection on its thread, then stop the thread."""
@@ -88,6 +101,9 @@ class Archive:
             return
         if self._planner is not None:
             await self._planner.close()
+        if self._indexer is not None:
+            await self._indexer.close()
+            self._indexer = None
         if self._checkpointer is not None:
             await self._checkpointer.close()
             self._checkpointer = None
@@ -113,6 +129,17 @@ class Archive:
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """Return fn(store, *args, **kwargs), run on the worker thread."""
+        try:
+            return await self.on_writer(fn, *args, **kwargs)
+        finally:
+            if self._indexer is not None:
+                self._indexer.after_write()
+
+    async def on_writer(
+        self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Return fn(store, ...) on the worker thread, as ``run``, without asking for an index
+        step after it (the index steps themselves)."""
         if self._store is None:
             raise RuntimeError("the archive is not open: await Archive.start() first")
         try:
@@ -121,6 +148,12 @@ class Archive:
             if self._checkpointer is not None:
                 self._checkpointer.after_write()
                 self._checkpointer.truncate_soon()
+
+    async def index_now(self) -> None:
+        """Index every row stored so far, a step at a time on the writer (before a search that
+        must see them all)."""
+        while await self.on_writer(Store.index_pending):
+            pass
 
     async def read(
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -140,6 +173,54 @@ class Archive:
         if self._planner is None:
             return await self.read(fn, *args, **kwargs)
         return await self._planner.run(fn, *args, **kwargs)
+
+
+class Indexer:
+    """Indexes stored rows for search a moment after writes, in steps on the writer.
+
+    A step is one short writer call: index a batch of queued rows (``Store.index_pending``), or
+    merge a few pages of the index (``Store.merge_search_index``). Store calls made meanwhile
+    wait for at most one step, and run between two. So a reply's own write does no full-text
+    work, and a reply is found by search within about INDEX_AFTER_SECONDS of being stored, or
+    a little more in a long burst (docs/performance.md).
+    """
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        self._written = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def after_write(self) -> None:
+        """Index what that write stored, a moment from now."""
+        self._written.set()
+
+    async def _run(self) -> None:
+        while True:
+            await self._written.wait()
+            # Rows stored meanwhile are indexed in the same step.
+            await asyncio.sleep(INDEX_AFTER_SECONDS)
+            self._written.clear()
+            try:
+                await self._catch_up()
+            except Exception:
+                # The rows stay queued; the next write tries again.
+                logger.exception("indexing for search failed")
+
+    async def _catch_up(self) -> None:
+        """Step until nothing waits and nothing needs merging, indexing before each merge."""
+        while True:
+            waiting = await self._archive.on_writer(Store.index_pending)
+            merged = await self._archive.on_writer(Store.merge_search_index)
+            if not merged and not waiting:
+                return
+            if not merged:
+                # A burst: let its store calls through before the next batch.
+                await asyncio.sleep(INDEX_AGAIN_SECONDS)
+
+    async def close(self) -> None:
+        """Stop stepping; rows still queued are indexed after the next start."""
+        self._task.cancel()
+        await asyncio.wait([self._task])
 
 
 class Checkpointer:

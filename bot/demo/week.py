@@ -181,7 +181,7 @@ async def run_demo(
                 corpus_path=corpus_path,
             )
             # A week in seconds: pace overall as usual, but not per group per real minute.
-            limiter = polite_rate_limiter(per_group_per_minute=0)
+            limiter = polite_rate_limiter(per_group_per_minute=0, per_chat_per_second=0)
             app = build_application(config, clock=script.clock, rate_limiter=limiter)
             async with running(app, poll_timeout=1) as started:
                 script.app = started

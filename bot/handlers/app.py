@@ -19,7 +19,6 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     BaseRateLimiter,
     CallbackQueryHandler,
@@ -47,6 +46,12 @@ from bot.handlers.inbox import (
     InboxRequest,
     Processes,
     replay_unhandled,
+)
+from bot.handlers.limiter import (
+    PER_CHAT_PER_SECOND,
+    PER_GROUP_PER_MINUTE,
+    PER_SECOND,
+    ChatRateLimiter,
 )
 from bot.handlers.network import Pause, patiently
 from bot.handlers.state import (
@@ -111,21 +116,23 @@ CALLBACKS = {
 }
 
 
-def polite_rate_limiter(per_second: float = 29, per_group_per_minute: int = 20) -> AIORateLimiter:
-    """Return PTB's rate limiter paced evenly overall, with retries on RetryAfter.
+def polite_rate_limiter(
+    per_second: float = PER_SECOND,
+    per_group_per_minute: int = PER_GROUP_PER_MINUTE,
+    per_chat_per_second: float = PER_CHAT_PER_SECOND,
+) -> ChatRateLimiter:
+    """Return the bot's rate limiter: paced evenly overall, each group's and chat's limit kept,
+    and a 429 pausing only its own chat (``bot.handlers.limiter``).
 
-    AIORateLimiter's bucket lets a full second's worth through at once and then refills, so a
-    burst can reach twice the rate within one second; a bucket of one request refilled every
-    1/rate seconds never exceeds the rate in any window. Per group, Telegram's 20 a minute
-    keeps PTB's bucket: a group rarely gets more than one message at a time from us.
-    ``per_group_per_minute=0`` turns the group limit off (the demo's compressed clock).
+    A bucket of one request refilled every 1/rate seconds never exceeds the rate in any window
+    (PTB's bucket lets a full second's worth through at once, twice the rate within a second).
+    ``per_group_per_minute=0`` and ``per_chat_per_second=0`` turn those limits off (the demo's
+    compressed clock, against a sandbox with no limits).
     """
-    return AIORateLimiter(
-        overall_max_rate=1,
-        overall_time_period=1 / per_second,
-        group_max_rate=per_group_per_minute,
-        group_time_period=60,
-        max_retries=3,
+    return ChatRateLimiter(
+        per_second=per_second,
+        per_group_per_minute=per_group_per_minute,
+        per_chat_per_second=per_chat_per_second,
     )
 
 

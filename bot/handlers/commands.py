@@ -242,6 +242,9 @@ async def search(update: Update, context: Context) -> None:
     if not query:
         await reply(update, t._(help.SEARCH_USAGE))
         return
+    # What was stored in the last moment may still wait for the index: index it first, so a
+    # search sees every reply stored before it.
+    await state.archive.index_now()
     results = await state.archive.read(Store.search, chat["id"], query, limit=10)
     await reply(update, views.render_search(t, chat, query, results))
 

@@ -131,12 +131,21 @@ class FloodControl:
         self._global = _Window(limits.global_per_second, 1.0)
         self._chats: dict[int, _Window] = {}
         self._groups: dict[int, _Window] = {}
+        self._held: dict[int, float] = {}
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Refuse every message to ``chat_id`` for the next ``seconds`` with a 429 whose
+        retry_after says how long is left: a chat that went far over its limit."""
+        self._held[chat_id] = self._now() + seconds
 
     def admit(self, chat_id: int, *, is_group: bool) -> None:
         """Count one message into ``chat_id``, or raise ApiError 429 if it is over a limit."""
         if not self.limits.enabled:
             return
         now = self._now()
+        held = self._held.get(chat_id, now) - now
+        if held > 0:
+            raise too_many_requests(max(1, math.ceil(held)))
         windows = [self._global, self._chat_window(chat_id)]
         if is_group:
             windows.append(self._group_window(chat_id))

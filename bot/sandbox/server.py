@@ -118,6 +118,11 @@ class Sandbox(Control, VoicesControl):
         """Replace the flood-control limits (and forget the counts so far)."""
         self.world.flood = FloodControl(limits)
 
+    def hold_chat(self, chat: Ref, seconds: float) -> None:
+        """Answer every message to that chat with a 429 for the next ``seconds`` (its
+        ``retry_after`` the time left), as Telegram does for a chat far over its limit."""
+        self.world.flood.hold(ref_id(chat), seconds)
+
     # Read-back --------------------------------------------------------------------------------
 
     def sent_messages(self, chat: Ref) -> list[dict[str, Any]]:

@@ -109,6 +109,8 @@ def seed_two_chats(store: Store) -> None:
             chat_id, user_id=1, local_date="2024-03-10", text="xylophonic gardens", now=NOW
         )
         store.add_curiosity(chat_id, user_id=2, local_date="2024-03-10", text="bo asks", now=NOW)
+    # As in a running archive, where the writer indexes stored rows a moment later.
+    store.index_pending()
 
 
 def tables_with_chat_rows(store: Store, chat_id: int) -> dict[str, int]:

@@ -50,6 +50,7 @@ def test_in_memory_archive_works(tmp_path: Path) -> None:
     store = Store.open(":memory:")
     with_thread(store)
     assert store.keep_messages([make_message(501)]) == 1
+    store.index_pending()
     assert [m["text"] for m in store.search(CHAT, "reply")] == ["reply 501"]
 
 
@@ -170,6 +171,7 @@ def test_migrating_a_chat_moves_every_row_and_setting(store: Store) -> None:
     assert after["messages"] == moved(before["messages"])
     assert [c["text"] for c in after["curiosities"]] == [c["text"] for c in before["curiosities"]]
     assert store.thread_root(-1009, 503) == POST
+    store.index_pending()
     assert len(store.search(-1009, "xylophonic")) == 2
 
 

@@ -57,6 +57,7 @@ def test_an_edit_replaces_the_text_and_older_or_repeated_edits_do_not(store: Sto
         "second",
         NOW + 600,
     )
+    store.index_pending()
     assert [m["text"] for m in store.search(CHAT, "second")] == ["second"]
     assert store.search(CHAT, "first") == []
 
@@ -129,6 +130,7 @@ def test_search_finds_messages_and_curiosities_newest_first(store: Store) -> Non
     store.add_curiosity(
         CHAT, user_id=2, local_date="2024-03-10", text="reciprocity?", message_id=503, now=NOW + 2
     )
+    store.index_pending()
     results = store.search(CHAT, "RECIPROCITY")
     assert [(r["kind"], r["message_id"], r["author"]) for r in results] == [
         ("message", 502, "Ana"),
@@ -182,6 +184,7 @@ def test_search_treats_any_input_as_plain_words(
     with_thread(store, OTHER)
     store.keep_messages([make_message(501, text="near the commons, or not")])
     store.keep_messages([make_message(501, chat_id=OTHER, text="drop table commons or not")])
+    store.index_pending()
     assert [r["text"] for r in store.search(CHAT, query)] == expected
     assert raw_count(store, "SELECT count(*) FROM messages") == 2
 
@@ -209,6 +212,7 @@ def test_two_chats_never_leak_into_each_others_queries(store: Store) -> None:
             message_id=503,
             now=NOW,
         )
+    store.index_pending()
     for chat_id, mine, theirs in ((CHAT, "alpha", "omega"), (OTHER, "omega", "alpha")):
         texts = [m["text"] for m in store.thread_messages(chat_id, POST)]
         found = {r["text"] for r in store.search(chat_id, "shared")}
@@ -232,6 +236,7 @@ def test_a_group_and_a_person_with_the_same_number_never_see_each_others_words(
     for chat_id, word in ((-1001, "groupword"), (1001, "privateword")):
         with_thread(store, chat_id)
         store.keep_messages([make_message(501, chat_id=chat_id, text=f"shared {word}")])
+    store.index_pending()
     found = {
         chat_id: sorted(r["text"] for r in store.search(chat_id, "shared"))
         for chat_id in (-1001, 1001)

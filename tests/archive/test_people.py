@@ -45,6 +45,7 @@ def test_forgetting_a_person_leaves_no_trace_of_their_words(store: Store, path: 
     }
     # Bo's reply to Ana's deleted message stays, and Bo's words are still found.
     assert [m["message_id"] for m in store.thread_messages(CHAT, POST)] == [502, 503]
+    store.index_pending()
     assert [r["author"] for r in store.search(CHAT, "commons")] == ["Bo"]
 
 
@@ -103,6 +104,7 @@ def test_purging_a_chat_leaves_no_trace_of_it(store: Store, path: Path) -> None:
     assert (store.get_user(3), store.get_chat(CHAT)) == (None, None)
     # The other chat is whole.
     assert [m["message_id"] for m in store.thread_messages(OTHER, POST)] == [501, 502, 503]
+    store.index_pending()
     assert len(store.search(OTHER, "xylophonic")) == 2
 
 

@@ -44,6 +44,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m010_reactions_and_polls",
         "m011_suggestions",
         "m012_published_site",
+        "m013_search_beside_the_writer",
     ]
     assert (
         counts(path)
@@ -161,6 +162,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(
             "m010_reactions_and_polls",
             "m011_suggestions",
             "m012_published_site",
+            "m013_search_beside_the_writer",
         ],
     )
     store.close()

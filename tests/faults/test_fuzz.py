@@ -323,7 +323,9 @@ async def world(sandbox, tmp_path) -> BotWorld:
     world = await make_world(sandbox, tmp_path, (*WRITERS, LEAVER))
     # Pacing is not what is tried here: Telegram's per-group minute would make a long test.
     world.sandbox.set_limits(Limits.off())
-    world.rate_limiter = polite_rate_limiter(per_second=1000, per_group_per_minute=0)
+    world.rate_limiter = polite_rate_limiter(
+        per_second=1000, per_group_per_minute=0, per_chat_per_second=0
+    )
     return world
 
 

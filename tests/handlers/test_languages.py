@@ -45,7 +45,7 @@ async def world(sandbox, tmp_path) -> BotWorld:
     # Flood control is tested elsewhere; here each language has many answers to give at once.
     world = await make_world(sandbox, tmp_path, NAMES)
     world.sandbox.set_limits(Limits(enabled=False))
-    world.rate_limiter = polite_rate_limiter(per_group_per_minute=0)
+    world.rate_limiter = polite_rate_limiter(per_group_per_minute=0, per_chat_per_second=0)
     return world
 
 

@@ -24,7 +24,7 @@ async def run(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Run]:
     clock = MovableClock(real=lambda: MONDAY)
     sb = await sandbox(clock=clock.timestamp, limits=Limits.off())
     config = Config(token=sb.token, base_url=sb.base_url, db_path=tmp_path / "c.db")
-    limiter = polite_rate_limiter(per_group_per_minute=0)
+    limiter = polite_rate_limiter(per_group_per_minute=0, per_chat_per_second=0)
     app = build_application(config, clock=clock, rate_limiter=limiter)
     async with running(app, poll_timeout=1):
         web = await start_webchat(sb, port=0, clock=TimeTravel(app, clock))
