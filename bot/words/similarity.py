@@ -3,8 +3,8 @@
 A suggestion that repeats a line of the book, or one already waiting in the queue, shares most
 of its specific words with it (the same Snowball stems in the same language), whatever their
 endings, case or punctuation; two passages about different things share few or none. The
-book's background (words in a tenth of its entries) and common words never count, so two
-texts are not close because both speak of "the commons".
+book's background (a word at least one in two hundred of the book's words are) and common
+words never count, so two texts are not close because both speak of "the commons".
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from bot.words.lexicon import ANY_LANGUAGE, Lexicon, lexicon_for
 # text's own. A line of the book pasted whole shares all of its stems with its passage.
 MIN_SHARED = 2
 MIN_SHARE = 0.6
+# The book's own vocabulary ("peer", "commons", "production": each over 8 in a thousand of its
+# words) says nothing about two passages being alike; its specific words ("reciprocity", 4 in
+# a thousand) do.
+BACKGROUND_SHARE = 0.005
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,15 @@ class Closeness:
 
 
 def specific_stems(lexicon: Lexicon, text: str) -> frozenset[str]:
-    """Return the keys of the text's specific words in its own language (no phrases)."""
+    """Return the keys of the text's specific words in its own language (no phrases, nothing
+    of the book's background)."""
+    shares = lexicon.echoes
     return frozenset(
         word.key
         for word in lexicon.curiosity_words(text)
-        if " " not in word.key and not word.key.startswith(f"{ANY_LANGUAGE}:")
+        if " " not in word.key
+        and not word.key.startswith(f"{ANY_LANGUAGE}:")
+        and shares.get(word.key, 0.0) < BACKGROUND_SHARE
     )
 
 

@@ -20,7 +20,10 @@ GARDENS_ES = "Los jardines comunitarios enseñan a los vecinos a cuidar la tierr
 
 
 def test_a_line_of_the_book_is_close_to_its_passage():
-    assert close_to(ALLOCATE, BOOK, []) == Closeness("ch1-06", 1.0, 2)
+    found = close_to(ALLOCATE, BOOK, [])
+    # Every specific stem of the line is its passage's: allocate, collective, individual...
+    assert found is not None and (found.label, found.share) == ("ch1-06", 1.0)
+    assert found.shared >= 6
 
 
 def test_other_endings_and_case_are_the_same_stems():
@@ -34,13 +37,13 @@ def test_other_endings_and_case_are_the_same_stems():
         (
             "Un jardín comunitario enseña a sus vecinos cómo cuidar de la tierra.",
             GARDENS_ES,
-            Closeness("suggestion:1", 1.0, 4),
+            Closeness("suggestion:1", 1.0, 6),
         ),
         ("La moneda local circula más rápido que el dinero de los bancos.", GARDENS_ES, None),
         (
             "Shared sheds lend ladders and drills to the whole street.",
             "The street's shared shed lends a ladder, a drill and a saw.",
-            Closeness("suggestion:1", 1.0, 4),
+            Closeness("suggestion:1", 1.0, 5),
         ),
         (
             "Bees pollinate orchards while farmers sleep under August stars.",
