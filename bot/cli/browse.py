@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from bot.archive.reading import add_visible_views
+from bot.cli.site import archive_option
 
 TITLE = "Commons Bot archive"
 # Tables holding members' words as they were said, or the raw updates: closed to browsing.
@@ -160,14 +161,7 @@ def register_plugin(archive: str) -> None:
 
 
 @click.command("browse")
-@click.option(
-    "--db",
-    "db_path",
-    envvar="COMMONS_DB",
-    default="./data/commons.db",
-    show_default=True,
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-)
+@archive_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option(

@@ -16,9 +16,8 @@ from bot.archive import Store
 from bot.archive.reading import published_chats
 from bot.core.corpus import CorpusError, Entry, load_corpus
 
-
-@click.command("site")
-@click.option(
+# An archive that exists, read by the commands that only read one (site, browse).
+archive_option = click.option(
     "--db",
     "db_path",
     envvar="COMMONS_DB",
@@ -26,6 +25,10 @@ from bot.core.corpus import CorpusError, Entry, load_corpus
     show_default=True,
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
 )
+
+
+@click.command("site")
+@archive_option
 @click.option("--chat", "chat_id", type=int, help="The chat whose site to build.")
 @click.option("--all", "every", is_flag=True, help="Every published chat, each in OUT/CHAT_ID/.")
 @click.option(
