@@ -16,14 +16,12 @@ import httpx
 import pytest
 
 from bot.archive.store import Store
-from bot.core.config import Config
-from bot.demo.clock import MovableClock, TimeTravel
-from bot.handlers import build_application
-from bot.handlers.app import App, polite_rate_limiter, running
-from bot.sandbox import Fault, Limits, Sandbox
+from bot.demo.clock import MovableClock
+from bot.handlers.app import App
+from bot.sandbox import Fault, Sandbox
 from bot.webchat import WebChat, start_webchat
 from tests.processes import start_bot, stop, web_chat_url
-from tests.webchat.site import open_web_chat
+from tests.webchat.site import open_web_chat, rehearsal
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
 # A Monday mid-morning years ahead of the real clock, so the JobQueue's own timers stay quiet.
@@ -81,21 +79,13 @@ class Week:
 
 @pytest.fixture
 async def week(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Week]:
-    clock = MovableClock(real=lambda: MONDAY)
-    # Days pass in seconds here, so Telegram's per-minute pacing is off; exactly-once is not.
-    sb = await sandbox(clock=clock.timestamp, limits=Limits.off())
-    config = Config(token=sb.token, base_url=sb.base_url, db_path=tmp_path / "c.db")
-    limiter = polite_rate_limiter(per_group_per_minute=0, per_chat_per_second=0)
-    app = build_application(config, clock=clock, rate_limiter=limiter)
-    async with running(app, poll_timeout=1):
-        web = await start_webchat(sb, port=0, clock=TimeTravel(app, clock))
+    async with rehearsal(sandbox, tmp_path / "c.db", MONDAY) as r:
         # The bot joins the demo group, greets it and posts the day's passage.
-        await sb.wait_for(lambda: any(PASSAGE in s for s in Week.texts_of(sb, web)), timeout=10)
-        try:
-            async with open_web_chat(web.url, timeout=60) as client:
-                yield Week(sb, web, app, clock, client)
-        finally:
-            await web.stop()
+        await r.sandbox.wait_for(
+            lambda: any(PASSAGE in s for s in Week.texts_of(r.sandbox, r.web)), timeout=10
+        )
+        async with open_web_chat(r.web.url, timeout=60) as client:
+            yield Week(r.sandbox, r.web, r.app, r.clock, client)
 
 
 async def test_the_clock_reads_in_the_groups_zone_with_where_each_button_goes(week: Week) -> None:

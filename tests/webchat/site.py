@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bot.sandbox import Sandbox
+from bot.core.config import Config
+from bot.sandbox import Limits, Sandbox
 from bot.webchat import WebChat
 
 
@@ -61,6 +64,43 @@ class Site:
             m for m in state.json()["messages"] if m["message_id"] == message_id
         )
         return view
+
+
+@dataclass
+class Rehearsal:
+    """The real bot, its sandbox and the web chat over them, on one movable clock."""
+
+    sandbox: Sandbox
+    web: WebChat
+    app: Any
+    clock: Any
+
+
+@asynccontextmanager
+async def rehearsal(
+    sandbox_factory: Callable[..., Awaitable[Sandbox]], db_path: Path, start: datetime
+) -> AsyncIterator[Rehearsal]:
+    """Run the bot against a sandbox and the web chat, as ``python -m bot`` without a token
+    does, on a clock that stands at ``start`` until its buttons move it.
+
+    Days pass in seconds here, so Telegram's per-minute and per-second pacing is off (in the
+    sandbox and the bot alike); exactly-once is not.
+    """
+    from bot.demo.clock import MovableClock, TimeTravel
+    from bot.handlers.app import build_application, polite_rate_limiter, running
+    from bot.webchat import start_webchat
+
+    clock = MovableClock(real=lambda: start)
+    sb = await sandbox_factory(clock=clock.timestamp, limits=Limits.off())
+    config = Config(token=sb.token, base_url=sb.base_url, db_path=db_path)
+    limiter = polite_rate_limiter(per_group_per_minute=0, per_chat_per_second=0)
+    app = build_application(config, clock=clock, rate_limiter=limiter)
+    async with running(app, poll_timeout=1):
+        web = await start_webchat(sb, port=0, clock=TimeTravel(app, clock))
+        try:
+            yield Rehearsal(sb, web, app, clock)
+        finally:
+            await web.stop()
 
 
 @asynccontextmanager

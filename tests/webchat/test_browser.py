@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.core.config import Config
-from bot.demo.clock import MovableClock, TimeTravel
-from bot.sandbox import Limits, Sandbox
-from bot.webchat import WebChat, start_webchat
+from bot.sandbox import Sandbox
+from bot.webchat import WebChat
+from tests.webchat.site import rehearsal
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -106,26 +105,16 @@ async def week(sandbox: SandboxFactory, tmp_path: Path) -> AsyncIterator[Week]:
     """Yield the sandbox, the web chat, the real bot and Chromium on one clock at MONDAY."""
     from playwright.async_api import async_playwright
 
-    from bot.handlers.app import build_application, polite_rate_limiter, running
-
-    clock = MovableClock(real=lambda: MONDAY)
-    # Days pass in seconds here, so Telegram's per-minute pacing is off; exactly-once is not.
-    sb = await sandbox(clock=clock.timestamp, limits=Limits.off())
-    config = Config(token=sb.token, base_url=sb.base_url, db_path=tmp_path / "c.db")
-    limiter = polite_rate_limiter(per_group_per_minute=0, per_chat_per_second=0)
-    app = build_application(config, clock=clock, rate_limiter=limiter)
-    async with running(app, poll_timeout=1), async_playwright() as p:
-        web = await start_webchat(sb, port=0, clock=TimeTravel(app, clock))
+    async with rehearsal(sandbox, tmp_path / "c.db", MONDAY) as r, async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             # An American browser, whose own way with times is 12-hour.
             tab = await browser.new_page(viewport=VIEWPORT, locale="en-US")
             tab.set_default_timeout(10_000)
-            await tab.goto(web.url)
-            yield Week(sb, web, app, tab)
+            await tab.goto(r.web.url)
+            yield Week(r.sandbox, r.web, r.app, tab)
         finally:
             await browser.close()
-            await web.stop()
 
 
 async def choose(page: Page, member: str) -> None:
