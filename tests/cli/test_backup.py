@@ -87,14 +87,17 @@ async def test_a_restore_over_the_archive_of_a_running_bot_is_refused(tmp_path):
     process = await start_bot(tmp_path, COMMONS_WEB_PORT="0")
     try:
         await wait_until_exists(tmp_path / "commons.db.heartbeat")
-        before = (tmp_path / "commons.db").read_bytes()
+        # The running bot writes its own file meanwhile (its search index, its checkpoints):
+        # what must not change is which file the archive is, nor may a replaced one be kept.
+        before = (tmp_path / "commons.db").stat().st_ino
         result = await asyncio.to_thread(bot, tmp_path, "restore", str(made.path))
-        after = (tmp_path / "commons.db").read_bytes()
+        after = (tmp_path / "commons.db").stat().st_ino
     finally:
         await stop(process)
     assert (result.returncode, result.stdout) == (2, "")
     assert "a running bot has this archive open; stop it first" in result.stderr
     assert after == before
+    assert not list(tmp_path.glob("commons.db.before-restore-*"))
 
 
 async def test_a_backup_killed_half_way_leaves_the_others_and_no_half_file(tmp_path):
