@@ -30,6 +30,7 @@ from bot.archive.planner import collection_paused
 from bot.compose.digest import build_daily_digest, plan_delivery
 from bot.core.corpus import Entry
 from bot.i18n import translator
+from bot.words.tokens import kept_words
 
 EN = translator("en")
 T = TypeVar("T")
@@ -93,9 +94,10 @@ def synthetic_day(size: int, seed: int = 7) -> tuple[list[dict[str, Any]], list[
                 "author": author,
                 "opted_out": author.startswith("Zoë"),
                 "kind": "photo" if rng.random() < 0.03 else "text",
-                "text": sentence(rng),
+                "text": (text := sentence(rng)),
                 "date": START + n,
                 "edited_at": None,
+                "words": kept_words(text),  # as the archive keeps them when it stores a reply
             }
         )
     return messages, synthetic_curiosities(size, rng)
@@ -121,13 +123,13 @@ def synthetic_curiosities(size: int, rng: random.Random) -> list[dict[str, Any]]
 
 FIELDS = (
     "chat_id message_id root_message_id reply_to_message_id user_id sender_chat_id author "
-    "opted_out kind text date edited_at"
+    "opted_out kind text date edited_at words"
 )
 COLUMNS = FIELDS.split()
 SCHEMA = (
     "chat_id INTEGER, message_id INTEGER, root_message_id INTEGER, reply_to_message_id INTEGER,"
     " user_id INTEGER, sender_chat_id INTEGER, author TEXT, opted_out INTEGER, kind TEXT,"
-    " text TEXT, date INTEGER, edited_at INTEGER, PRIMARY KEY (chat_id, message_id)"
+    " text TEXT, date INTEGER, edited_at INTEGER, words TEXT, PRIMARY KEY (chat_id, message_id)"
 )
 
 

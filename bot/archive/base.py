@@ -18,14 +18,17 @@ POST_COLUMNS = (
     "sent_at, error"
 )
 AUTHOR = "COALESCE(NULLIF(u.first_name, ''), s.title, '')"
-MESSAGE_SELECT = f"""
-SELECT m.chat_id, m.message_id, m.root_message_id, m.reply_to_message_id, m.user_id,
-    m.sender_chat_id, {AUTHOR} AS author, COALESCE(u.opted_out, 0) AS opted_out,
-    m.kind, m.text, m.date, m.edited_at
-FROM messages m
+MESSAGE_COLUMNS = f"""m.chat_id, m.message_id, m.root_message_id, m.reply_to_message_id,
+    m.user_id, m.sender_chat_id, {AUTHOR} AS author, COALESCE(u.opted_out, 0) AS opted_out,
+    m.kind, m.text, m.date, m.edited_at"""
+MESSAGE_FROM = """FROM messages m
 LEFT JOIN users u ON u.id = m.user_id
 LEFT JOIN sender_chats s ON s.id = m.sender_chat_id
 """
+MESSAGE_SELECT = f"SELECT {MESSAGE_COLUMNS}\n{MESSAGE_FROM}"
+# A thread's messages, as digests read them: with the words kept beside each (which an export
+# leaves out, being its text again).
+THREAD_SELECT = f"SELECT {MESSAGE_COLUMNS}, m.words\n{MESSAGE_FROM}"
 
 
 def as_bools(row: Row, *keys: str) -> Row:

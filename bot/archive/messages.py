@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-from bot.archive.base import AUTHOR, MESSAGE_SELECT, Row, as_authored
+from bot.archive.base import AUTHOR, MESSAGE_SELECT, THREAD_SELECT, Row, as_authored
 from bot.archive.people import PeopleMixin
 from bot.archive.rows import Hit, Message
 from bot.archive.schema import FTS_TABLES, SEARCHED_TABLES
 from bot.core.updates import Author, Incoming
+from bot.words.tokens import WORDS_VERSION, kept_words
 
 MAX_SEARCH_TERMS = 16
 MAX_SEARCH_RESULTS = 100
@@ -24,9 +25,12 @@ INDEX_BATCH = 200
 MERGE_PAGES = 4
 LAST_ROWID = 2**63 - 1
 
+# ...and a step that reads stored messages' missing words this many messages.
+WORDS_BATCH = 500
+
 MESSAGE_FIELDS = (
     "chat_id, message_id, root_message_id, reply_to_message_id, user_id, sender_chat_id, kind, "
-    "text, date"
+    "text, date, words"
 )
 MESSAGE_VALUES = ", ".join(f":{name}" for name in MESSAGE_FIELDS.split(", "))
 INSERT_INCOMING = f"INSERT INTO temp.incoming VALUES ({MESSAGE_VALUES})"
@@ -86,6 +90,7 @@ class MessagesMixin(PeopleMixin):
 
     @staticmethod
     def _message_params(message: Incoming) -> Row:
+        text = message.get("text") or ""
         return {
             "chat_id": message["chat_id"],
             "message_id": message["message_id"],
@@ -94,8 +99,9 @@ class MessagesMixin(PeopleMixin):
             "user_id": message.get("user_id"),
             "sender_chat_id": message.get("sender_chat_id"),
             "kind": message.get("kind") or "text",
-            "text": message.get("text") or "",
+            "text": text,
             "date": message["date"],
+            "words": kept_words(text),
         }
 
     def keep_messages(self, messages: Iterable[Incoming], authors: Sequence[Author] = ()) -> int:
@@ -127,11 +133,17 @@ class MessagesMixin(PeopleMixin):
     def edit_message(self, chat_id: int, message_id: int, *, text: str, edited_at: int) -> bool:
         """Replace a stored message's text; True if a row changed (older edits are ignored)."""
         cursor = self.db.execute(
-            """UPDATE messages SET text = :text, edited_at = :edited_at
+            """UPDATE messages SET text = :text, edited_at = :edited_at, words = :words
             WHERE chat_id = :chat_id AND message_id = :message_id
                 AND (edited_at IS NULL OR edited_at < :edited_at
                     OR (edited_at = :edited_at AND text != :text))""",
-            {"chat_id": chat_id, "message_id": message_id, "text": text, "edited_at": edited_at},
+            {
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "text": text,
+                "edited_at": edited_at,
+                "words": kept_words(text),
+            },
         )
         return cursor.rowcount == 1
 
@@ -167,9 +179,10 @@ class MessagesMixin(PeopleMixin):
         return cast(Message, as_authored(row)) if row else None
 
     def thread_messages(self, chat_id: int, root_message_id: int) -> list[Message]:
-        """Return every stored message under that root, by (date, message_id)."""
+        """Return every stored message under that root, by (date, message_id), each with its
+        kept words (None if not read yet)."""
         rows = self.db.query(
-            f"{MESSAGE_SELECT} WHERE m.chat_id = ? AND m.root_message_id = ? "
+            f"{THREAD_SELECT} WHERE m.chat_id = ? AND m.root_message_id = ? "
             "ORDER BY m.date, m.message_id",
             (chat_id, root_message_id),
         )
@@ -179,6 +192,38 @@ class MessagesMixin(PeopleMixin):
         """Return the whole thread holding that message or post, or [] if it is in none."""
         root = self.thread_root(chat_id, message_id)
         return [] if root is None else self.thread_messages(chat_id, root)
+
+    # words
+
+    def read_words_again(self) -> bool:
+        """Forget every message's kept words if another way of reading words kept them; True
+        if so. The index steps read them again (``read_missing_words``)."""
+        version = self._one("SELECT value FROM archive_info WHERE key = 'words_version'")
+        if version is not None and version["value"] == str(WORDS_VERSION):
+            return False
+        with self.db.atomic():
+            self.db.execute("UPDATE messages SET words = NULL WHERE words IS NOT NULL")
+            self.db.execute(
+                "INSERT OR REPLACE INTO archive_info (key, value) VALUES ('words_version', ?)",
+                (str(WORDS_VERSION),),
+            )
+        return True
+
+    def read_missing_words(self, limit: int = WORDS_BATCH) -> int:
+        """Keep the words of up to ``limit`` messages that have none kept; return how many
+        still have none."""
+        unread = self.db.execute(
+            "SELECT id, text FROM messages WHERE words IS NULL ORDER BY id LIMIT ?", (limit,)
+        ).fetchall()
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "UPDATE messages SET words = ? WHERE id = ?",
+                [(kept_words(text), message) for message, text in unread],
+            )
+        if len(unread) < limit:
+            return 0
+        unread_left = self.db.execute("SELECT count(*) FROM messages WHERE words IS NULL")
+        return int(unread_left.fetchone()[0])
 
     # search
 

@@ -6,7 +6,7 @@ TypedDicts rather than dataclasses: a row is still the plain dict sqlite-utils r
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from bot.core.text import PostKind
 
@@ -78,6 +78,7 @@ class Message(TypedDict):
     text: str
     date: int
     edited_at: int | None
+    words: NotRequired[str | None]  # its kept words (bot.words.tokens.kept_words), in a thread
 
 
 class Curiosity(TypedDict):

@@ -405,7 +405,19 @@ def m013_search_beside_the_writer(db: Database) -> None:
         db.executescript(SEARCH_SQL_V3.format(table=table))
 
 
-SCHEMA_VERSION = 13
+@MIGRATIONS()
+def m014_kept_words(db: Database) -> None:
+    """Each message keeps its words beside it, read once when it is stored (or again after the
+    way words are read changes: ``Store.read_words_again``), so that no digest reads them anew.
+
+    NULL is a message whose words are not read yet: the writer reads them a batch at a time
+    (``Store.read_missing_words``), and a digest reads such a message's text itself.
+    """
+    db.execute("ALTER TABLE messages ADD COLUMN words TEXT")
+    db.execute("CREATE INDEX messages_unread ON messages (id) WHERE words IS NULL")
+
+
+SCHEMA_VERSION = 14
 FTS_TABLES = tuple(f"{table}_fts" for table in SEARCHED_TABLES)
 
 

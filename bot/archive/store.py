@@ -94,6 +94,7 @@ class Store(
             # does not leave a large log file (and what it held) behind.
             db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         apply_migrations(db)
+        self.read_words_again()
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

@@ -178,8 +178,10 @@ class Archive:
 class Indexer:
     """Indexes stored rows for search a moment after writes, in steps on the writer.
 
-    A step is one short writer call: index a batch of queued rows (``Store.index_pending``), or
-    merge a few pages of the index (``Store.merge_search_index``). Store calls made meanwhile
+    A step is one short writer call: index a batch of queued rows (``Store.index_pending``),
+    read the words of a batch of messages that have none kept (``Store.read_missing_words``:
+    after the way words are read changed), or merge a few pages of the index
+    (``Store.merge_search_index``). Store calls made meanwhile
     wait for at most one step, and run between two. So a reply's own write does no full-text
     work, and a reply is found by search within about INDEX_AFTER_SECONDS of being stored, or
     a little more in a long burst (docs/performance.md).
@@ -210,6 +212,7 @@ class Indexer:
         """Step until nothing waits and nothing needs merging, indexing before each merge."""
         while True:
             waiting = await self._archive.on_writer(Store.index_pending)
+            waiting += await self._archive.on_writer(Store.read_missing_words)
             merged = await self._archive.on_writer(Store.merge_search_index)
             if not merged and not waiting:
                 return

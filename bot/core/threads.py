@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any
 
 Row = Mapping[str, Any]  # a stored message: message_id, reply_to_message_id, date...
@@ -24,6 +24,7 @@ class ThreadNode:
 
 
 _order = itemgetter("date", "message_id")  # how a thread reads: by date, then message_id
+_REPLYING_TO = methodcaller("get", "reply_to_message_id")
 
 
 def _by_id(messages: Iterable[Row]) -> dict[int, Row]:
@@ -117,6 +118,8 @@ def hanging_from(messages: Iterable[Row], anchors: Collection[int]) -> dict[int,
     its answers belong under it rather than at the top of the thread.
     """
     by_id = {message["message_id"]: message for message in messages}
+    if _unanswered(by_id.values(), anchors):
+        return {}  # nothing answers an anchor directly, so nothing does through other replies
     found: dict[int, list[Row]] = {}
     reached: dict[int, int | None] = {}  # an id -> the anchor up from it
     for message in sorted(by_id.values(), key=_order):
@@ -124,6 +127,11 @@ def hanging_from(messages: Iterable[Row], anchors: Collection[int]) -> dict[int,
         if anchor is not None:
             found.setdefault(anchor, []).append(message)
     return found
+
+
+def _unanswered(messages: Iterable[Row], anchors: Collection[int]) -> bool:
+    """Return whether no message replies to an anchor directly (a set operation in C)."""
+    return frozenset(anchors).isdisjoint(map(_REPLYING_TO, messages))
 
 
 def _anchor_up_from(

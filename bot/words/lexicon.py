@@ -24,7 +24,7 @@ from bot.core.corpus import Entry
 from bot.core.themes import ANY_LANGUAGE, Word
 from bot.words.frequency import detect_language, family_zipf, zipf
 from bot.words.language import stems, stop_words
-from bot.words.tokens import piece_words, pieces, word_pairs, words
+from bot.words.tokens import kept_words, word_pairs, words
 
 # A family at Zipf 6 or more (about once in 1,000 words, all its forms together) is how
 # anything is said, not what about: "what", "people" (6.3), "make", "wie", "como". Rarer
@@ -191,51 +191,50 @@ class Lexicon:
         self, texts: Iterable[str], keys: Collection[str], languages: Collection[str]
     ) -> list[tuple[Word, ...]]:
         """Return message_words of each text: the same words (in any order), found faster."""
+        return self.kept_words_matching(map(kept_words, texts), keys, languages)
+
+    def kept_words_matching(
+        self, kept: Iterable[str], keys: Collection[str], languages: Collection[str]
+    ) -> list[tuple[Word, ...]]:
+        """Return message_words of each message, from the words the archive keeps beside it
+        (``bot.words.tokens.kept_words``) instead of its text."""
         if not keys:
-            return [() for _ in texts]
-        matcher = _Matcher(self.key, keys, languages)
-        return [matcher.words_of(text) for text in texts]
+            return [() for _ in kept]
+        return _Matcher(self.key, keys, languages).words_of(kept)
 
 
 class _Matcher:
     """One day's thread messages matched against its curiosities' keys.
 
-    A busy day has a hundred thousand messages but far fewer distinct pieces of text (a word
-    with its punctuation), and most hold no word that matches: each distinct piece is read and
-    each distinct word keyed once, and a message meets the matching pieces in one set
+    A busy day has a hundred thousand messages but far fewer distinct words, and most match no
+    key: each distinct word is keyed once, and a message meets its matching words in one set
     intersection.
     """
 
     def __init__(self, key: Keyer, keys: Collection[str], languages: Collection[str]) -> None:
         self.key, self.keys, self.languages = key, keys, languages
-        self.read: set[str] = set()  # pieces read so far
-        self.hits: dict[str, tuple[str, ...]] = {}  # a piece -> its words that match a key
+        self.matching: set[str] = set()  # the words with a keyed word that matches
         self.matches: dict[str, tuple[Word, ...]] = {}  # a word -> its keyed words that match
 
-    def words_of(self, text: str) -> tuple[Word, ...]:
-        """Return message_words(text, keys, languages)."""
-        found = pieces(text)
-        if not self.read.issuperset(found):
-            self._read(set(found).difference(self.read))
-        # Each step in C (set operations, map, chain): a message has a dozen matching words.
-        forms = set().union(*map(self.hits.__getitem__, self.hits.keys() & found))
-        return tuple(chain.from_iterable(map(self.matches.__getitem__, forms)))
+    def words_of(self, kept: Iterable[str]) -> list[tuple[Word, ...]]:
+        """Return the keyed words that match of each message, from its kept words."""
+        # Each step in C (split, set operations, map, chain) but the last: a message has a
+        # dozen matching words, and there are thousands of messages.
+        found = list(map(str.split, kept))
+        for form in set().union(*found):
+            self._key(form)
+        hits = map(self.matching.intersection, found)
+        matched = self.matches.__getitem__
+        return [tuple(chain.from_iterable(map(matched, h))) if h else () for h in hits]
 
-    def _read(self, fresh: set[str]) -> None:
-        """Note which words of each new piece match a key."""
-        for piece in fresh:
-            hits = tuple(form for form in piece_words(piece) if self._match(form))
-            if hits:
-                self.hits[piece] = hits
-        self.read |= fresh
-
-    def _match(self, form: str) -> tuple[Word, ...]:
-        """Return the word keyed in each language, the keys that match only (keyed once)."""
-        if form not in self.matches:
-            self.matches[form] = tuple(
-                w for lang in self.languages for w in self.key(form, lang)[1] if w.key in self.keys
-            )
-        return self.matches[form]
+    def _key(self, form: str) -> None:
+        """Key a word in every language, keeping the keyed words that match."""
+        matches = tuple(
+            w for lang in self.languages for w in self.key(form, lang)[1] if w.key in self.keys
+        )
+        if matches:
+            self.matches[form] = matches
+            self.matching.add(form)
 
 
 def languages_of(keys: Iterable[str]) -> set[str]:

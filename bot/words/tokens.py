@@ -11,6 +11,9 @@ import re
 from itertools import pairwise
 
 MIN_LETTERS = 3  # shorter tokens ("ai", "ok", the "l" of "l'entraide") are too ambiguous
+# How a message's words are read, as the archive keeps them (``kept_words``). Change it with
+# anything that changes what ``words`` returns: the archive reads every message's words again.
+WORDS_VERSION = 1
 
 # Each alternative starts at a character that can only begin markup (or at the start of a
 # token), so a plain message is scanned once: a busy day has a hundred thousand of them.
@@ -67,18 +70,10 @@ def words(text: str) -> list[str]:
     return _LONG_WORD.findall(readable_text(text).lower())
 
 
-def pieces(text: str) -> list[str]:
-    """Return the whitespace-separated pieces of text once markup is gone, in order.
-
-    No word spans whitespace, so the words of text are the words of its pieces in turn
-    (``piece_words``), and a busy day, which repeats its pieces, can read each only once.
-    """
-    return readable_text(text).split()
-
-
-def piece_words(piece: str) -> list[str]:
-    """Return the lowercase words of one piece of text, none shorter than MIN_LETTERS."""
-    return _LONG_WORD.findall(piece.lower())
+def kept_words(text: str) -> str:
+    """Return the distinct words of text, space-separated in order of first use: what the
+    archive keeps beside each message, so that no digest reads its text for words again."""
+    return " ".join(dict.fromkeys(words(text)))
 
 
 def word_pairs(text: str) -> list[tuple[str, str]]:

@@ -67,6 +67,9 @@ def traces_of(store: Store, word: str) -> dict[str, int]:
     like = f"%{word}%"
     return {
         "messages": raw_count(store, "SELECT count(*) FROM messages WHERE text LIKE ?", (like,)),
+        "kept_words": raw_count(
+            store, "SELECT count(*) FROM messages WHERE words LIKE ?", (like.lower(),)
+        ),
         "curiosities": raw_count(
             store, "SELECT count(*) FROM curiosities WHERE text LIKE ?", (like,)
         ),
@@ -88,6 +91,7 @@ def bytes_on_disk(path: Path, word: str) -> int:
 
 NO_TRACE = {
     "messages": 0,
+    "kept_words": 0,
     "curiosities": 0,
     "messages_fts": 0,
     "curiosities_fts": 0,

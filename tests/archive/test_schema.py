@@ -45,6 +45,7 @@ def test_a_version_one_archive_upgrades_in_place_and_keeps_every_row(tmp_path: P
         "m011_suggestions",
         "m012_published_site",
         "m013_search_beside_the_writer",
+        "m014_kept_words",
     ]
     assert (
         counts(path)
@@ -163,6 +164,7 @@ def test_two_processes_opening_a_new_file_at_once_build_it_once(
             "m011_suggestions",
             "m012_published_site",
             "m013_search_beside_the_writer",
+            "m014_kept_words",
         ],
     )
     store.close()

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from bot.words.tokens import _MARKUP, piece_words, pieces, readable_text, word_pairs, words
+from bot.words.tokens import _MARKUP, kept_words, readable_text, word_pairs, words
 
 
 @pytest.mark.parametrize(
@@ -75,6 +75,12 @@ def test_the_quick_look_for_markup_never_misses_any(text):
     assert readable_text(text) == _MARKUP.sub(" ", html.unescape(text))
 
 
+def test_the_kept_words_are_each_word_once_in_the_order_first_used():
+    said = "Seeds, SEEDS and more seeds: who keeps the <b>seeds</b>? https://seeds.org/more"
+    assert kept_words(said) == "seeds and more who keeps the"
+
+
 @pytest.mark.parametrize("text", varied_texts(400, seed=4))
-def test_the_words_of_the_pieces_are_the_words_of_the_text(text):
-    assert [word for piece in pieces(text) for word in piece_words(piece)] == words(text)
+def test_the_kept_words_hold_every_word_of_the_text_and_no_other(text):
+    kept = kept_words(text).split()
+    assert (sorted(kept), len(kept)) == (sorted(set(words(text))), len(set(kept)))

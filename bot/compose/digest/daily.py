@@ -81,13 +81,20 @@ def build_daily_digest(
             for line in _curiosity_lines(t, chat, row, answers.get(row["message_id"], []))
         )
         blocks.append(Block(head=(lines.bold(t._("Curious today")),), body=body))
-    writers = {lines.person(row) for row in (*messages, *curiosities)}
-    silent = [row for row in reactors if lines.person(row) not in writers]
+    silent = _silent(reactors, (*messages, *curiosities))
     also = lines.people_line(t, t._("Also with us today: {names}."), silent)
     if also:
         blocks.append(Block(head=(also,)))
     blocks += _resonance_blocks(t, lexicon_for(tuple(corpus)), curiosities, messages)
     return Digest(title=title, filename=filename, blocks=tuple(blocks), language=t.language)
+
+
+def _silent(reactors: Sequence[Row], said: Sequence[Row]) -> list[Row]:
+    """Return the people who reacted and wrote nothing (most days: nobody to look for)."""
+    if not reactors:
+        return []
+    writers = {lines.person(row) for row in said}
+    return [row for row in reactors if lines.person(row) not in writers]
 
 
 def _passage_block(

@@ -20,6 +20,7 @@ from bot.core.text import link_prefix, message_link, one_line, trim
 from bot.core.themes import Theme, Voice, resonant_keys
 from bot.i18n import N_, Translator
 from bot.words import Lexicon, languages_of
+from bot.words.tokens import kept_words
 
 Row = Mapping[str, Any]
 
@@ -222,12 +223,23 @@ def _fill(template: str, parts: Mapping[str, str]) -> Line:
 def resonance_voices(
     lexicon: Lexicon, curiosities: Sequence[Row], messages: Sequence[Row] = ()
 ) -> list[Voice]:
-    """Return a voice per curiosity, then per message, keyed in the curiosities' languages."""
+    """Return a voice per curiosity, then per message, keyed in the curiosities' languages.
+
+    A message's words are those the archive keeps beside it, read from its text only where
+    none are kept yet.
+    """
     voices = [Voice(person(r), lexicon.curiosity_words(r["text"])) for r in curiosities]
     keys = resonant_keys(voices)  # a message can join these only: match it against no other
     languages = languages_of(keys)
-    found = lexicon.messages_words([r["text"] or "" for r in messages], keys, languages)
+    kept = (_kept_words(r) for r in messages)
+    found = lexicon.kept_words_matching(kept, keys, languages)
     return voices + [Voice(person(r), w, False) for r, w in zip(messages, found, strict=True)]
+
+
+def _kept_words(message: Row) -> str:
+    """Return the words kept beside a message, or read from its text if none are kept yet."""
+    words = message.get("words")
+    return kept_words(message["text"] or "") if words is None else words
 
 
 def _some_names(t: Translator, names: list[str], most: int) -> str:
