@@ -4,6 +4,7 @@ The figures are counted by bench/bench_resonances.py, which prints them for ever
 keying words that was measured; these tests hold the bot's own way to what it reaches. The
 rule was chosen on curiosities.tsv and heldout.tsv; unseen.tsv was written before it and never
 used to choose it, and is held to the figures measured on it, so that they only get better.
+fresh.tsv was written before the rule changed again and is never used to choose anything.
 """
 
 import pytest
@@ -42,8 +43,9 @@ def test_the_second_set_finds_most_themes_and_names_no_loner_and_no_wrong_pair()
     assert figures.recall >= 0.9
 
 
-def test_the_unseen_set_is_hard_enough_to_mean_something():
-    curiosities = labelled_set("unseen.tsv")
+@pytest.mark.parametrize("name", ["unseen.tsv", "fresh.tsv"])
+def test_the_later_sets_are_hard_enough_to_mean_something(name):
+    curiosities = labelled_set(name)
     languages = {c.language for c in curiosities}
     assert len(curiosities) >= 150 and languages == {"en", "de", "es", "fr", "pt", "it", "ru"}
     themes = {c.theme for c in curiosities} - {LONER}
