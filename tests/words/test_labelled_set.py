@@ -62,7 +62,15 @@ def test_the_unseen_set_keeps_the_figures_measured_on_it():
     assert figures.recall >= 0.65
 
 
-@pytest.mark.parametrize("name", ["curiosities.tsv", "heldout.tsv", "unseen.tsv"])
+@pytest.mark.parametrize("name", ["curiosities.tsv", "heldout.tsv", "unseen.tsv", "fresh.tsv"])
 def test_every_curiosity_of_the_labelled_sets_is_read_in_its_own_language(name):
     from_set = [(c.language, c.text) for c in labelled_set(name)]
     assert [(detect_language(words(text)), text) for _, text in from_set] == from_set
+
+
+def test_the_fresh_set_keeps_the_figures_measured_on_it():
+    # Far below the goal (0.95, 0.85, no loner): the honest figures, see docs/resonances.md.
+    # Never used to choose anything, only held to what was measured, so that it gets no worse.
+    figures = measure(LEXICON, labelled_set("fresh.tsv"))
+    assert figures.loners_named <= 5 and figures.precision >= 0.55
+    assert figures.recall >= 0.4

@@ -183,6 +183,7 @@ def test_the_words_of_sharing_are_as_common_in_every_language_as_the_reading_mak
 
 def test_a_reading_that_never_shares_makes_the_words_of_sharing_no_commoner():
     plain = lexicon_for((Entry("e0", "ch", "Sortition and lotteries.", "so", 0),))
+    assert "es:procomun" in keys("¿Quién cuida el procomún digital?", plain)  # rarer than Zipf 3
     assert (
         zipfs("Gli orti condivisi?", plain)["it:condivis"]
         == zipfs("Gli orti condivisi?")["it:condivis"]
