@@ -1,9 +1,10 @@
 """How well resonances find real shared concerns, on the labelled set of curiosities.
 
 Reads each labelled set of tests/data/resonances (theme, language, text; "-" marks a loner):
-curiosities.tsv and heldout.tsv, on which the rule was chosen, and unseen.tsv, which was never
-used to choose it. Builds one day's themes from all of a set against the bundled corpus, and
-prints for each way of keying and judging words:
+the development sets curiosities.tsv, heldout.tsv and unseen.tsv, on which the rule was chosen,
+then fresh.tsv, written before the rule last changed and never used to choose anything: its
+figures are the honest ones. Builds one day's themes from all of a set against the bundled
+corpus, and prints for each way of keying and judging words:
 
   recall     theme recall: theme pairs found / all pairs of people labelled with the same theme
   precision  correct pairs / all pairs printed on a resonance line
@@ -36,6 +37,8 @@ from bot.words.lexicon import ECHO, PROMPT_WORDS, Keyed, keyed_word
 
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "resonances"
 LONER = "-"
+DEVELOPMENT = ("curiosities.tsv", "heldout.tsv", "unseen.tsv")
+FRESH = "fresh.tsv"  # never used to choose a rule, a threshold or a word
 
 
 @dataclass(frozen=True)
@@ -189,12 +192,13 @@ def main(names: Sequence[str] = ()) -> None:
     then the bot's by language."""
     texts = [f"{e.passage}\n{e.counterpoint}" for e in load_corpus()]
     ways = candidates(texts)
-    for name in names or sorted(p.name for p in LABELLED.glob("*.tsv")):
+    for name in names or (*DEVELOPMENT, FRESH):
         curiosities = labelled_set(name)
         languages = len({c.language for c in curiosities})
         themes = len({c.theme for c in curiosities} - {LONER})
         loners = sum(1 for c in curiosities if c.theme == LONER)
-        print(f"\n{name}: {len(curiosities)} curiosities, {languages} languages, "
+        use = "development" if name in DEVELOPMENT else "never used to choose anything"
+        print(f"\n{name} ({use}): {len(curiosities)} curiosities, {languages} languages, "
               f"{themes} themes, {loners} loners")  # fmt: skip
         print(f"{'keys and rule':<50} {'recall':>7} {'precision':>9} {'loners':>7} {'lines':>6}")
         for number, (label, (lexicon, rule)) in enumerate(ways.items()):

@@ -43,6 +43,16 @@ PAIR_RARER_BELOW = 5.4
 # manifesto, so two people saying them is no surprise). Chosen on tests/data/resonances.
 ECHO = 0.1
 ECHOED_WORDS_KEPT = 1 << 16
+# Snowball cuts no ending from a short word that starts with a vowel in Spanish, Portuguese and
+# Italian ("orto", "orti"; "obra", "obras"): such a word also gets the key it would have without
+# its ending ("ort"), when what is left has three letters or more ("ola" and "olas" stay
+# apart). Chosen on tests/data/resonances/curiosities.tsv ("orti condivisi", "orto condiviso").
+LEFT_WHOLE_ENDINGS = {
+    "es": ("as", "os", "es", "a", "o", "e"),
+    "pt": ("as", "os", "es", "a", "o", "e"),
+    "it": ("a", "o", "e", "i"),
+}
+LEFT_WHOLE_REST = 3
 # How people say they are curious, in each language: every curiosity could share these.
 PROMPT_WORDS = {
     "en": "curious curiosity wonder question",
@@ -69,6 +79,43 @@ ASKING_WORDS = {
     "ru": "почему как кто когда где решать решить чувствовать думать хотеть знать нужно работать",
 }
 
+# The words of sharing in each language, with the word of the group's reading they stand for.
+# A group reading about the commons says "common", "share" and "community" in all its
+# curiosities: the reading (in English here) makes them common in English, and these carry its
+# weight to the same words in the other languages, which it never spells. Without them, a few
+# people who each wrote "comuni" or "condivisi" about different things (the commune's gardens,
+# the commons, shared bicycles) were one line. Their weight is the reading's own: a reading that
+# never says "common" makes "comune" no commoner. Chosen on tests/data/resonances/unseen.tsv
+# (Italian "comuni", "condivisi", Russian "общим": 7 of its 8 wrong pairs); dictionary forms,
+# keyed by their stems, and none whose stem cuts into another word (German "teilen" and "Teil",
+# Russian "делиться" and "дело" are left out).
+SHARING_WORDS = {
+    "common": {
+        "es": "común procomún",
+        "de": "gemeinsam allmende gemeingut",
+        "fr": "commun",
+        "pt": "comum comuns",
+        "it": "comune",
+        "ru": "общий совместный",
+    },
+    "share": {
+        "es": "compartir compartido",
+        "de": "geteilt",
+        "fr": "partager",
+        "pt": "compartilhar partilhar",
+        "it": "condividere condiviso",
+        "ru": "",
+    },
+    "community": {
+        "es": "comunidad comunitario",
+        "de": "gemeinschaft gemeinschaftlich",
+        "fr": "communauté communautaire",
+        "pt": "comunidade comunitário",
+        "it": "comunità comunitario",
+        "ru": "сообщество община",
+    },
+}
+
 Keyed = tuple[float, tuple[Word, ...]]
 Keyer = Callable[[str, str], Keyed]
 
@@ -82,12 +129,23 @@ def keyed_word(form: str, language: str) -> Keyed:
     """
     stem, *again = stems(form, language)
     found = [stem, *(s for s in again if family_zipf(s, language) < FAMILY_BELOW)]
+    if stem == form:
+        found.extend(_without_ending(form, language))
     frequency = zipf(form, language)
     keys = [Word(f"{language}:{_unaccented(s)}", form, frequency) for s in found]
     keys.append(Word(f"{ANY_LANGUAGE}:{_unaccented(form)}", form, frequency))
     # A stop word says how, not what about ("tanto", "so much"), however rare its family.
     family = STOP_WORD if form in stop_words(language) else family_zipf(stem, language)
     return family, tuple(keys)
+
+
+def _without_ending(form: str, language: str) -> tuple[str, ...]:
+    """Return a word Snowball left whole without its ending ("orti" -> "ort"), if it has one."""
+    for ending in LEFT_WHOLE_ENDINGS.get(language, ()):
+        if form.endswith(ending):
+            rest = form[: -len(ending)]
+            return (rest,) if len(rest) >= LEFT_WHOLE_REST else ()
+    return ()
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +162,21 @@ def prompt_keys() -> frozenset[str]:
         for form in text.split()
         for stem in stems(form, language)
     )
+
+
+@lru_cache(maxsize=1)
+def sharing_keys() -> dict[str, tuple[str, ...]]:
+    """Return the key of each word of sharing in another language, with the keys of the
+    English words of the reading it stands for ("it:condivis" -> "en:share"; "it:comun", the
+    stem of "comune" and "comunità", -> "en:common" and "en:communiti")."""
+    found: dict[str, tuple[str, ...]] = {}
+    for english, languages in SHARING_WORDS.items():
+        stands_for = f"en:{stems(english, 'en')[0]}"
+        for language, text in languages.items():
+            for stem in {s for form in text.split() for s in stems(form, language)}:
+                key = f"{language}:{_unaccented(stem)}"
+                found[key] = (*found.get(key, ()), stands_for)
+    return found
 
 
 def phrase_word(
@@ -162,6 +235,11 @@ class Lexicon:
         echoed = self._echoed_words.get(word)  # a day's curiosities repeat their words
         if echoed is None:
             echo = self.echoes.get(word.key)
+            # "condivisi" as common as the reading makes "shared" (if it ever says it)
+            elsewhere = (self.echoes.get(k, 0.0) for k in sharing_keys().get(word.key, ()))
+            shared = max(elsewhere, default=0.0)
+            if shared > (echo or 0.0):
+                echo = shared
             if echo is None:
                 echoed = word
             else:

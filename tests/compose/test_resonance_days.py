@@ -88,3 +88,32 @@ def test_an_everyday_word_two_of_a_dozen_share_is_no_resonance():
 
 def test_a_day_of_loners_sharing_only_how_questions_are_asked_has_no_resonance():
     assert day() == []
+
+
+# An Italian day: loners sharing only "persone", "tempo", "importante", "decidere".
+ITALIAN_LONERS = [
+    "Perché le persone hanno sempre fretta?",
+    "Cosa rende bella una giornata?",
+    "Chi decide cosa è importante?",
+    "Perché il tempo vola così?",
+    "Vale la pena pensare al futuro?",
+    "Perché le persone vogliono sempre di più?",
+]
+
+
+def test_the_words_of_sharing_join_nobody_in_another_language_but_a_phrase_still_does():
+    # The English reading says "common" and "shared" throughout: so are "comuni" and
+    # "condivisi" in an Italian curiosity; only "beni comuni" is something two people share.
+    said = [
+        "Un regolamento dei beni comuni serve davvero?",
+        "Come si scrive un patto per i beni comuni?",
+        "Chi assegna gli orti urbani del comune?",
+        "Chi aggiusta le cose comuni quando si rompono?",
+        "Un forno condiviso in cortile avrebbe senso?",
+        "Chi paga le biciclette condivise rubate?",
+        *ITALIAN_LONERS,
+    ]
+    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
+    assert resonances(curiosities, load_corpus()) == [
+        "Ana and Bo are both wondering about beni comuni."
+    ]

@@ -4,6 +4,7 @@ The figures are counted by bench/bench_resonances.py, which prints them for ever
 keying words that was measured; these tests hold the bot's own way to what it reaches. The
 rule was chosen on curiosities.tsv and heldout.tsv; unseen.tsv was written before it and never
 used to choose it, and is held to the figures measured on it, so that they only get better.
+fresh.tsv was written before the rule changed again and is never used to choose anything.
 """
 
 import pytest
@@ -42,8 +43,9 @@ def test_the_second_set_finds_most_themes_and_names_no_loner_and_no_wrong_pair()
     assert figures.recall >= 0.9
 
 
-def test_the_unseen_set_is_hard_enough_to_mean_something():
-    curiosities = labelled_set("unseen.tsv")
+@pytest.mark.parametrize("name", ["unseen.tsv", "fresh.tsv"])
+def test_the_later_sets_are_hard_enough_to_mean_something(name):
+    curiosities = labelled_set(name)
     languages = {c.language for c in curiosities}
     assert len(curiosities) >= 150 and languages == {"en", "de", "es", "fr", "pt", "it", "ru"}
     themes = {c.theme for c in curiosities} - {LONER}
@@ -52,14 +54,23 @@ def test_the_unseen_set_is_hard_enough_to_mean_something():
 
 
 def test_the_unseen_set_keeps_the_figures_measured_on_it():
-    # No loner named, as the goal asks; precision and recall below it (0.95, 0.85): see
-    # docs/resonances.md.
+    # No loner named and precision above 0.95, as the goal asks since the words of sharing are
+    # as common in every language as the reading makes them; recall below it (0.85): see
+    # docs/resonances.md. (A development set now: the third pass chose its rules on it.)
     figures = measure(LEXICON, labelled_set("unseen.tsv"))
-    assert figures.loners_named == 0 and figures.precision >= 0.85
+    assert figures.loners_named == 0 and figures.precision >= 0.95
     assert figures.recall >= 0.65
 
 
-@pytest.mark.parametrize("name", ["curiosities.tsv", "heldout.tsv", "unseen.tsv"])
+@pytest.mark.parametrize("name", ["curiosities.tsv", "heldout.tsv", "unseen.tsv", "fresh.tsv"])
 def test_every_curiosity_of_the_labelled_sets_is_read_in_its_own_language(name):
     from_set = [(c.language, c.text) for c in labelled_set(name)]
     assert [(detect_language(words(text)), text) for _, text in from_set] == from_set
+
+
+def test_the_fresh_set_keeps_the_figures_measured_on_it():
+    # Far below the goal (0.95, 0.85, no loner): the honest figures, see docs/resonances.md.
+    # Never used to choose anything, only held to what was measured, so that it gets no worse.
+    figures = measure(LEXICON, labelled_set("fresh.tsv"))
+    assert figures.loners_named <= 5 and figures.precision >= 0.55
+    assert figures.recall >= 0.4

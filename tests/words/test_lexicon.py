@@ -169,3 +169,39 @@ def test_messages_are_matched_in_bulk_exactly_as_one_by_one():
 
 def test_no_keys_match_no_message():
     assert LEXICON.messages_words(["happy seeds", ""], set(), set()) == [(), ()]
+
+
+def test_the_words_of_sharing_are_as_common_in_every_language_as_the_reading_makes_them():
+    lexicon = lexicon_for(tuple(load_corpus()))
+    read = zipfs("Gli orti condivisi del comune?", lexicon)
+    assert read["it:condivis"] > zipfs("Gli orti condivisi del comune?")["it:condivis"] + 1
+    assert read["it:condivis"] > 5  # as "shared" is: two people never meet through it
+    assert read["it:comun"] > 6  # "comune", "comuni", "comunità": "common" and "community"
+    assert zipfs("Общие вещи?", lexicon)["ru:общ"] > 6
+    assert read["it:orti"] == zipfs("Gli orti condivisi del comune?")["it:orti"]
+
+
+def test_a_reading_that_never_shares_makes_the_words_of_sharing_no_commoner():
+    plain = lexicon_for((Entry("e0", "ch", "Sortition and lotteries.", "so", 0),))
+    assert "es:procomun" in keys("¿Quién cuida el procomún digital?", plain)  # rarer than Zipf 3
+    assert (
+        zipfs("Gli orti condivisi?", plain)["it:condivis"]
+        == zipfs("Gli orti condivisi?")["it:condivis"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Chi cura gli orti del quartiere?", "Un orto può unire i vicini?"),
+        ("¿Quién paga las obras del portal?", "¿Cuándo acaba la obra?"),
+    ],
+)
+def test_short_words_snowball_leaves_whole_meet_without_their_ending(first, second):
+    assert keys(first) & keys(second)
+
+
+def test_a_stop_word_does_not_make_a_word_of_its_stem_common():
+    # "bene" ("well") is a stop word; "beni" ("goods") is counted without it, and makes a phrase.
+    assert keyed_word("bene", "it")[0] > 6 > keyed_word("beni", "it")[0]
+    assert "it:ben comun" in keys("Un regolamento dei beni comuni?")
