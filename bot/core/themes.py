@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -104,6 +104,7 @@ class _Group:
 def find_themes(
     voices: Sequence[Voice],
     *,
+    written: Mapping[str, Sequence[int]] | None = None,
     min_people: int = 2,
     surprise: float = SURPRISE,
     pair_below: float = PAIR_BELOW,
@@ -117,12 +118,20 @@ def find_themes(
     most used words; whoever wrote about any of them in a thread joins it. At most one theme
     per three curiosities is kept, the widest and most specific first. pair_below and
     explain_away are the rules of resonant_keys (other values are for measuring them).
+
+    written, if given, holds the thread messages' keys found beforehand: each key with the
+    messages' voices (their places in voices, in order) that used it; those voices' own words
+    are then not read. A busy day's thousands of messages are matched faster by key
+    (``bot.words.Lexicon.keys_written``).
     """
     resonant = resonant_keys(
         voices, surprise=surprise, pair_below=pair_below, explain_away=explain_away
     )
     keys = _wondered(voices, resonant)
-    _add_writing(keys, voices)
+    if written is None:
+        _add_writing(keys, voices)
+    else:
+        _add_written(keys, written)
     people = [voice.person for voice in voices]
     groups: dict[frozenset[Hashable], _Group] = {}
     for found in keys.values():
@@ -276,6 +285,15 @@ def _add_writing(keys: dict[str, _Key], voices: Sequence[Voice]) -> None:
             found = keys[key]
             found.voices.extend(indices)
             found.first = min(found.first, indices[0])
+
+
+def _add_written(keys: dict[str, _Key], written: Mapping[str, Sequence[int]]) -> None:
+    """Add the thread messages found beforehand to the keys someone wondered about."""
+    for key, found in keys.items():
+        voices = written.get(key)
+        if voices:
+            found.voices.extend(voices)
+            found.first = min(found.first, voices[0])
 
 
 class _Odds:

@@ -20,7 +20,6 @@ from bot.core.corpus import Entry
 from bot.core.reactions import summary
 from bot.core.records import Totals
 from bot.core.text import message_link
-from bot.core.themes import find_themes
 from bot.core.threads import build_threads, hanging_from, threads_in_order, walk
 from bot.i18n import Translator, dates
 from bot.site.markup import esc, link, nested_list, paragraphs, telegram_link
@@ -176,9 +175,9 @@ def _curiosities_section(
 
 def _resonances_section(t: Translator, lexicon: Lexicon, day: SiteDay) -> str:
     """Return the day's resonances, found as the evening digest finds them, or nothing."""
-    voices = lines.resonance_voices(lexicon, day.curiosities, day.messages)
+    voices, themes = lines.resonances(lexicon, day.curiosities, day.messages)
     rows = [*day.curiosities, *day.messages]
-    found = [lines.resonance_line(t, theme, voices, rows) for theme in find_themes(voices)]
+    found = [lines.resonance_line(t, theme, voices, rows) for theme in themes]
     if not found:
         return ""
     items = "".join(f"<li>{_line_html(line)}</li>" for line in found)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -280,6 +280,21 @@ class Lexicon:
             return [() for _ in kept]
         return _Matcher(self.key, keys, languages).words_of(kept)
 
+    def keys_written(
+        self,
+        kept: Iterable[str],
+        keys: Collection[str],
+        languages: Collection[str],
+        first: int = 0,
+    ) -> dict[str, list[int]]:
+        """Return each of keys some message's kept words hold, with the messages holding it,
+        numbered in order from first: what ``bot.core.themes.find_themes`` needs of them.
+
+        The same as kept_words_matching's keys, gathered by key rather than by message: a busy
+        day's thousands of messages then cost a set intersection each.
+        """
+        return _Matcher(self.key, keys, languages).keys_of(kept, first) if keys else {}
+
 
 class _Matcher:
     """One day's thread messages matched against its curiosities' keys.
@@ -296,14 +311,29 @@ class _Matcher:
 
     def words_of(self, kept: Iterable[str]) -> list[tuple[Word, ...]]:
         """Return the keyed words that match of each message, from its kept words."""
-        # Each step in C (split, set operations, map, chain) but the last: a message has a
-        # dozen matching words, and there are thousands of messages.
+        matched = self.matches.__getitem__
+        return [tuple(chain.from_iterable(map(matched, h))) if h else () for h in self._hits(kept)]
+
+    def keys_of(self, kept: Iterable[str], first: int) -> dict[str, list[int]]:
+        """Return each key the messages' kept words hold, with the numbers of those messages."""
+        by_word: dict[str, list[int]] = {}
+        for number, hits in enumerate(self._hits(kept), first):
+            for form in hits:  # a message has a handful of matching words, most none
+                by_word.setdefault(form, []).append(number)
+        by_key: dict[str, set[int]] = {}
+        for form, numbers in by_word.items():
+            for word in self.matches[form]:
+                by_key.setdefault(word.key, set()).update(numbers)
+        # A message holding two words of one key ("commons", "common") counts once.
+        return {key: sorted(numbers) for key, numbers in by_key.items()}
+
+    def _hits(self, kept: Iterable[str]) -> Iterator[set[str]]:
+        """Return each message's words that match some key (keying each distinct word once)."""
+        # Each step in C (split, set operations, map): there are thousands of messages.
         found = list(map(str.split, kept))
         for form in set().union(*found):
             self._key(form)
-        hits = map(self.matching.intersection, found)
-        matched = self.matches.__getitem__
-        return [tuple(chain.from_iterable(map(matched, h))) if h else () for h in hits]
+        return map(self.matching.intersection, found)
 
     def _key(self, form: str) -> None:
         """Key a word in every language, keeping the keyed words that match."""

@@ -212,6 +212,26 @@ def test_thread_messages_join_a_theme_but_never_start_one():
     ]
 
 
+def test_thread_messages_found_beforehand_by_key_join_themes_as_their_words_would():
+    curiosities = [
+        voice("Ana", "reciprocity", "seeds"),
+        voice("Bo", "reciprocity"),
+        voice("Cy", "seeds"),
+        voice("Di", "seeds"),
+    ]
+    said = [("Eve", ["reciprocity"]), ("Fay", ["trust"]), ("Cy", ["reciprocity", "seeds"])]
+    messages = [voice(who, *keys, wondering=False) for who, keys in said]
+    written = {"reciprocity": [4, 6], "seeds": [6], "trust": [5]}
+    unsaid = [Voice(who, (), False) for who, _ in said]
+    assert find_themes(curiosities + unsaid, written=written) == find_themes(
+        curiosities + messages
+    )
+    assert [t.people for t in find_themes(curiosities + unsaid, written=written)] == [
+        ("Ana", "Bo", "Eve", "Cy"),
+        ("Ana", "Cy", "Di"),
+    ]
+
+
 def test_themes_are_deterministic_and_in_order_of_first_appearance():
     voices = [voice("Ana", "k1"), voice("Cy", "k2"), voice("Bo", "k1"), voice("Di", "k2")]
     assert [t.people for t in find_themes(voices)] == [("Ana", "Bo"), ("Cy", "Di")]

@@ -9,6 +9,7 @@ import pytest
 from bot.core.corpus import Entry, load_corpus
 from bot.words import Lexicon, languages_of, lexicon_for
 from bot.words.lexicon import keyed_word
+from bot.words.tokens import kept_words
 
 LEXICON = Lexicon()  # no corpus: only the words of being curious are background
 
@@ -165,10 +166,18 @@ def test_messages_are_matched_in_bulk_exactly_as_one_by_one():
     one_by_one = [LEXICON.message_words(text, wanted, languages) for text in texts]
     assert [Counter(words) for words in bulk] == [Counter(words) for words in one_by_one]
     assert sum(1 for words in one_by_one if words) > 200  # most messages match something
+    # Gathered by key, from the words the archive keeps: the same messages, numbered from 7.
+    by_key = LEXICON.keys_written(map(kept_words, texts), wanted, languages, first=7)
+    expected: dict[str, list[int]] = {}
+    for number, words in enumerate(one_by_one, 7):
+        for key in dict.fromkeys(word.key for word in words):
+            expected.setdefault(key, []).append(number)
+    assert by_key == expected
 
 
 def test_no_keys_match_no_message():
     assert LEXICON.messages_words(["happy seeds", ""], set(), set()) == [(), ()]
+    assert LEXICON.keys_written(["happy seeds", ""], set(), set()) == {}
 
 
 def test_the_words_of_sharing_are_as_common_in_every_language_as_the_reading_makes_them():

@@ -17,7 +17,6 @@ from bot.compose.passage import chapter_of
 from bot.core.corpus import Entry
 from bot.core.records import Totals
 from bot.core.text import trim
-from bot.core.themes import find_themes
 from bot.core.threads import build_threads, hanging_from, threads_in_order, walk
 from bot.i18n import N_, Translator
 from bot.words import Lexicon, lexicon_for
@@ -172,7 +171,7 @@ def _resonance_blocks(
     """
     wondering = [r for r in curiosities if not r["opted_out"]]
     writing = [r for r in messages if not r["opted_out"]]
-    voices = lines.resonance_voices(lexicon, wondering, writing)
+    voices, themes = lines.resonances(lexicon, wondering, writing)
     rows = [*wondering, *writing]
-    body = tuple(lines.resonance_line(t, theme, voices, rows) for theme in find_themes(voices))
+    body = tuple(lines.resonance_line(t, theme, voices, rows) for theme in themes)
     return [Block(head=(lines.bold(t._("Resonances")),), body=body)] if body else []

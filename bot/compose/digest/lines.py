@@ -16,8 +16,8 @@ from typing import Any
 from bot.compose.digest.render import Block, Digest, Line, Markup
 from bot.core.reactions import summary
 from bot.core.records import Totals
-from bot.core.text import link_prefix, message_link, one_line, trim
-from bot.core.themes import Theme, Voice, resonant_keys
+from bot.core.text import escape, link_prefix, message_link, one_line, trim
+from bot.core.themes import Theme, Voice, find_themes, resonant_keys
 from bot.i18n import N_, Translator
 from bot.words import Lexicon, languages_of
 from bot.words.tokens import kept_words
@@ -37,10 +37,6 @@ MAX_WRITERS = 4
 BOLD, UNBOLD = Markup("<b>"), Markup("</b>")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 INDENTS = [Markup("")] + [Markup("   " * (depth - 1) + "↳ ") for depth in range(1, MAX_INDENT + 1)]
-# A message line's markup before and after the name, in as few parts as there can be: a busy
-# day's lines are rendered part by part, a hundred thousand of them.
-NAME_STARTS = [Markup(f"{indent}<b>") for indent in INDENTS]
-NAME_END = Markup("</b>: ")
 REACTIONS_SEPARATOR = Markup(" · ")
 
 
@@ -125,21 +121,32 @@ class MessageLines:
         prefix = link_prefix(chat)
         self.href = html.escape(prefix) if prefix else None
         self.names: dict[str | None, str] = {}
+        self.openings: dict[tuple[int, bool, str | None], Markup] = {}
         self.reactions = reactions or {}
 
     def line(self, message: Row, depth: int) -> Line:
         """Return 'Ana: text · 👍 2 ↗', indented with an arrow when it is a reply."""
-        start = NAME_STARTS[min(depth, MAX_INDENT)]
-        name = self.name(message)
-        text = trim(said(message), TRIM_TEXT)
+        text = said(message)
+        if len(text) > TRIM_TEXT:
+            text = trim(text, TRIM_TEXT)
         message_id = message["message_id"]
-        line: Line = (start, name, NAME_END, text)
+        line: Line = (self._opening(message, min(depth, MAX_INDENT)), text)
         if self.reactions and message_id in self.reactions:
             line += reaction_parts(self.reactions[message_id])
         if not message_id or self.href is None:
             return line
         # A message id is a number: nothing in it to escape.
         return (*line, Markup(f' <a href="{self.href}{message_id}">↗</a>'))
+
+    def _opening(self, row: Row, indent: int) -> Markup:
+        """Return a line's indent and its author's name in bold, made once per author and
+        indent (a name is trimmed, so no line is long for it: it need never be shortened)."""
+        key = (indent, row["opted_out"], row.get("author"))
+        opening = self.openings.get(key)
+        if opening is None:
+            name = escape(self.name(row))
+            opening = self.openings[key] = Markup(f"{INDENTS[indent]}<b>{name}</b>: ")
+        return opening
 
     def name(self, row: Row) -> str:
         """Return display_name(row), made once per author."""
@@ -182,11 +189,15 @@ def resonance_line(
     threads.' (names and words stay raw parts, escaped when the line is rendered)."""
     wondering: dict[object, str] = {}
     writing: dict[object, str] = {}
-    for index in theme.voices:
+    everyone = len(theme.people)
+    for index in theme.voices:  # the curiosities first: a person is named by their first voice
         voice = voices[index]
+        if voice.person in wondering or voice.person in writing:
+            continue
         names = wondering if voice.wondering else writing
-        if voice.person not in names:
-            names[voice.person] = display_name(t, rows[index])
+        names[voice.person] = display_name(t, rows[index])
+        if len(wondering) + len(writing) == everyone:
+            break  # the rest of a theme of everyday words' thousands of voices say no more
     writers = [name for who, name in writing.items() if who not in wondering]
     template = _wondering(t, len(wondering))
     if writers:
@@ -220,20 +231,21 @@ def _fill(template: str, parts: Mapping[str, str]) -> Line:
     return tuple(part for part in line if part)
 
 
-def resonance_voices(
+def resonances(
     lexicon: Lexicon, curiosities: Sequence[Row], messages: Sequence[Row] = ()
-) -> list[Voice]:
-    """Return a voice per curiosity, then per message, keyed in the curiosities' languages.
+) -> tuple[list[Voice], list[Theme]]:
+    """Return a voice per curiosity, then per message, and the themes they share.
 
-    A message's words are those the archive keeps beside it, read from its text only where
-    none are kept yet.
+    A message can only join a theme the curiosities started: it is matched against their
+    resonant keys, in their languages, by the words the archive keeps beside it (read from its
+    text only where none are kept yet).
     """
     voices = [Voice(person(r), lexicon.curiosity_words(r["text"])) for r in curiosities]
     keys = resonant_keys(voices)  # a message can join these only: match it against no other
-    languages = languages_of(keys)
     kept = (_kept_words(r) for r in messages)
-    found = lexicon.kept_words_matching(kept, keys, languages)
-    return voices + [Voice(person(r), w, False) for r, w in zip(messages, found, strict=True)]
+    written = lexicon.keys_written(kept, keys, languages_of(keys), first=len(voices))
+    voices += [Voice(person(r), (), False) for r in messages]  # their words are in written
+    return voices, find_themes(voices, written=written)
 
 
 def _kept_words(message: Row) -> str:

@@ -15,7 +15,6 @@ from bot.compose.passage import chapter_of
 from bot.core.corpus import Entry
 from bot.core.records import DayInput
 from bot.core.text import trim
-from bot.core.themes import find_themes
 from bot.core.threads import ThreadNode, build_threads, hanging_from, walk
 from bot.i18n import Translator
 from bot.words import Lexicon, lexicon_for
@@ -157,10 +156,10 @@ def _themed_blocks(
 ) -> list[Block]:
     """Return every curiosity once: under the first theme it shares, then all the rest."""
     named = [c for c in curiosities if not c["opted_out"]]
-    voices = lines.resonance_voices(lexicon, named)
+    voices, themes = lines.resonances(lexicon, named)
     placed: set[int] = set()
     blocks = []
-    for theme in find_themes(voices):
+    for theme in themes:
         members = tuple(i for i in theme.voices if i not in placed)
         if len({voices[i].person for i in members}) < 2:
             continue  # its curiosities already sit under an earlier theme
