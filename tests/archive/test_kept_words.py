@@ -33,6 +33,14 @@ def fresh(store: Store, chat_id: int = CHAT, root: int = POST) -> dict[int, str]
     return {m["message_id"]: kept_words(m["text"]) for m in store.thread_messages(chat_id, root)}
 
 
+def archive_of_said(path: Path) -> None:
+    """Make an archive whose thread holds SAID, its words kept the bot's way."""
+    store = Store.open(path)
+    with_thread(store)
+    store.keep_messages([make_message(501 + n, text=text) for n, text in enumerate(SAID)])
+    store.close()
+
+
 def test_a_stored_reply_keeps_the_words_of_its_text_and_an_edit_those_of_the_new_text(
     store: Store,
 ) -> None:
@@ -63,10 +71,7 @@ def test_an_archive_from_before_reads_its_messages_words_a_batch_at_a_time(
 def test_a_new_way_of_reading_words_reads_every_message_again(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(path)
-    with_thread(store)
-    store.keep_messages([make_message(501 + n, text=text) for n, text in enumerate(SAID)])
-    store.close()
+    archive_of_said(path)
     reopened = Store.open(path)
     assert reopened.read_missing_words() == 0  # the same way: nothing to read again
     reopened.close()
@@ -83,10 +88,7 @@ def test_a_new_way_of_reading_words_reads_every_message_again(
 async def test_a_running_archive_reads_the_words_it_has_not_kept_beside_the_writer(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(path)
-    with_thread(store)
-    store.keep_messages([make_message(501 + n, text=text) for n, text in enumerate(SAID)])
-    store.close()
+    archive_of_said(path)
     monkeypatch.setattr(messages, "WORDS_VERSION", messages.WORDS_VERSION + 1)
     archive = Archive(path)
     await archive.start()
