@@ -26,7 +26,7 @@ MERGE_PAGES = 4
 LAST_ROWID = 2**63 - 1
 
 # ...and a step that reads stored messages' missing words this many messages.
-WORDS_BATCH = 500
+WORDS_BATCH = 200
 
 MESSAGE_FIELDS = (
     "chat_id, message_id, root_message_id, reply_to_message_id, user_id, sender_chat_id, kind, "
@@ -209,9 +209,10 @@ class MessagesMixin(PeopleMixin):
             )
         return True
 
-    def read_missing_words(self, limit: int = WORDS_BATCH) -> int:
-        """Keep the words of up to ``limit`` messages that have none kept; return how many
-        still have none."""
+    def read_missing_words(self, limit: int = WORDS_BATCH) -> bool:
+        """Keep the words of up to ``limit`` messages that have none kept; return whether
+        more may wait (a whole batch was read). Counting what is left would cost a step as long
+        as the messages left."""
         unread = self.db.execute(
             "SELECT id, text FROM messages WHERE words IS NULL ORDER BY id LIMIT ?", (limit,)
         ).fetchall()
@@ -220,10 +221,7 @@ class MessagesMixin(PeopleMixin):
                 "UPDATE messages SET words = ? WHERE id = ?",
                 [(kept_words(text), message) for message, text in unread],
             )
-        if len(unread) < limit:
-            return 0
-        unread_left = self.db.execute("SELECT count(*) FROM messages WHERE words IS NULL")
-        return int(unread_left.fetchone()[0])
+        return len(unread) == limit
 
     # search
 
