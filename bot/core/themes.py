@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import takewhile
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -48,6 +49,7 @@ class Word:
 
 _KEY = attrgetter("key")  # a Word's key
 _PERSON = attrgetter("person")  # a Voice's person
+_WONDERING = attrgetter("wondering")  # whether a Voice is a curiosity
 ANY_LANGUAGE = "*"  # the language part of a key that matches a word spelt alike in any
 ANY_PREFIX = ANY_LANGUAGE + ":"
 
@@ -124,26 +126,29 @@ def find_themes(
     explain_away are the rules of resonant_keys (other values are for measuring them).
 
     written, if given, holds the thread messages' keys found beforehand: each key with the
-    messages' voices (their places in voices, in order) that used it; those voices' own words
-    are then not read. A busy day's thousands of messages are matched faster by key
-    (``bot.words.Lexicon.keys_written``).
+    messages' voices (their places in voices, in order, after every curiosity's) that used it;
+    those voices' own words are then not read. A busy day's thousands of messages are matched
+    faster by key (``bot.words.Lexicon.keys_written``).
     """
+    # With written, the curiosities are the voices before the first message: only they are
+    # read for their words, not a busy day's thousands of messages.
+    asking = voices if written is None else list(takewhile(_WONDERING, voices))
     resonant = resonant_keys(
-        voices, surprise=surprise, pair_below=pair_below, explain_away=explain_away
+        asking, surprise=surprise, pair_below=pair_below, explain_away=explain_away
     )
-    keys = _wondered(voices, resonant)
+    keys = _wondered(asking, resonant)
     if written is None:
         _add_writing(keys, voices)
     else:
         _add_written(keys, written)
-    people = [voice.person for voice in voices]
+    people = list(map(_PERSON, voices))
     groups: dict[frozenset[Hashable], _Group] = {}
     for found in keys.values():
         if _used_by(found, people, min_people):
             wonderers = frozenset(found.wonderers)
             groups.setdefault(wonderers, _Group(wonderers, [])).keys.append(found)
     merged = _merge_repeats(list(groups.values()))
-    wondering = sum(1 for v in voices if v.wondering)
+    wondering = sum(1 for v in asking if v.wondering)
     kept = sorted(merged, key=lambda g: g.strength, reverse=True)
     kept = kept[: math.ceil(wondering / CURIOSITIES_PER_LINE)]
     return [_theme(group.keys, voices) for group in sorted(kept, key=lambda g: g.order)]
