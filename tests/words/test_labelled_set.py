@@ -61,7 +61,7 @@ def test_the_unseen_set_keeps_the_figures_measured_on_it():
     # docs/resonances.md. (A development set now: the third pass chose its rules on it.)
     figures = measure(LEXICON, labelled_set("unseen.tsv"))
     assert figures.loners_named == 0 and figures.precision >= 0.95
-    assert figures.recall >= 0.65
+    assert figures.recall >= 0.7
 
 
 @pytest.mark.parametrize(
@@ -73,11 +73,12 @@ def test_every_curiosity_of_the_labelled_sets_is_read_in_its_own_language(name):
 
 
 def test_the_fresh_set_keeps_the_figures_measured_on_it():
-    # Far below the goal (0.95, 0.85, no loner): the honest figures, see docs/resonances.md.
-    # Never used to choose anything, only held to what was measured, so that it gets no worse.
+    # A development set since the fourth pass (the words of chat, short second stems, plurals
+    # left whole were found on it): no loner named, but precision and recall below the goal
+    # (0.95, 0.85): see docs/resonances.md.
     figures = measure(LEXICON, labelled_set("fresh.tsv"))
-    assert figures.loners_named <= 5 and figures.precision >= 0.55
-    assert figures.recall >= 0.4
+    assert figures.loners_named == 0 and figures.precision >= 0.9
+    assert figures.recall >= 0.5
 
 
 def test_the_second_fresh_set_keeps_the_figures_measured_on_it():
