@@ -82,8 +82,9 @@ def test_the_fresh_set_keeps_the_figures_measured_on_it():
 
 
 def test_the_second_fresh_set_keeps_the_figures_measured_on_it():
-    # Below the goal (0.95, 0.85, no loner) before the fourth pass: see docs/resonances.md.
+    # No loner named, recall just below the goal (77 of 91 pairs, 0.846 against 0.85) and
+    # precision below it (0.78 against 0.95): the honest figures, see docs/resonances.md.
     # Never used to choose anything, only held to what was measured, so that it gets no worse.
     figures = measure(LEXICON, labelled_set("fresh2.tsv"))
-    assert figures.loners_named <= 6 and figures.precision >= 0.65
-    assert figures.recall >= 0.75
+    assert figures.loners_named == 0 and figures.precision >= 0.75
+    assert figures.recall >= 0.84
