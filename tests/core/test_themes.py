@@ -7,6 +7,8 @@ becomes keys is tested in tests/words.
 import pytest
 
 from bot.core.themes import (
+    MANY_LENIENCY,
+    SURPRISE,
     Theme,
     Voice,
     Word,
@@ -117,13 +119,20 @@ def a_day(*shared: tuple[int, float], curiosities: int = 12) -> list[Voice]:
         (2, RARE, 1),  # a rare word shared by two is a theme
         (2, 5.5, 0),  # an everyday word ("city") shared by two of a dozen is chance
         (3, 5.5, 1),  # shared by three of a dozen it is not
-        (4, 6.5, 0),  # how anything is said ("what"): however many say it
+        (3, 6.5, 0),  # how anything is said ("what"), and the lexicon leaves such words out
         (2, 4.6, 1),  # as common as "survive" (4.5): two of a dozen are no chance
         (2, 4.9, 0),  # two are the weakest evidence: a word this common joins three or more
     ],
 )
 def test_a_key_connects_when_so_many_sharing_it_is_a_surprise(people, zipf, themes):
     assert len(find_themes(a_day((people, zipf)))) == themes
+
+
+def test_three_sharing_an_everyday_word_among_many_are_judged_less_strictly_than_two():
+    # Three of 24 saying "school" (5.7) is a surprise of 0.0027: below the 0.003 that three
+    # people need, above the 0.001 that two would.
+    assert [len(t.people) for t in find_themes(a_day((3, 5.7), curiosities=24))] == [3]
+    assert find_themes(a_day((3, 5.7), curiosities=24), surprise=SURPRISE / MANY_LENIENCY) == []
 
 
 def test_two_sharing_an_everyday_word_are_no_theme_however_few_the_days_curiosities():

@@ -4,7 +4,9 @@ The figures are counted by bench/bench_resonances.py, which prints them for ever
 keying words that was measured; these tests hold the bot's own way to what it reaches. The
 rule was chosen on curiosities.tsv and heldout.tsv; unseen.tsv was written before it and never
 used to choose it, and is held to the figures measured on it, so that they only get better.
-fresh.tsv was written before the rule changed again and is never used to choose anything.
+fresh.tsv was written before the rule changed again, and its failures were looked at since: a
+development set too. fresh2.tsv was written before the fourth pass changed the rule and is never
+used to choose anything.
 """
 
 import pytest
@@ -43,7 +45,7 @@ def test_the_second_set_finds_most_themes_and_names_no_loner_and_no_wrong_pair()
     assert figures.recall >= 0.9
 
 
-@pytest.mark.parametrize("name", ["unseen.tsv", "fresh.tsv"])
+@pytest.mark.parametrize("name", ["unseen.tsv", "fresh.tsv", "fresh2.tsv"])
 def test_the_later_sets_are_hard_enough_to_mean_something(name):
     curiosities = labelled_set(name)
     languages = {c.language for c in curiosities}
@@ -59,18 +61,30 @@ def test_the_unseen_set_keeps_the_figures_measured_on_it():
     # docs/resonances.md. (A development set now: the third pass chose its rules on it.)
     figures = measure(LEXICON, labelled_set("unseen.tsv"))
     assert figures.loners_named == 0 and figures.precision >= 0.95
-    assert figures.recall >= 0.65
+    assert figures.recall >= 0.7
 
 
-@pytest.mark.parametrize("name", ["curiosities.tsv", "heldout.tsv", "unseen.tsv", "fresh.tsv"])
+@pytest.mark.parametrize(
+    "name", ["curiosities.tsv", "heldout.tsv", "unseen.tsv", "fresh.tsv", "fresh2.tsv"]
+)
 def test_every_curiosity_of_the_labelled_sets_is_read_in_its_own_language(name):
     from_set = [(c.language, c.text) for c in labelled_set(name)]
     assert [(detect_language(words(text)), text) for _, text in from_set] == from_set
 
 
 def test_the_fresh_set_keeps_the_figures_measured_on_it():
-    # Far below the goal (0.95, 0.85, no loner): the honest figures, see docs/resonances.md.
-    # Never used to choose anything, only held to what was measured, so that it gets no worse.
+    # A development set since the fourth pass (the words of chat, short second stems, plurals
+    # left whole were found on it): no loner named, but precision and recall below the goal
+    # (0.95, 0.85): see docs/resonances.md.
     figures = measure(LEXICON, labelled_set("fresh.tsv"))
-    assert figures.loners_named <= 5 and figures.precision >= 0.55
-    assert figures.recall >= 0.4
+    assert figures.loners_named == 0 and figures.precision >= 0.9
+    assert figures.recall >= 0.5
+
+
+def test_the_second_fresh_set_keeps_the_figures_measured_on_it():
+    # No loner named, recall just below the goal (77 of 91 pairs, 0.846 against 0.85) and
+    # precision below it (0.78 against 0.95): the honest figures, see docs/resonances.md.
+    # Never used to choose anything, only held to what was measured, so that it gets no worse.
+    figures = measure(LEXICON, labelled_set("fresh2.tsv"))
+    assert figures.loners_named == 0 and figures.precision >= 0.75
+    assert figures.recall >= 0.84

@@ -214,3 +214,35 @@ def test_a_stop_word_does_not_make_a_word_of_its_stem_common():
     # "bene" ("well") is a stop word; "beni" ("goods") is counted without it, and makes a phrase.
     assert keyed_word("bene", "it")[0] > 6 > keyed_word("beni", "it")[0]
     assert "it:ben comun" in keys("Un regolamento dei beni comuni?")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Und woran eigentlich? Dieser Müll!", {"de:mull"}),
+        ("quelqu'un a vraiment un truc pour le vélo ?", {"fr:velo"}),
+        ("¿qué hacéis con la luz? alguien tiene una idea", {"es:luz"}),
+        ("qualcuno ha davvero qualcosa per la vendemmia insieme?", {"it:vendemm"}),
+        ("кто-нибудь вообще чинит самовар вместе?", {"ru:самовар", "ru:чин"}),
+        ("honestly guys, any idea about the bus?", {"en:bus"}),
+    ],
+)
+def test_the_words_of_talking_in_a_group_chat_are_not_specific(text, kept):
+    assert {key.split(" ")[0] for key in keys(text)} == kept
+
+
+def test_a_second_stem_too_short_to_be_the_words_own_is_left_out():
+    # "solari" -> "solar" -> "sol": "pannelli solari" and "da soli" ("alone") do not meet.
+    assert "it:solar" in keys("pannelli solari sul tetto")
+    assert not keys("pannelli solari sul tetto") & keys("non ce la facciamo da soli")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("If the buses ran all night", "the 42 bus skipped our stop"),
+        ("un garage à vélos dans la cour", "mon vélo a été volé"),
+    ],
+)
+def test_plurals_snowball_leaves_their_ending_on_meet_their_singular(first, second):
+    assert keys(first) & keys(second)
