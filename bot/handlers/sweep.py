@@ -48,14 +48,16 @@ def schedule_chat(
         return
     now = commons_of(app).now()
     for kind in kinds:
+        # One string for the job's name and its id: ten thousand chats have thirty thousand.
+        name = job_id(chat["id"], kind)
         jobs(app).run_once(
             run_slot,
             when=schedule.next_run(chat, kind, now),
             data=(chat["id"], kind),
-            name=job_id(chat["id"], kind),
+            name=name,
             chat_id=chat["id"],
             job_kwargs={
-                "id": job_id(chat["id"], kind),
+                "id": name,
                 "replace_existing": True,
                 "misfire_grace_time": MISFIRE_GRACE_SECONDS,
             },
