@@ -82,12 +82,19 @@ def _status_kb(pid: int, field: str) -> int:
 
 
 def prepare_archive(source: Path, target: Path, chats: list[int]) -> None:
-    """Copy the archive and register the chats, each with today's passage already sent."""
+    """Copy the archive and register the chats, each with today's passage already sent.
+
+    The archive's own chats are marked as left: the sandbox knows none of them, and their
+    slots would otherwise fall due at start from 09:00 UTC (a passage) and 21:00 UTC (a
+    digest planned for each), so what start-up does would depend on the hour of the run.
+    """
     shutil.copyfile(source, target)
     now = int(time.time())
     today = datetime.now(UTC).date().isoformat()
     store = Store.open(target)
     with store.db.atomic():
+        for row in list(store.db.query("SELECT id FROM chats")):
+            store.set_active(row["id"], False)
         for chat_id in chats:
             store.register_chat(chat_id, type="group", title=f"Group {chat_id}", now=now)
             store.claim_post(chat_id, today, "passage", now=now)
@@ -164,8 +171,8 @@ def main() -> None:
     for name, figures in (("bare PTB", bare), ("Commons Bot", bot)):
         print(f"{name:12} start-up {figures.startup:.2f} s; peak RSS {figures.peak_mb:.0f} MB")
     print(
-        f"ratios: start-up {bot.startup / bare.startup:.2f} (target <= 3), "
-        f"memory {bot.peak_mb / bare.peak_mb:.2f} (target <= 1.5)"
+        f"ratios: start-up {bot.startup / bare.startup:.2f} (target <= 2), "
+        f"memory {bot.peak_mb / bare.peak_mb:.2f} (target <= 1.3)"
     )
 
 

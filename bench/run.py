@@ -90,7 +90,7 @@ def ingest(sizes: Sizes) -> list[Figure]:
     hold, bare_hold = median([r.hold_ms for r in bots]), median([r.hold_ms for r in bares])
     excess = hold - bare_hold
     return [
-        Figure("ingest_vs_bare_ptb", round(ratio, 2), "ratio", ">= 0.8", ratio >= 0.8,
+        Figure("ingest_vs_bare_ptb", round(ratio, 2), "ratio", ">= 0.9", ratio >= 0.9,
                f"bot {bot.rate:.0f}/s, bare PTB {bare.rate:.0f}/s (medians of "
                f"{sizes.ingest_rounds} rounds of {sizes.ingest_messages} replies)"),
         Figure("loop_hold_excess_ms", round(excess, 1), "ms", "<= 5", excess <= 5,
@@ -178,9 +178,9 @@ def process(sizes: Sizes) -> list[Figure]:
     memory, startup = bot.peak_mb / bare.peak_mb, bot.startup / bare.startup
     where = f"{sizes.process_chats:,} chats, {sizes.process_messages:,}-message archive"
     return [
-        Figure("memory_10k_chats", round(memory, 2), "ratio", "<= 1.5", memory <= 1.5,
+        Figure("memory_10k_chats", round(memory, 2), "ratio", "<= 1.3", memory <= 1.3,
                f"{where}: bot {bot.peak_mb:.0f} MB, bare PTB {bare.peak_mb:.0f} MB"),
-        Figure("startup_10k_chats", round(startup, 2), "ratio", "<= 3", startup <= 3,
+        Figure("startup_10k_chats", round(startup, 2), "ratio", "<= 2", startup <= 2,
                f"{where}: bot {bot.startup:.2f} s, bare PTB {bare.startup:.2f} s"),
     ]  # fmt: skip
 

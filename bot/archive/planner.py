@@ -84,18 +84,25 @@ class Planner:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._pool: ProcessPoolExecutor | None = None
+        # Ten thousand chats' digests may fall due in the same minute: the first of them
+        # starts the process, and the others wait for it rather than start one each.
+        self._starting = asyncio.Lock()
 
     async def run(
         self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """Return fn(store, *args, **kwargs) from the planner process (all of it pickled)."""
-        if self._pool is None:
-            # Starting the process takes a moment: not on the event loop.
-            self._pool = await asyncio.to_thread(self._start)
+        pool = self._pool or await self._started()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, functools.partial(_call, fn, *args, **kwargs)
-        )
+        return await loop.run_in_executor(pool, functools.partial(_call, fn, *args, **kwargs))
+
+    async def _started(self) -> ProcessPoolExecutor:
+        """Return the pool, started by the first caller while the others wait for it."""
+        async with self._starting:
+            if self._pool is None:
+                # Starting the process takes a moment: not on the event loop.
+                self._pool = await asyncio.to_thread(self._start)
+            return self._pool
 
     def _start(self) -> ProcessPoolExecutor:
         """Return a pool of one process, started and holding its store."""

@@ -57,10 +57,14 @@ def run(**options: object) -> None:
     config = _with_webhook_secret(_config(**options))
     _setup_logging(config)
     _check_corpus(config)
+    from bot.cli.refusals import begin_archive_check
+
+    # Begun before the bot's modules are imported, which it overlaps with.
+    archive_checked = begin_archive_check(config.db_path)
     from bot.cli.runner import run_bot
 
     try:
-        run_bot(config)
+        run_bot(config, archive_checked)
     except ConfigError as error:
         # The traceback is for whoever debugs the bot; the operator gets the one line.
         logging.getLogger("bot").debug("start-up refused", exc_info=True)

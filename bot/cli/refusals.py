@@ -8,26 +8,55 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 from bot.archive.inspection import UnusableArchive, archive_owner, check_archive
 from bot.core.config import Config, ConfigError
-from bot.sandbox import DEFAULT_TOKEN as SANDBOX_TOKEN
 
 # Whatever the umask, the archive, its -wal/-shm, the heartbeat (0600) and the data folder (0700)
 # are readable by the bot's own user alone: they hold what people said.
 PRIVATE_UMASK = 0o077
 
 
-def check_start(config: Config) -> None:
-    """Raise ConfigError if the listening port, the data folder or the archive would fail."""
+def begin_archive_check(db_path: Path) -> Future[None]:
+    """Begin checking the archive (``check_archive``) on a thread; return its coming verdict.
+
+    SQLite's quick_check reads the whole file: about half a second for a million messages, and
+    more as the archive grows. It runs without Python's lock, so the bot's modules are imported
+    meanwhile; ``check_start`` waits for the verdict before anything opens the archive.
+    """
+    os.umask(PRIVATE_UMASK)  # as for every file the bot may make, though this only reads
+    verdict: Future[None] = Future()
+
+    def check() -> None:
+        try:
+            check_archive(db_path)
+        except BaseException as error:
+            verdict.set_exception(error)
+        else:
+            verdict.set_result(None)
+
+    threading.Thread(target=check, name="commons-archive-check", daemon=True).start()
+    return verdict
+
+
+def check_start(config: Config, archive_checked: Future[None] | None = None) -> None:
+    """Raise ConfigError if the listening port, the data folder or the archive would fail.
+
+    ``archive_checked``: the verdict of ``begin_archive_check``, if it was begun already.
+    """
     if config.sandboxed:
         check_port(config.listen, config.web_port, "COMMONS_WEB_PORT")
     elif config.webhook_url:
         check_port(config.listen, config.port, "COMMONS_PORT")
     check_data_folder(config.db_path)
     try:
-        check_archive(config.db_path)
+        if archive_checked is None:
+            check_archive(config.db_path)
+        else:
+            archive_checked.result()
     except UnusableArchive as error:
         raise ConfigError(
             f"COMMONS_DB={config.db_path}: the file {error}; nothing was changed. Point "
@@ -41,7 +70,12 @@ def bot_id_of(token: str) -> int:
     return int(token.split(":", 1)[0])
 
 
-SANDBOX_BOT = bot_id_of(SANDBOX_TOKEN)
+def sandbox_bot() -> int:
+    """Return the id of the local sandbox's bot."""
+    # Imported here: the sandbox, its aiohttp server with it, is not loaded by a bot on Telegram.
+    from bot.sandbox import DEFAULT_TOKEN
+
+    return bot_id_of(DEFAULT_TOKEN)
 
 
 def check_owner(config: Config) -> None:
@@ -53,7 +87,7 @@ def check_owner(config: Config) -> None:
     if it holds no chat.
     """
     owner = archive_owner(config.db_path)
-    starting = bot_id_of(config.token) if config.token else SANDBOX_BOT
+    starting = bot_id_of(config.token) if config.token else sandbox_bot()
     if owner.bot_id == starting or (
         owner.bot_id is None and not (config.sandboxed and owner.chats)
     ):
@@ -65,7 +99,7 @@ def check_owner(config: Config) -> None:
             "the local sandbox (no TELEGRAM_BOT_TOKEN) never runs on a real bot's archive; "
             "set COMMONS_DB to a file of its own for the rehearsal, or set the bot's token"
         )
-    if owner.bot_id == SANDBOX_BOT:
+    if owner.bot_id == sandbox_bot():
         raise ConfigError(
             f"{where}: this archive is the local sandbox's rehearsal, not bot {starting}'s; "
             "set COMMONS_DB to the bot's own archive, or to a new file"

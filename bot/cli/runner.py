@@ -1,4 +1,8 @@
-"""Running the bot: against Telegram with a token, or against the embedded sandbox without one."""
+"""Running the bot: against Telegram with a token, or against the embedded sandbox without one.
+
+The sandbox, the web chat and the webhook's server (aiohttp, some 10 MB and a tenth of a
+second to import) are imported where they are started: a bot on long polling never loads them.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,31 @@ import asyncio
 import logging
 import os
 import signal
+from concurrent.futures import Future
 from pathlib import Path
 
 from bot.archive import Store
 from bot.cli.refusals import PRIVATE_UMASK, check_start
 from bot.core.config import Config, ConfigError
 from bot.core.corpus import corpus_language
-from bot.demo.clock import MovableClock, TimeTravel
 from bot.handlers import build_application
 from bot.handlers.app import running
 from bot.handlers.network import TokenRejected
 from bot.i18n import DEFAULT_LANGUAGE
-from bot.sandbox import Sandbox
-from bot.webchat import start_webchat
 
 __all__ = ["TokenRejected", "run_bot"]
 
 logger = logging.getLogger(__name__)
 
 
-def run_bot(config: Config) -> None:
+def run_bot(config: Config, archive_checked: Future[None] | None = None) -> None:
     """Run until SIGINT or SIGTERM: Telegram with a token, else the local sandbox and web chat.
 
     Raises ConfigError, before anything is stored, when a setting would make the start fail.
+    ``archive_checked`` is the archive's check begun earlier (``begin_archive_check``).
     """
     os.umask(PRIVATE_UMASK)
-    check_start(config)
+    check_start(config, archive_checked)
     if config.sandboxed:
         asyncio.run(run_embedded(config))
         return
@@ -48,12 +51,21 @@ async def run_on_telegram(config: Config) -> None:
     """Run against Telegram until a signal: a webhook if configured, else long polling."""
     stop = stop_on_signals()
     app = build_application(config)
-    async with running(app, webhook=config):
+    webhook = None
+    if config.webhook_url:
+        from bot.handlers.webhook import webhook_for
+
+        webhook = webhook_for(app, config)
+    async with running(app, webhook=webhook):
         await stop.wait()
 
 
 async def run_embedded(config: Config) -> None:
     """The no-token default: sandbox Bot API, the real bot and the web chat in one process."""
+    from bot.demo.clock import MovableClock, TimeTravel
+    from bot.sandbox import Sandbox
+    from bot.webchat import start_webchat
+
     stop = stop_on_signals()  # first, so a SIGTERM during start-up still stops cleanly
     # The bot and its sandbox share one clock, which the web chat's buttons move forward.
     clock = MovableClock()

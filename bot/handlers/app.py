@@ -7,7 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 from telegram import (
     BotCommand,
@@ -65,8 +65,12 @@ from bot.handlers.state import (
     system_clock,
 )
 from bot.handlers.sweep import reschedule_with, start_schedules
-from bot.handlers.webhook import WebhookServer
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, translator
+
+if TYPE_CHECKING:
+    # Only its type: aiohttp, which the webhook's server runs on, is loaded by the command line
+    # for a webhook alone, so a bot on long polling does without its memory and import time.
+    from bot.handlers.webhook import Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -309,10 +313,11 @@ async def running(
     app: App,
     *,
     poll_timeout: float = 10,
-    webhook: Config | None = None,
+    webhook: Webhook | None = None,
     pause: Pause = asyncio.sleep,
 ) -> AsyncIterator[App]:
-    """Run the application inside an already running event loop: long polling, or a webhook.
+    """Run the application inside an already running event loop: long polling, or a webhook
+    (``bot.handlers.webhook.webhook_for``).
 
     Start-up waits out a network that is down (``pause`` waits between tries); a rejected
     token raises TokenRejected.
@@ -322,12 +327,11 @@ async def running(
     except BaseException:
         await app.bot.shutdown()  # its connections were opened for the first try
         raise
-    server = webhook_server(app, webhook) if webhook is not None else None
     try:
         await post_init(app, pause)
         await app.start()
         await patiently(
-            lambda: start_updates(app, poll_timeout, webhook, server),
+            lambda: start_updates(app, poll_timeout, webhook),
             "fetching updates",
             sleep=pause,
         )
@@ -335,8 +339,8 @@ async def running(
             yield app
         finally:
             assert app.updater is not None
-            if server is not None:
-                await server.stop()
+            if webhook is not None:
+                await webhook.server.stop()
             else:
                 await app.updater.stop()
             await app.stop()
@@ -345,26 +349,12 @@ async def running(
         await app.shutdown()
 
 
-def webhook_server(app: App, config: Config) -> WebhookServer | None:
-    """Return the webhook server the settings ask for, or None for long polling.
-
-    Never without a secret: ``python -m bot run`` makes one for the run when none is set.
-    """
-    if not config.webhook_url:
-        return None
-    if not config.webhook_secret:
-        raise ConfigError("COMMONS_WEBHOOK_SECRET: a webhook needs a secret")
-    path = urlsplit(config.webhook_url).path or "/"
-    return WebhookServer(app, secret=config.webhook_secret, path=path)
-
-
-async def start_updates(
-    app: App, poll_timeout: float, config: Config | None, server: WebhookServer | None
-) -> None:
+async def start_updates(app: App, poll_timeout: float, webhook: Webhook | None) -> None:
     """Start long polling, or the webhook server and tell Telegram where it is."""
     assert app.updater is not None
-    if config is not None and server is not None:
-        await server.start(config.listen, config.port)
+    if webhook is not None:
+        config = webhook.config
+        await webhook.server.start(config.listen, config.port)
         logger.info(
             "webhook listening on %s:%s, for calls that carry its secret",
             config.listen,

@@ -48,14 +48,16 @@ def schedule_chat(
         return
     now = commons_of(app).now()
     for kind in kinds:
+        # One string for the job's name and its id: ten thousand chats have thirty thousand.
+        name = job_id(chat["id"], kind)
         jobs(app).run_once(
             run_slot,
             when=schedule.next_run(chat, kind, now),
-            data=(chat["id"], kind),
-            name=job_id(chat["id"], kind),
+            data=kind,  # the chat is the job's chat_id: no tuple per job
+            name=name,
             chat_id=chat["id"],
             job_kwargs={
-                "id": job_id(chat["id"], kind),
+                "id": name,
                 "replace_existing": True,
                 "misfire_grace_time": MISFIRE_GRACE_SECONDS,
             },
@@ -108,7 +110,8 @@ def catch_up_soon(app: App) -> None:
 async def run_slot(context: Context) -> None:
     """Job callback: deliver one chat's slot if due, then schedule its next one."""
     assert context.job is not None
-    chat_id, kind = cast(tuple[int, PostKind], context.job.data)
+    chat_id, kind = context.job.chat_id, cast(PostKind, context.job.data)
+    assert chat_id is not None
     app = context.application
     state = context.commons
     chat = await state.archive.run(Store.get_chat, chat_id)

@@ -16,11 +16,14 @@ import hmac
 import json
 import logging
 import secrets
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
 
+from bot.core.config import Config, ConfigError
 from bot.handlers.state import App
 
 logger = logging.getLogger(__name__)
@@ -85,3 +88,25 @@ class WebhookServer:
             return Update.de_json(data, self.app.bot)
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """The webhook the settings ask for: its server, and the settings that say where it
+    listens and where Telegram is told to call."""
+
+    server: WebhookServer
+    config: Config
+
+
+def webhook_for(app: App, config: Config) -> Webhook | None:
+    """Return the webhook the settings ask for, or None for long polling.
+
+    Never without a secret: ``python -m bot run`` makes one for the run when none is set.
+    """
+    if not config.webhook_url:
+        return None
+    if not config.webhook_secret:
+        raise ConfigError("COMMONS_WEBHOOK_SECRET: a webhook needs a secret")
+    path = urlsplit(config.webhook_url).path or "/"
+    return Webhook(WebhookServer(app, secret=config.webhook_secret, path=path), config)

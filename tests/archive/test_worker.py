@@ -172,6 +172,13 @@ async def test_digests_are_planned_in_a_process_of_their_own(archive: Archive) -
     assert (planned_in != os.getpid(), chat and chat["title"]) == (True, "Circle")
 
 
+async def test_many_first_digests_at_once_share_one_planning_process(archive: Archive) -> None:
+    # Ten thousand chats with the default digest time all ask for a plan in the same minute:
+    # the first asks must not each start a process of their own.
+    planned_in = await asyncio.gather(*(archive.plan(process_of) for _ in range(8)))
+    assert len(set(planned_in)) == 1 and planned_in[0] != os.getpid()
+
+
 def test_the_collector_is_paused_only_while_planning() -> None:
     with collection_paused():
         inside = gc.isenabled()

@@ -7,6 +7,7 @@ import os
 import socket
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -250,3 +251,16 @@ async def test_files_the_bot_creates_are_private_whatever_the_umask(tmp_path):
         "commons.db.heartbeat": 0o600,
         "commons.db.lock": 0o600,
     }
+
+
+def test_a_bot_on_long_polling_loads_no_web_server() -> None:
+    # aiohttp (the webhook's server, the sandbox's, the web chat's) is some 10 MB a bot on
+    # Telegram with long polling would carry for nothing; the command line loads it where used.
+    script = (
+        "import sys; import bot.cli.main, bot.cli.refusals, bot.cli.runner, bot.handlers.app; "
+        "print(sorted(m for m in ('aiohttp', 'bot.sandbox', 'bot.webchat') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"

@@ -250,7 +250,7 @@ async def test_every_chat_is_scheduled_at_start_when_read_a_page_at_a_time(world
             )
             chats.append(group)
     async with world.running() as app:
-        scheduled = {job.data[0] for job in app.job_queue.jobs() if job.callback is run_slot}
+        scheduled = {job.chat_id for job in app.job_queue.jobs() if job.callback is run_slot}
     assert scheduled == {chat["id"] for chat in chats}
 
 
@@ -265,3 +265,19 @@ async def test_the_sweep_says_in_one_log_line_how_its_due_slots_went(world, capl
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.handlers.sweep"]
     assert lines == ["sweep: 2 due slots: sent=2"]
     assert len(passages(world, chat)) == 1
+
+
+async def test_a_chats_job_posts_its_passage_once_at_its_time_and_schedules_the_next(world):
+    world.clock.set(datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
+    async with world.running() as app:
+        chat = await private_chat(world, "Ana", "UTC")
+        sweep.schedule_chat(app, await world.archive.run(Store.get_chat, chat["id"]))
+        job = app.job_queue.get_jobs_by_name(f"passage:{chat['id']}")[0]
+        first = job.next_t
+        world.clock.set(datetime(2030, 3, 5, 9, 0, tzinfo=UTC))  # its time comes: the job runs
+        await job.run(app)
+        await job.run(app)  # fired twice (a restart's catch-up and the job): posted once
+        after = next_runs(app, chat["id"])["passage"]
+    assert first == datetime(2030, 3, 5, 9, 0, tzinfo=UTC)
+    assert len(passages(world, chat)) == 1
+    assert after == datetime(2030, 3, 6, 9, 0, tzinfo=UTC)

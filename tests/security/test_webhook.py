@@ -20,7 +20,7 @@ import pytest
 from bot.archive.store import Store
 from bot.handlers import build_application
 from bot.handlers.app import running
-from bot.handlers.webhook import MAX_BODY_BYTES, SECRET_HEADER
+from bot.handlers.webhook import MAX_BODY_BYTES, SECRET_HEADER, webhook_for
 from tests.harness import BotWorld
 from tests.processes import free_port, start_bot, stop
 
@@ -39,7 +39,7 @@ async def webhook_bot(world: BotWorld) -> AsyncIterator[str]:
         webhook_secret=SECRET,
     )
     app = build_application(config, clock=world.clock)
-    async with running(app, webhook=config) as started:
+    async with running(app, webhook=webhook_for(app, config)) as started:
         world.app = started
         try:
             yield f"http://127.0.0.1:{port}/hook"
