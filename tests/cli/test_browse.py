@@ -11,22 +11,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.archive import Store
 from bot.archive.reading import add_visible_views
 from bot.cli import cli
 from bot.cli.browse import CLOSED, DESCRIBED, QUERIES, browse_metadata, register_plugin
-from tests.site.conftest import BO, CHAT, CY, MONDAY, fill
+from tests.site.conftest import BO, CHAT, CY, MONDAY, filled_archive_file
 
 HAS_DATASETTE = importlib.util.find_spec("datasette") is not None
 
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    path = tmp_path / "commons.db"
-    store = Store.open(path)
-    fill(store)
-    store.close()
-    return path
+    return filled_archive_file(tmp_path / "commons.db")
 
 
 def browsing(path: Path) -> sqlite3.Connection:

@@ -10,16 +10,12 @@ from click.testing import CliRunner
 
 from bot.archive import Store
 from bot.cli import cli
-from tests.site.conftest import CHAT, OTHER, fill
+from tests.site.conftest import CHAT, OTHER, filled_archive_file
 
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    path = tmp_path / "commons.db"
-    store = Store.open(path)
-    fill(store)
-    store.close()
-    return path
+    return filled_archive_file(tmp_path / "commons.db")
 
 
 def site(*args: str) -> tuple[int, str]:

@@ -111,6 +111,14 @@ def fill(store: Store) -> None:
     )
 
 
+def filled_archive_file(path: Path) -> Path:
+    """Write the filled week into an archive file at path, closed, for a command to read."""
+    store = Store.open(path)
+    fill(store)
+    store.close()
+    return path
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Iterator[Archive]:
     store = Store.open(tmp_path / "archive.db")
