@@ -117,3 +117,29 @@ def test_the_words_of_sharing_join_nobody_in_another_language_but_a_phrase_still
     assert resonances(curiosities, load_corpus()) == [
         "Ana and Bo are both wondering about beni comuni."
     ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        (
+            "Est-ce qu'on pourrait racheter la boulangerie à plusieurs ?",
+            "On pourrait trier les poubelles ensemble le samedi ?",
+            "Qui pourrait porter les courses de la voisine du troisième ?",
+            "L'école cherche des parents pour le potager.",
+            "Mon AMAP cherche des gens pour la distribution du jeudi.",
+        ),
+        (
+            "Wer hätte Lust auf einen Podcast über unser Viertel?",
+            "Ein Hoffest im Sommer, wer hätte Lust?",
+            "Ich suche jemanden, der mit mir Brot backt.",
+            "Die Bibliothek sucht Vorleser für Kinder.",
+        ),
+    ],
+    ids=["pourrait-cherche", "hätte-lust-suchen"],
+)
+def test_could_would_feel_like_and_looking_for_join_nobody_in_any_language(said):
+    # English's stop words hold "could" and "looking"; the other languages' forms of them,
+    # "pourrait", "hätte Lust", "cherche", "sucht", are the way requests are written too.
+    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
+    assert resonances(curiosities, load_corpus()) == []
