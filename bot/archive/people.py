@@ -184,6 +184,23 @@ class PeopleMixin(ChatsMixin):
         )
         return [cast(Curiosity, as_authored(row)) for row in rows]
 
+    def curiosities_said_before(
+        self, chat_id: int, first_date: str, before_date: str, per_day: int
+    ) -> list[tuple[str, str]]:
+        """Return (local date, text) of the chat's curiosities from first_date to the day before
+        before_date, at most per_day of each day (its first), none by someone who opted out."""
+        rows = self.db.execute(
+            "SELECT local_date, text FROM ("
+            "  SELECT c.local_date, c.text,"
+            "    ROW_NUMBER() OVER (PARTITION BY c.local_date ORDER BY c.created_at, c.id) AS n"
+            "  FROM curiosities c LEFT JOIN users u ON u.id = c.user_id"
+            "  WHERE c.chat_id = ? AND c.local_date >= ? AND c.local_date < ?"
+            "    AND NOT COALESCE(u.opted_out, 0)"
+            ") WHERE n <= ? ORDER BY local_date",
+            (chat_id, first_date, before_date, per_day),
+        ).fetchall()
+        return [(str(day), str(text)) for day, text in rows]
+
     def curiosity_by_message(self, chat_id: int, message_id: int) -> Curiosity | None:
         """Return the curiosity recorded from that message, or None."""
         row = self._one(

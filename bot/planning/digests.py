@@ -27,6 +27,7 @@ from bot.core.corpus import Entry
 from bot.core.personal import digest_day
 from bot.core.records import Delivery
 from bot.i18n import translator_for
+from bot.words import HISTORY_DAYS, HISTORY_PER_DAY
 
 WEEK_DAYS = 7
 
@@ -51,10 +52,19 @@ def build_digest(
             passage_reactions=one.passage_reactions,
             reactors=one.reactors,
             poll=one.poll,
+            history=_history(store, chat, day),
         )
     first = day - timedelta(days=WEEK_DAYS - 1)
     days = [gather_day(store, chat, first + timedelta(days=n), corpus) for n in range(WEEK_DAYS)]
-    return build_weekly_digest(t, chat, first, day, days=days, corpus=corpus)
+    history = _history(store, chat, first)
+    return build_weekly_digest(t, chat, first, day, days=days, corpus=corpus, history=history)
+
+
+def _history(store: Store, chat: Mapping[str, Any], before: date) -> list[tuple[str, str]]:
+    """Return the group's curiosities of the weeks before a day: (local date, text)."""
+    first = before - timedelta(days=HISTORY_DAYS)
+    said = store.curiosities_said_before
+    return said(chat["id"], first.isoformat(), before.isoformat(), HISTORY_PER_DAY)
 
 
 def plan_digest(

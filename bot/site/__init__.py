@@ -11,7 +11,7 @@ nothing. There is no search: the site needs no script, and a browser's find work
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.archive import agenda, reading
@@ -26,7 +26,7 @@ from bot.site.feed import render_feed
 from bot.site.files import Written, write_site
 from bot.site.markup import stylesheet
 from bot.site.pages import Day, day_page, day_path, index_page, passage_page, passage_path
-from bot.words import lexicon_for
+from bot.words import HISTORY_DAYS, HISTORY_PER_DAY, lexicon_for
 
 __all__ = [
     "Day",
@@ -90,7 +90,8 @@ def render_site(
     for index, day in enumerate(days):
         before = days[index - 1].local_date if index else None
         after = days[index + 1].local_date if index + 1 < len(days) else None
-        page = day_page(t, chat, day, lexicon, before=before, after=after)
+        heard = lexicon.with_history(_history_before(days, index))
+        page = day_page(t, chat, day, heard, before=before, after=after)
         files[day_path(day.local_date)] = page
     by_passage: dict[str, list[Day]] = {}
     for day in days:
@@ -105,6 +106,17 @@ def render_site(
     files["feed.atom"] = render_feed(t, chat, digests, by_date, base_url=base_url)
     files["upcoming.ics"] = upcoming_calendar(store, chat, corpus, now)
     return files
+
+
+def _history_before(days: Sequence[Day], index: int) -> list[tuple[str, str]]:
+    """Return the curiosities of the weeks before a day as its evening digest heard them."""
+    first = days[index].local_date - timedelta(days=HISTORY_DAYS)
+    return [
+        (day.local_date.isoformat(), row["text"])
+        for day in days[:index]
+        if day.local_date >= first
+        for row in [c for c in day.rows.curiosities if not c["opted_out"]][:HISTORY_PER_DAY]
+    ]
 
 
 def build_site(

@@ -6,6 +6,20 @@ with). Compose keys each curiosity and message here; ``bot.core.themes`` groups 
 share keys.
 """
 
-from bot.words.lexicon import Lexicon, build_lexicon, languages_of, lexicon_for
+from bot.words.lexicon import (
+    HISTORY_DAYS,
+    HISTORY_PER_DAY,
+    Lexicon,
+    build_lexicon,
+    languages_of,
+    lexicon_for,
+)
 
-__all__ = ["Lexicon", "build_lexicon", "languages_of", "lexicon_for"]
+__all__ = [
+    "HISTORY_DAYS",
+    "HISTORY_PER_DAY",
+    "Lexicon",
+    "build_lexicon",
+    "languages_of",
+    "lexicon_for",
+]

@@ -16,12 +16,12 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain
 
 from bot.core.corpus import Entry
-from bot.core.themes import ANY_LANGUAGE, Word
+from bot.core.themes import ANY_LANGUAGE, WORDS_PER_CURIOSITY, Word
 from bot.words.frequency import detect_language, family_zipf, zipf
 from bot.words.language import stems, stop_words
 from bot.words.tokens import kept_words, word_pairs, words
@@ -65,6 +65,14 @@ PLURALS_LEFT = {
 # cut into another word (Italian "solari" -> "solar" -> "sol", which met "soli", "alone").
 # Chosen on tests/data/resonances/fresh.tsv ("pannelli solari" beside "da soli").
 SECOND_STEM_LEAST = 4
+# A key the group's past curiosities said on this many days or more is one of its habits (see
+# Lexicon.with_history): three days of four weeks is a habit, once or twice a coincidence.
+HABIT_DAYS = 3
+# The history a digest hears: the curiosities of the four weeks before its day, the first 20 of
+# each busy day (as telling as all of them, at a fraction of the cost).
+HISTORY_DAYS = 28
+HISTORY_PER_DAY = 20
+HABIT_SHARE_MOST = 0.9  # a habit every past curiosity shared is still only very common
 # How people say they are curious, in each language: every curiosity could share these.
 PROMPT_WORDS = {
     "en": "curious curiosity wonder question",
@@ -269,7 +277,33 @@ class Lexicon:
     family_below: float = FAMILY_BELOW
     echoes: Mapping[str, float] = field(default_factory=dict)  # a key -> its share of the reading
     echo: float = ECHO
+    habits: Mapping[str, float] = field(default_factory=dict)  # a key -> its share of the past
     _echoed_words: dict[Word, Word] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_history(self, said: Iterable[tuple[str, str]]) -> Lexicon:
+        """Return this lexicon hearing the group's own past curiosities too: (local date, text).
+
+        A key said on HABIT_DAYS days or more of them is a habit of the group, at least as
+        common as the share of its past curiosities that said it: a building's group says
+        "Haus" every week, and three of today's saying it is no surprise. A key said on fewer
+        days keeps its language's and the reading's commonness: someone who asked about
+        "kombucha" yesterday does not make two asking today a coincidence.
+        """
+        keys_of = [(day, {w.key for w in self.curiosity_words(text)}) for day, text in said]
+        if not keys_of:
+            return self  # and its cache of words, kept across digests
+        curiosities: Counter[str] = Counter()
+        days: dict[str, set[str]] = {}
+        for day, keys in keys_of:
+            curiosities.update(keys)
+            for key in keys:
+                days.setdefault(key, set()).add(day)
+        habits = {
+            key: count / len(keys_of)
+            for key, count in curiosities.items()
+            if len(days[key]) >= HABIT_DAYS
+        }
+        return replace(self, habits=habits, _echoed_words={})
 
     def curiosity_words(self, text: str) -> tuple[Word, ...]:
         """Return the words and phrases of a curiosity, keyed in its own language, each as
@@ -289,7 +323,7 @@ class Lexicon:
             phrase_word(self.key, pair, language, self.background) for pair in word_pairs(text)
         )
         kept = (*single, *(w for w in pairs if w is not None and w.key not in self.background))
-        return tuple(map(self._echoed, kept)) if self.echoes else kept
+        return tuple(map(self._echoed, kept)) if self.echoes or self.habits else kept
 
     def _echoed(self, word: Word) -> Word:
         """Return word as common as the language and the group's reading make it together."""
@@ -301,10 +335,18 @@ class Lexicon:
             shared = max(elsewhere, default=0.0)
             if shared > (echo or 0.0):
                 echo = shared
-            if echo is None:
+            habit = self.habits.get(word.key)
+            if echo is None and habit is None:
                 echoed = word
             else:
-                frequency = (10 ** (word.zipf - 9) if word.zipf > 0 else 0.0) + self.echo * echo
+                frequency = (10 ** (word.zipf - 9) if word.zipf > 0 else 0.0) + self.echo * (
+                    echo or 0.0
+                )
+                if habit is not None:  # the word's frequency at which a curiosity says it so often
+                    share = min(habit, HABIT_SHARE_MOST)
+                    frequency = max(
+                        frequency, -math.expm1(math.log1p(-share) / WORDS_PER_CURIOSITY)
+                    )
                 echoed = Word(word.key, word.form, math.log10(frequency) + 9)
             if len(self._echoed_words) >= ECHOED_WORDS_KEPT:
                 self._echoed_words.clear()  # a long-lived bot meets new words every day

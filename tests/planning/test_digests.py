@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.archive import Store
-from bot.core.corpus import Entry
+from bot.core.corpus import Entry, load_corpus
 from bot.planning.digests import preview_digest
 from tests.archive.support import CHAT, NOW, POST, make_message, with_thread
 
@@ -62,3 +62,61 @@ def test_a_weekly_digest_covers_the_seven_days_up_to_its_day(store: Store) -> No
     ]
     daily = preview_digest(store, chat, date(2024, 3, 6), corpus, weekly=False, html=False)
     assert "reply on 2024-03-06" in daily and "reply on 2024-03-04" not in daily
+
+
+# Three of a dozen wondering about their city: a resonance in a group that seldom says "city".
+CITY_DAY = [
+    "How could a city listen to every voice each day?",
+    "Could our city kitchen become a commons?",
+    "What would a city that listens to curiosity feel like?",
+    "What do people really want from their neighbours?",
+    "How do you decide when to stop?",
+    "Why does everything feel faster now?",
+    "I keep thinking about trust.",
+    "What would a fair day of work look like?",
+    "Is it ever right to say no to a friend?",
+    "What makes a group feel safe?",
+    "Who decides what matters most?",
+    "Can a hobby become a job without losing its joy?",
+]
+EARLIER = ["2024-03-01", "2024-03-03", "2024-03-05", "2024-03-07", "2024-03-09"]
+
+
+def say(store: Store, day: str, texts: list[str], first_user: int = 1) -> None:
+    """Store each text as a curiosity of the day, each by another member."""
+    for n, text in enumerate(texts):
+        user = first_user + n
+        store.upsert_user(user, first_name=f"Member{user}")
+        store.add_curiosity(CHAT, user_id=user, local_date=day, text=text, now=NOW + n)
+
+
+def resonance_lines(store: Store, day: date = date(2024, 3, 10)) -> list[str]:
+    chat = store.get_chat(CHAT)
+    plain = preview_digest(store, chat, day, load_corpus(), weekly=False, html=False)
+    return plain.split("Resonances\n", 1)[1].splitlines() if "Resonances\n" in plain else []
+
+
+def test_a_word_the_group_says_every_few_days_joins_nobody_today(store: Store) -> None:
+    with_thread(store)
+    say(store, "2024-03-10", CITY_DAY)
+    assert resonance_lines(store) == ["Member1, Member2 and Member3 are all wondering about city."]
+    for day in EARLIER:  # the city is this group's subject: one of four says it every time
+        say(store, day, ["Who cleans the city square?", *CITY_DAY[4:7]], first_user=20)
+    assert resonance_lines(store) == []
+
+
+def test_a_rare_word_said_on_one_or_two_earlier_days_still_joins_two_today(store: Store) -> None:
+    with_thread(store)
+    say(store, "2024-03-10", ["Who brews kombucha at home?", "Is kombucha safe for kids?"])
+    say(store, "2024-03-10", CITY_DAY[3:12], first_user=3)
+    for day in EARLIER[:2]:
+        say(store, day, ["I tried kombucha once.", *CITY_DAY[4:7]], first_user=20)
+    assert resonance_lines(store) == ["Member1 and Member2 are both wondering about kombucha."]
+
+
+def test_the_group_s_habits_are_heard_from_the_four_weeks_before_only(store: Store) -> None:
+    with_thread(store)
+    say(store, "2024-03-10", CITY_DAY)
+    for day in ["2024-02-01", "2024-02-03", "2024-02-05", "2024-02-07"]:  # over a month ago
+        say(store, day, ["Who cleans the city square?", *CITY_DAY[4:7]], first_user=20)
+    assert resonance_lines(store) == ["Member1, Member2 and Member3 are all wondering about city."]

@@ -45,6 +45,7 @@ def build_daily_digest(
     passage_reactions: Totals = (),
     reactors: Sequence[Row] = (),
     poll: Sequence[int] | None = None,
+    history: Sequence[tuple[str, str]] = (),
 ) -> Digest:
     """Return the evening digest: passage, poll, every thread, every curiosity, everyone who
     reacted without writing, resonances.
@@ -53,7 +54,8 @@ def build_daily_digest(
     the day's curiosities by created_at, both as the store returns them. reactions give each
     message's reaction totals, passage_reactions the passage's; reactors are the people who
     reacted; poll the day's poll totals. The corpus is the group's reading: its frequent words
-    never make a resonance.
+    never make a resonance; nor do the words of history, the group's curiosities of the weeks
+    before (local date, text), once it says them as a habit.
     """
     day = t.long_date(local_date)
     what = t._("Evening digest, {day} {year}", day=day, year=local_date.year)
@@ -84,7 +86,8 @@ def build_daily_digest(
     also = lines.people_line(t, t._("Also with us today: {names}."), silent)
     if also:
         blocks.append(Block(head=(also,)))
-    blocks += _resonance_blocks(t, lexicon_for(tuple(corpus)), curiosities, messages)
+    lexicon = lexicon_for(tuple(corpus)).with_history(history)
+    blocks += _resonance_blocks(t, lexicon, curiosities, messages)
     return Digest(title=title, filename=filename, blocks=tuple(blocks), language=t.language)
 
 

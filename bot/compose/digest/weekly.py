@@ -31,12 +31,14 @@ def build_weekly_digest(
     days: Sequence[DayInput],
     replied_to: Collection[int] = frozenset(),
     corpus: Sequence[Entry] = (),
+    history: Sequence[tuple[str, str]] = (),
 ) -> Digest:
     """Return the weekly digest: passages, threads in brief, curiosities by theme, open ones.
 
     A curiosity is still open unless its message_id is in replied_to (message ids that some
     archived message replies to) or a message of the week replies to it. The corpus's frequent
-    words never make a theme.
+    words never make a theme, nor the group's habits in history, its curiosities of the weeks
+    before (local date, text).
     """
     period = t.span(first_date, last_date)
     what = t._("Weekly digest, {period} {year}", period=period, year=last_date.year)
@@ -62,7 +64,8 @@ def build_weekly_digest(
         blocks.append(Block(head=(with_us,)))
     threads = _thread_blocks(t, chat, days, answered_ids)
     blocks += lines.with_heading(t._("The week's threads"), threads)
-    themed = _themed_blocks(t, chat, lexicon_for(tuple(corpus)), curiosities, answers)
+    lexicon = lexicon_for(tuple(corpus)).with_history(history)
+    themed = _themed_blocks(t, chat, lexicon, curiosities, answers)
     blocks += lines.with_heading(t._("The week's curiosities"), themed)
     answered = (set(replied_to) | {m["reply_to_message_id"] for m in messages}) - {None}
     still_open = [c for c in curiosities if c.get("message_id") not in answered]
