@@ -22,6 +22,7 @@ from itertools import chain
 
 from bot.core.corpus import Entry
 from bot.core.themes import ANY_LANGUAGE, WORDS_PER_CURIOSITY, Word
+from bot.words.compounds import compound_parts
 from bot.words.frequency import detect_language, family_zipf, zipf
 from bot.words.language import stems, stop_words
 from bot.words.tokens import kept_words, word_pairs, words
@@ -81,7 +82,7 @@ PROMPT_WORDS = {
     "en": "curious curiosity wonder question today",
     "es": "curioso curiosidad preguntar pregunta hoy",
     "de": "neugierig neugier fragen frage heute",
-    "fr": "curieux curiosité demander question aujourd",
+    "fr": "curieux curiosité demander question aujourd hui",
     "pt": "curioso curiosidade perguntar pergunta hoje",
     "it": "curioso curiosità chiedere domanda oggi",
     "ru": "любопытный любопытство интересно вопрос сегодня",
@@ -191,6 +192,11 @@ def keyed_word(form: str, language: str) -> Keyed:
     frequency = zipf(form, language)
     keys = [Word(f"{language}:{_unaccented(s)}", form, frequency) for s in found]
     keys.append(Word(f"{ANY_LANGUAGE}:{_unaccented(form)}", form, frequency))
+    # A compound is also about the words it is made of, each as common as itself.
+    for part in compound_parts(form, language):
+        key = f"{language}:{_unaccented(stems(part, language)[0])}"
+        if all(k.key != key for k in keys):
+            keys.append(Word(key, part, zipf(part, language)))
     # A stop word says how, not what about ("tanto", "so much"), however rare its family.
     family = STOP_WORD if form in stop_words(language) else family_zipf(stem, language)
     return family, tuple(keys)

@@ -143,3 +143,42 @@ def test_could_would_feel_like_and_looking_for_join_nobody_in_any_language(said)
     # "pourrait", "hätte Lust", "cherche", "sucht", are the way requests are written too.
     curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
     assert resonances(curiosities, load_corpus()) == []
+
+
+# A German day: loners sharing only "Leute", "Zeit", "Leben", "heute".
+GERMAN_LONERS = [
+    "Warum haben die Leute heute so wenig Zeit?",
+    "Was macht ein gutes Leben aus?",
+    "Wie lernt man, Nein zu sagen?",
+    "Warum vergeht die Zeit im Urlaub so schnell?",
+    "Was würdet ihr heute anders machen als vor zehn Jahren?",
+    "Kann man Glück lernen?",
+]
+
+
+def test_german_compounds_meet_the_words_they_are_made_of():
+    said = [
+        "Wer kümmert sich um das kaputte Licht im Treppenhaus?",
+        "Treppenhausreinigung: gibt es bei euch einen Putzplan?",
+        "Wo finde ich den Mietspiegel für unsere Stadt?",
+        "Darf die Miete zweimal im Jahr steigen?",
+        *GERMAN_LONERS,
+    ]
+    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
+    assert resonances(curiosities, load_corpus()) == [
+        "Ana and Bo are both wondering about treppenhaus.",
+        "Cy and Di are both wondering about miete.",
+    ]
+
+
+def test_a_compound_s_commonest_part_joins_nobody():
+    # "Haus" is in all four, and what each is about is something else.
+    said = [
+        "Wie trennt ihr bei euch im Haus den Müll?",
+        "Sollen Kinder bei der Hausversammlung mitreden?",
+        "Warum meldet sich die Hausverwaltung nie?",
+        "Wer macht bei euch die Hausaufgaben mit den Kindern?",
+        *GERMAN_LONERS,
+    ]
+    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
+    assert resonances(curiosities, load_corpus()) == []
