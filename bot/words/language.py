@@ -43,11 +43,20 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
     return stemmers[language]
 
 
+# Stop words cut by an apostrophe ("quest'anno", "jusqu'à"), which the lists hold whole only.
+ELIDED_STOP_WORDS = {
+    "it": "quest quell coll tutt",
+    "fr": "lorsqu jusqu puisqu quoiqu presqu",
+}
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def stop_words(language: str) -> frozenset[str]:
     """Return the words a language says anything with ("tanto", "quindi", "because").
 
     From the stop-words package's list for the language (a few hundred words each, shipped in
-    its wheel), in lowercase as written, accents and all ("más").
+    its wheel), in lowercase as written, accents and all ("más"), and the same words cut by an
+    apostrophe (Italian "quest'", French "jusqu'").
     """
-    return frozenset(word.lower() for word in get_stop_words(language))
+    listed = (word.lower() for word in get_stop_words(language))
+    return frozenset((*listed, *ELIDED_STOP_WORDS.get(language, "").split()))

@@ -135,12 +135,19 @@ def test_the_words_of_sharing_join_nobody_in_another_language_but_a_phrase_still
             "Ich suche jemanden, der mit mir Brot backt.",
             "Die Bibliothek sucht Vorleser für Kinder.",
         ),
+        (
+            "Le zanzare quest'anno sono arrivate già ad aprile?",
+            "Il presepe vivente quest'anno si fa ancora nel borgo?",
+            "Che cosa vi ha cambiato la vita quest'anno?",
+            "Dove andate in vacanza quest'anno?",
+        ),
     ],
-    ids=["pourrait-cherche", "hätte-lust-suchen"],
+    ids=["pourrait-cherche", "hätte-lust-suchen", "quest-anno"],
 )
-def test_could_would_feel_like_and_looking_for_join_nobody_in_any_language(said):
-    # English's stop words hold "could" and "looking"; the other languages' forms of them,
-    # "pourrait", "hätte Lust", "cherche", "sucht", are the way requests are written too.
+def test_could_would_feel_like_looking_for_and_this_year_join_nobody_in_any_language(said):
+    # English's stop words hold "could", "looking" and "year"; the other languages' forms of
+    # them, "pourrait", "hätte Lust", "cherche", "sucht", "quest'anno", are the way requests
+    # are written too.
     curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
     assert resonances(curiosities, load_corpus()) == []
 
