@@ -120,3 +120,13 @@ def test_the_group_s_habits_are_heard_from_the_four_weeks_before_only(store: Sto
     for day in ["2024-02-01", "2024-02-03", "2024-02-05", "2024-02-07"]:  # over a month ago
         say(store, day, ["Who cleans the city square?", *CITY_DAY[4:7]], first_user=20)
     assert resonance_lines(store) == ["Member1, Member2 and Member3 are all wondering about city."]
+
+
+def test_the_habits_of_a_member_who_opted_out_are_not_heard(store: Store) -> None:
+    with_thread(store)
+    say(store, "2024-03-10", CITY_DAY)
+    for day in EARLIER:  # one member says "city" every time, then opts out
+        say(store, day, ["Who cleans the city square?"], first_user=20)
+        say(store, day, CITY_DAY[4:7], first_user=21)
+    store.opt_out(20)
+    assert resonance_lines(store) == ["Member1, Member2 and Member3 are all wondering about city."]
