@@ -6,7 +6,8 @@ rule was chosen on curiosities.tsv and heldout.tsv; unseen.tsv was written befor
 used to choose it, and is held to the figures measured on it, so that they only get better.
 fresh.tsv was written before the rule changed again, and its failures were looked at since: a
 development set too. fresh2.tsv was written before the fourth pass changed the rule, fresh3.tsv
-before the fifth; each chose rules of the pass after it (a development set since).
+and fresh4.tsv before the fifth; each chose rules of the pass after it, or will (a development
+set since).
 """
 
 import pytest
@@ -45,7 +46,9 @@ def test_the_second_set_finds_most_themes_and_names_no_loner_and_no_wrong_pair()
     assert figures.recall >= 0.9
 
 
-@pytest.mark.parametrize("name", ["unseen.tsv", "fresh.tsv", "fresh2.tsv", "fresh3.tsv"])
+@pytest.mark.parametrize(
+    "name", ["unseen.tsv", "fresh.tsv", "fresh2.tsv", "fresh3.tsv", "fresh4.tsv"]
+)
 def test_the_later_sets_are_hard_enough_to_mean_something(name):
     curiosities = labelled_set(name)
     languages = {c.language for c in curiosities}
@@ -66,7 +69,15 @@ def test_the_unseen_set_keeps_the_figures_measured_on_it():
 
 @pytest.mark.parametrize(
     "name",
-    ["curiosities.tsv", "heldout.tsv", "unseen.tsv", "fresh.tsv", "fresh2.tsv", "fresh3.tsv"],
+    [
+        "curiosities.tsv",
+        "heldout.tsv",
+        "unseen.tsv",
+        "fresh.tsv",
+        "fresh2.tsv",
+        "fresh3.tsv",
+        "fresh4.tsv",
+    ],
 )
 def test_every_curiosity_of_the_labelled_sets_is_read_in_its_own_language(name):
     from_set = [(c.language, c.text) for c in labelled_set(name)]
@@ -100,3 +111,12 @@ def test_the_third_fresh_set_keeps_the_figures_measured_on_it():
     figures = measure(LEXICON, labelled_set("fresh3.tsv"))
     assert figures.loners_named <= 2 and figures.precision >= 0.8
     assert figures.recall >= 0.63
+
+
+def test_the_fourth_fresh_set_keeps_the_figures_measured_on_it():
+    # The honest figures of the fifth pass, far below the goal: 0.54 recall, 0.64 precision, 10
+    # loners named (0.54 / 0.63 / 10 before it). See docs/resonances.md. Held to what was
+    # measured, so that the next pass, which may choose on it, makes it no worse.
+    figures = measure(LEXICON, labelled_set("fresh4.tsv"))
+    assert figures.loners_named <= 10 and figures.precision >= 0.63
+    assert figures.recall >= 0.53
