@@ -1,5 +1,7 @@
-"""German compounds split into the words they are made of: "Treppenhausreinigung" is about the
-"Treppenhaus", "Mietspiegel" about the "Miete".
+"""The words a word is made of: German compounds split into theirs ("Treppenhausreinigung" is
+about the "Treppenhaus", "Mietspiegel" about the "Miete"), and a word derived from a commoner
+one in any language ("футбольный" from "футбол", "pharmacien" from "pharmacie", "riverside"
+from "river").
 
 German writes in one word what other languages write in two ("the stairwell's cleaning"), so
 two people wondering about the same stairwell may share no word at all. A compound is split
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from bot.words.frequency import zipf
+from bot.words.frequency import frequencies, zipf
 from bot.words.language import stop_words
 
 COMPOUND_LANGUAGES = frozenset({"de"})
@@ -30,6 +32,11 @@ HEAD_LEAST = 3
 # tests/data/resonances/fresh.tsv and fresh2.tsv (four Germans of four themes, each saying
 # "Haus" in a compound or alone).
 PART_BELOW = 5.0
+# A word's stem begins with the whole stem of the commoner word it derives from, six letters or
+# more ("футбол", "pharmac", "bénévol"): shorter ones ("fest", "parc", "дач") begin far too many
+# words of other meanings. Chosen on tests/data/resonances (unseen.tsv and fresh4.tsv gain
+# pairs, no set loses one or names anyone more).
+DERIVED_LEAST = 6
 # The linking elements a modifier may end with, removed to find it as a word of its own.
 LINKS = ("es", "en", "s", "n")
 
@@ -69,3 +76,19 @@ def _modifiers(left: str) -> Iterator[str]:
         if left.endswith(link) and len(left) - len(link) >= PART_LEAST:
             yield left[: -len(link)]
     yield f"{left}e"
+
+
+def derived_from(stem: str, language: str) -> str | None:
+    """Return the stem of the commoner word a word derives from, or None.
+
+    The longest beginning of the word's stem that is itself a stem of a commoner family of
+    words, six letters or more ("футбольн" -> "футбол", "pharmacien" -> "pharmac"), unless
+    that family is as common as "Wohnung" (then the word is about the rest of it).
+    """
+    families = frequencies(language).families
+    own = families.get(stem, 0.0)
+    for end in range(len(stem) - 1, DERIVED_LEAST - 1, -1):
+        base = families.get(stem[:end])
+        if base is not None and base > own:
+            return stem[:end] if base < PART_BELOW else None
+    return None

@@ -22,7 +22,7 @@ from itertools import chain
 
 from bot.core.corpus import Entry
 from bot.core.themes import ANY_LANGUAGE, WORDS_PER_CURIOSITY, Word
-from bot.words.compounds import compound_parts
+from bot.words.compounds import compound_parts, derived_from
 from bot.words.frequency import detect_language, family_zipf, zipf
 from bot.words.language import stems, stop_words
 from bot.words.tokens import kept_words, word_pairs, words
@@ -193,6 +193,10 @@ def keyed_word(form: str, language: str) -> Keyed:
     frequency = zipf(form, language)
     keys = [Word(f"{language}:{_unaccented(s)}", form, frequency) for s in found]
     keys.append(Word(f"{ANY_LANGUAGE}:{_unaccented(form)}", form, frequency))
+    # A word derived from a commoner one is also about it ("футбольный", "футбол").
+    base = derived_from(stem, language)
+    if base is not None and all(k.key != f"{language}:{_unaccented(base)}" for k in keys):
+        keys.append(Word(f"{language}:{_unaccented(base)}", form, frequency))
     # A compound is also about the words it is made of, each as common as itself.
     for part in compound_parts(form, language):
         key = f"{language}:{_unaccented(stems(part, language)[0])}"

@@ -189,3 +189,27 @@ def test_a_compound_s_commonest_part_joins_nobody():
     ]
     curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
     assert resonances(curiosities, load_corpus()) == []
+
+
+# A French day: loners sharing only "gens", "temps", "vie", "monde".
+FRENCH_LONERS = [
+    "Pourquoi les gens n'ont plus le temps de rien ?",
+    "Qu'est-ce qui rend une vie réussie ?",
+    "Le monde change trop vite, non ?",
+    "Comment apprendre à dire non ?",
+    "Faut-il toujours dire la vérité ?",
+    "Qu'est-ce qu'un bon voisin ?",
+]
+
+
+def test_a_word_meets_the_commoner_word_it_derives_from():
+    said = [
+        "Mon pharmacien dit qu'il manque des médicaments, vous aussi ?",
+        "La pharmacie de garde le dimanche, c'est laquelle ?",
+        *FRENCH_LONERS,
+    ]
+    # Named, as every line is, by the form most of them wrote, the first one on a tie.
+    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
+    assert resonances(curiosities, load_corpus()) == [
+        "Ana and Bo are both wondering about pharmacien."
+    ]

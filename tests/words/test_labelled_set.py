@@ -64,7 +64,7 @@ def test_the_unseen_set_keeps_the_figures_measured_on_it():
     # docs/resonances.md. (A development set now: the third pass chose its rules on it.)
     figures = measure(LEXICON, labelled_set("unseen.tsv"))
     assert figures.loners_named == 0 and figures.precision >= 0.95
-    assert figures.recall >= 0.7
+    assert figures.recall >= 0.75
 
 
 @pytest.mark.parametrize(
@@ -115,8 +115,8 @@ def test_the_third_fresh_set_keeps_the_figures_measured_on_it():
 
 def test_the_fourth_fresh_set_keeps_the_figures_measured_on_it():
     # The honest figures of the fifth pass, far below the goal: 0.54 recall, 0.64 precision, 10
-    # loners named (0.54 / 0.63 / 10 before it). See docs/resonances.md. Held to what was
-    # measured, so that the next pass, which may choose on it, makes it no worse.
+    # loners named (0.54 / 0.63 / 10 before it); 0.61 / 0.67 / 10 once words derived from
+    # commoner ones were chosen on it. See docs/resonances.md. Held to what was measured.
     figures = measure(LEXICON, labelled_set("fresh4.tsv"))
-    assert figures.loners_named <= 10 and figures.precision >= 0.63
-    assert figures.recall >= 0.53
+    assert figures.loners_named <= 10 and figures.precision >= 0.66
+    assert figures.recall >= 0.6
