@@ -130,3 +130,20 @@ def test_the_habits_of_a_member_who_opted_out_are_not_heard(store: Store) -> Non
         say(store, day, CITY_DAY[4:7], first_user=21)
     store.opt_out(20)
     assert resonance_lines(store) == ["Member1, Member2 and Member3 are all wondering about city."]
+
+
+def test_a_weekly_digest_hears_the_habits_of_the_weeks_before_it(store: Store) -> None:
+    with_thread(store)
+    say(store, "2024-03-10", CITY_DAY)
+
+    def city_line() -> list[str]:
+        chat = store.get_chat(CHAT)
+        week = preview_digest(
+            store, chat, date(2024, 3, 10), load_corpus(), weekly=True, html=False
+        )
+        return [line for line in week.split("\n") if "wondering about city" in line]
+
+    assert city_line() == ["Member1, Member2 and Member3 are all wondering about city:"]
+    for day in ["2024-02-20", "2024-02-22", "2024-02-24", "2024-02-26"]:  # before the week
+        say(store, day, ["Who cleans the city square?", *CITY_DAY[4:7]], first_user=20)
+    assert city_line() == []
