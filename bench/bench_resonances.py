@@ -12,6 +12,9 @@ the bundled corpus, and prints for each way of keying and judging words:
   precision  correct pairs / all pairs printed on a resonance line
   loners     people labelled as sharing nothing who were named in a resonance
 
+and, above them, how many labelled pairs share a key at all: the most recall any rule that
+judges shared keys could reach on the set.
+
 The bot's own way is the first line, then the same by language (pairs of two people writing
 in it); the others are what it was chosen against: one stem per word instead of two, other
 thresholds of surprise, other weights of the group's reading, no words of asking. Run:
@@ -257,12 +260,30 @@ def main(names: Sequence[str] = ()) -> None:
         use = "development" if name in DEVELOPMENT else "never used to choose anything"
         print(f"\n{name} ({use}): {len(curiosities)} curiosities, {languages} languages, "
               f"{themes} themes, {loners} loners")  # fmt: skip
+        print(_reach(next(iter(ways.values()))[0], curiosities))
         print(f"{'keys and rule':<50} {'recall':>7} {'precision':>9} {'loners':>7} {'lines':>6}")
         for number, (label, (lexicon, rule)) in enumerate(ways.items()):
             f = measure(lexicon, curiosities, rule)
             print(_row(label, f))
             for language, mine in f.by_language.items() if number == 0 else ():
                 print(_row(f"  the bot, {language} alone", mine))
+
+
+def _reach(lexicon: Lexicon, curiosities: Sequence[Curiosity]) -> str:
+    """Return how many labelled pairs share a key at all: the most recall any rule judging
+    shared keys could reach; the pairs saying the same thing in other words ("~") apart."""
+    keys = [{w.key for w in lexicon.curiosity_words(c.text)} for c in curiosities]
+    labelled = [
+        (a, b)
+        for a, b in combinations(range(len(curiosities)), 2)
+        if curiosities[a].theme == curiosities[b].theme != LONER
+    ]
+    sharing = sum(1 for a, b in labelled if keys[a] & keys[b])
+    other_words = sum(1 for a, _ in labelled if curiosities[a].theme.endswith("~"))
+    return (
+        f"pairs sharing a key: {sharing}/{len(labelled)} (at most {sharing / len(labelled):.2f} "
+        f"recall); {other_words} pairs say the same thing in other words"
+    )
 
 
 def _row(label: str, f: Figures) -> str:
