@@ -27,7 +27,11 @@ NAMES = ["Ana", "Bo", "Cy", "Di", "Eve", "Fay", "Gil", "Hal", "Ida", "Jo", "Kai"
 
 def day(*themed: str) -> list[str]:
     """Return the lines of the Resonances of a dozen curiosities: themed first, then loners."""
-    said = [*themed, *LONERS][:12]
+    return lines_of([*themed, *LONERS][:12])
+
+
+def lines_of(said: list[str]) -> list[str]:
+    """Return the lines of the Resonances of a day's curiosities, each by another member."""
     curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
     return resonances(curiosities, load_corpus())
 
@@ -113,10 +117,7 @@ def test_the_words_of_sharing_join_nobody_in_another_language_but_a_phrase_still
         "Chi paga le biciclette condivise rubate?",
         *ITALIAN_LONERS,
     ]
-    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
-    assert resonances(curiosities, load_corpus()) == [
-        "Ana and Bo are both wondering about beni comuni."
-    ]
+    assert lines_of(said) == ["Ana and Bo are both wondering about beni comuni."]
 
 
 @pytest.mark.parametrize(
@@ -148,8 +149,7 @@ def test_could_would_feel_like_looking_for_and_this_year_join_nobody_in_any_lang
     # English's stop words hold "could", "looking" and "year"; the other languages' forms of
     # them, "pourrait", "hätte Lust", "cherche", "sucht", "quest'anno", are the way requests
     # are written too.
-    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
-    assert resonances(curiosities, load_corpus()) == []
+    assert lines_of(said) == []
 
 
 # A German day: loners sharing only "Leute", "Zeit", "Leben", "heute".
@@ -171,8 +171,7 @@ def test_german_compounds_meet_the_words_they_are_made_of():
         "Darf die Miete zweimal im Jahr steigen?",
         *GERMAN_LONERS,
     ]
-    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
-    assert resonances(curiosities, load_corpus()) == [
+    assert lines_of(said) == [
         "Ana and Bo are both wondering about treppenhaus.",
         "Cy and Di are both wondering about miete.",
     ]
@@ -187,8 +186,7 @@ def test_a_compound_s_commonest_part_joins_nobody():
         "Wer macht bei euch die Hausaufgaben mit den Kindern?",
         *GERMAN_LONERS,
     ]
-    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
-    assert resonances(curiosities, load_corpus()) == []
+    assert lines_of(said) == []
 
 
 # A French day: loners sharing only "gens", "temps", "vie", "monde".
@@ -209,7 +207,4 @@ def test_a_word_meets_the_commoner_word_it_derives_from():
         *FRENCH_LONERS,
     ]
     # Named, as every line is, by the form most of them wrote, the first one on a tie.
-    curiosities = [make_curiosity(n, NAMES[n], text) for n, text in enumerate(said)]
-    assert resonances(curiosities, load_corpus()) == [
-        "Ana and Bo are both wondering about pharmacien."
-    ]
+    assert lines_of(said) == ["Ana and Bo are both wondering about pharmacien."]

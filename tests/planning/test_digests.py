@@ -9,6 +9,7 @@ from bot.archive import Store
 from bot.core.corpus import Entry, load_corpus
 from bot.planning.digests import preview_digest
 from tests.archive.support import CHAT, NOW, POST, make_message, with_thread
+from tests.compose.test_resonance_days import LONERS
 
 CORPUS = [Entry("ch1-01", "Chapter one", "The commons is a verb.", "We do it together.", 1)]
 
@@ -69,15 +70,7 @@ CITY_DAY = [
     "How could a city listen to every voice each day?",
     "Could our city kitchen become a commons?",
     "What would a city that listens to curiosity feel like?",
-    "What do people really want from their neighbours?",
-    "How do you decide when to stop?",
-    "Why does everything feel faster now?",
-    "I keep thinking about trust.",
-    "What would a fair day of work look like?",
-    "Is it ever right to say no to a friend?",
-    "What makes a group feel safe?",
-    "Who decides what matters most?",
-    "Can a hobby become a job without losing its joy?",
+    *LONERS[:9],
 ]
 EARLIER = ["2024-03-01", "2024-03-03", "2024-03-05", "2024-03-07", "2024-03-09"]
 

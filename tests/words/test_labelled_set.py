@@ -12,7 +12,7 @@ set since).
 
 import pytest
 
-from bench.bench_resonances import LONER, labelled_set, measure
+from bench.bench_resonances import DEVELOPMENT, LONER, labelled_set, measure
 from bot.core.corpus import load_corpus
 from bot.words import lexicon_for
 from bot.words.frequency import detect_language
@@ -67,18 +67,7 @@ def test_the_unseen_set_keeps_the_figures_measured_on_it():
     assert figures.recall >= 0.75
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "curiosities.tsv",
-        "heldout.tsv",
-        "unseen.tsv",
-        "fresh.tsv",
-        "fresh2.tsv",
-        "fresh3.tsv",
-        "fresh4.tsv",
-    ],
-)
+@pytest.mark.parametrize("name", DEVELOPMENT)
 def test_every_curiosity_of_the_labelled_sets_is_read_in_its_own_language(name):
     from_set = [(c.language, c.text) for c in labelled_set(name)]
     assert [(detect_language(words(text)), text) for _, text in from_set] == from_set
