@@ -39,8 +39,14 @@ def record_answer(
     store: Store, answer: bytes, *, now: int, handled: Iterable[int] = ()
 ) -> Arrival:
     """Record the updates of a raw getUpdates answer, and mark ``handled`` ones, at once."""
-    updates = json.loads(answer).get("result") or []
-    return record_arrivals(store, updates, now=now, handled=handled)
+    text = answer.decode()
+    updates = json.loads(text).get("result") or []
+    ids = [int(u["update_id"]) for u in updates]
+    with store.db.atomic():
+        store.mark_all_handled(handled, now=now)
+        again = store.record_answer_updates(text, ids, now=now)
+        placed = _place_on_arrival(store, updates, skip=set(again))
+    return Arrival(ids, again, placed)
 
 
 def record_arrivals(

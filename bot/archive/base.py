@@ -7,9 +7,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.utils import dedupe_keys
 
 Row = dict[str, Any]
 
@@ -31,6 +35,11 @@ MESSAGE_SELECT = f"SELECT {MESSAGE_COLUMNS}\n{MESSAGE_FROM}"
 THREAD_SELECT = f"SELECT {MESSAGE_COLUMNS}, m.words\n{MESSAGE_FROM}"
 
 
+def _columns(cursor: sqlite3.Cursor) -> list[str]:
+    """Return a cursor's column names, as sqlite-utils names them."""
+    return list(dedupe_keys(column[0] for column in cursor.description))
+
+
 def as_bools(row: Row, *keys: str) -> Row:
     """Return the row with those columns as True and False (SQLite keeps 0 and 1)."""
     for key in keys:
@@ -49,7 +58,35 @@ class StoreBase:
     db: Database
 
     def _one(self, sql: str, params: Any = ()) -> Row | None:
-        return next(self.db.query(sql, params), None)
+        """Return the first row a query (or a write ... RETURNING) gives, or None.
+
+        On the connection itself: sqlite-utils' query wraps each statement in a savepoint of
+        its own (two more statements), and the writer looks up a thread per reply stored.
+        """
+        connection = self.db.conn
+        in_transaction = connection.in_transaction
+        cursor = connection.execute(sql, params)
+        try:
+            row = cursor.fetchone()
+            return None if row is None else dict(zip(_columns(cursor), row, strict=True))
+        finally:
+            cursor.close()  # a RETURNING write is done at its first row: nothing is left
+            if connection.in_transaction and not in_transaction:
+                connection.commit()  # a write on its own, committed as sqlite-utils does
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run a block in a transaction: its own, or the one already open (a batch's).
+
+        Unlike sqlite-utils' atomic, no savepoint inside one already open (each a random name,
+        so two statements prepared anew): nothing here catches a failure midway, so a failure
+        rolls the whole transaction back either way.
+        """
+        if self.db.conn.in_transaction:
+            yield
+        else:
+            with self.db.atomic():
+                yield
 
     def _ensure_author(self, user_id: int | None, sender_chat_id: int | None) -> None:
         # A row to point at, even if the name was never seen; the name fills in later.

@@ -7,6 +7,7 @@ bare id stays a while longer, so that Telegram delivering it again is recognised
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from bot.archive.base import StoreBase
@@ -22,24 +23,46 @@ class InboxMixin(StoreBase):
         """Record (update_id, JSON) pairs in one transaction; return the ids already handled."""
         if not updates:
             return []
-        with self.db.atomic():
+        with self.transaction():
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
                 [(update_id, payload, now) for update_id, payload in updates],
             )
-            marks = ", ".join("?" for _ in updates)
-            handled = [
-                int(row["update_id"])
-                for row in self.db.query(
-                    f"SELECT update_id FROM inbox WHERE update_id IN ({marks}) "
-                    "AND handled_at IS NOT NULL",
-                    [update_id for update_id, _ in updates],
-                )
-            ]
-            # Pruning rides on a write that happens anyway, and walks the index only.
-            self.db.execute(
-                "DELETE FROM inbox WHERE handled_at < ?", (now - HANDLED_KEPT_SECONDS,)
+            return self._handled_before([update_id for update_id, _ in updates], now=now)
+
+    def record_answer_updates(
+        self, answer: str, update_ids: Sequence[int], *, now: int
+    ) -> list[int]:
+        """Record each update of a raw getUpdates answer (its ``result``, holding update_ids)
+        as its own JSON text, as record_updates does; return the ids already handled.
+
+        SQLite takes each update's text out of the answer, in one statement: no update is
+        written as JSON again, one by one, on the writer thread.
+        """
+        if not update_ids:
+            return []
+        with self.transaction():
+            self.db.conn.execute(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) "
+                "SELECT value ->> 'update_id', value, ? FROM json_each(?, '$.result')",
+                (now, answer),
             )
+            return self._handled_before(update_ids, now=now)
+
+    def _handled_before(self, update_ids: Sequence[int], *, now: int) -> list[int]:
+        """Return those of the updates just recorded that were handled before, and prune."""
+        handled = [
+            int(update_id)
+            for (update_id,) in self.db.conn.execute(
+                "SELECT update_id FROM inbox WHERE update_id IN (SELECT value FROM json_each(?)) "
+                "AND handled_at IS NOT NULL",
+                (json.dumps(list(update_ids)),),
+            )
+        ]
+        # Pruning rides on a write that happens anyway, and walks the index only.
+        self.db.conn.execute(
+            "DELETE FROM inbox WHERE handled_at < ?", (now - HANDLED_KEPT_SECONDS,)
+        )
         return handled
 
     def mark_handled(self, update_id: int, *, now: int) -> None:
@@ -50,11 +73,15 @@ class InboxMixin(StoreBase):
         )
 
     def mark_all_handled(self, update_ids: Iterable[int], *, now: int) -> None:
-        """Mark many updates handled in one statement batch (see mark_handled)."""
-        with self.db.atomic():
-            self.db.conn.executemany(
-                "UPDATE inbox SET payload = NULL, handled_at = ? WHERE update_id = ?",
-                [(now, update_id) for update_id in update_ids],
+        """Mark many updates handled in one statement (see mark_handled)."""
+        ids = list(update_ids)
+        if not ids:
+            return
+        with self.transaction():
+            self.db.conn.execute(
+                "UPDATE inbox SET payload = NULL, handled_at = ? "
+                "WHERE update_id IN (SELECT value FROM json_each(?))",
+                (now, json.dumps(ids)),
             )
 
     def unhandled_updates(self) -> list[str]:

@@ -6,6 +6,7 @@ the thread first); nothing is kept from a person who opted out or was forgotten.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import cast
 
@@ -38,6 +39,19 @@ INSERT_INCOMING = f"INSERT INTO temp.incoming VALUES ({MESSAGE_VALUES})"
 STORE_INCOMING = f"""
 INSERT OR IGNORE INTO messages ({MESSAGE_FIELDS})
 SELECT {MESSAGE_FIELDS} FROM temp.incoming ORDER BY rowid
+"""
+# thread_root of many messages of a chat (a JSON list of ids), in the order thread_root looks.
+THREAD_ROOTS = """
+WITH wanted(id) AS (SELECT value FROM json_each(:ids))
+SELECT message_id, root_message_id, 1 AS place FROM messages
+WHERE chat_id = :chat AND message_id IN wanted
+UNION ALL
+SELECT message_id, root_message_id, 2 FROM post_messages
+WHERE chat_id = :chat AND message_id IN wanted
+UNION ALL
+SELECT message_id, message_id, 3 FROM posts
+WHERE chat_id = :chat AND message_id IN wanted AND kind = 'passage'
+ORDER BY place
 """
 # Newest first by rowid, which is arrival order: FTS5 walks its index backwards and stops at
 # the limit, where ORDER BY date would fetch and sort every match in the chat.
@@ -111,7 +125,7 @@ class MessagesMixin(PeopleMixin):
         Every road into a thread ends here (``bot.archive.replies``).
         """
         rows = [self._message_params(m) for m in messages]
-        with self.db.atomic():
+        with self.transaction():
             silenced = self.silenced_among(row["user_id"] for row in rows)
             self.remember_authors(authors)
             rows = [row for row in rows if row["user_id"] not in silenced]
@@ -153,6 +167,19 @@ class MessagesMixin(PeopleMixin):
             f"{MESSAGE_SELECT} WHERE m.chat_id = ? AND m.message_id = ?", (chat_id, message_id)
         )
         return cast(Message, as_authored(row)) if row else None
+
+    def thread_roots(self, messages: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+        """Return thread_root of each (chat_id, message_id) that has one, in one query a chat
+        (a batch of replies asks for its parents' at once)."""
+        by_chat: dict[int, list[int]] = {}
+        for chat_id, message_id in messages:
+            by_chat.setdefault(chat_id, []).append(message_id)
+        found: dict[tuple[int, int], int] = {}
+        for chat_id, ids in by_chat.items():
+            rows = self.db.conn.execute(THREAD_ROOTS, {"chat": chat_id, "ids": json.dumps(ids)})
+            for message_id, root, _ in rows:  # as thread_root: a message first, a post last
+                found.setdefault((chat_id, message_id), root)
+        return found
 
     def thread_root(self, chat_id: int, message_id: int) -> int | None:
         """Return the root of the thread holding that message (a passage post: itself), or None."""

@@ -18,7 +18,7 @@ welcome, help). Each road ends in ``Store.keep_messages``: one insert, and the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum
@@ -107,14 +107,19 @@ def store_all_said(
     left to its handler (its parent may be an earlier update whose handler has not run yet),
     and so are the messages after it, which may answer either.
     """
-    with store.db.atomic():
+    with store.transaction():
         silenced = store.silenced_among(said.author.user_id for said in saids)
+        stored = store.thread_roots(
+            (said.message["chat_id"], said.message["reply_to_message_id"])
+            for said in saids
+            if said.message["reply_to_message_id"] is not None
+        )  # the threads of the messages answered, as the archive holds them
         roots: dict[tuple[int, int], int] = {}  # the batch's own messages, as placed
         dropped: set[tuple[int, int]] = set()  # the batch's messages of silenced authors
         placements: list[Placement] = []
         kept: list[tuple[Said, Incoming]] = []
         for said in saids:
-            row = _placed(store, said, roots, silenced)
+            row = _placed(store, said, roots, stored, silenced)
             chat_id, parent = said.message["chat_id"], said.message["reply_to_message_id"]
             if row is not None and said.author.user_id in silenced:
                 dropped.add((chat_id, said.message["message_id"]))
@@ -131,9 +136,15 @@ def store_all_said(
 
 
 def _placed(
-    store: Store, said: Said, roots: dict[tuple[int, int], int], silenced: set[int]
+    store: Store,
+    said: Said,
+    roots: dict[tuple[int, int], int],
+    stored: Mapping[tuple[int, int], int],
+    silenced: set[int],
 ) -> Incoming | None:
     """Return the message's row with its thread, or None if no plain road leads to one.
+
+    ``stored`` holds the threads of the messages answered that the archive held before.
 
     ``roots`` gains the message, unless its author is silenced: nothing of theirs is stored,
     so nothing can answer into a thread through it.
@@ -148,7 +159,7 @@ def _placed(
     else:
         root = (
             roots.get((chat_id, parent))
-            or store.thread_root(chat_id, parent)
+            or stored.get((chat_id, parent))
             or _curiosity_root(store, chat_id, parent)
         )
         if root is not None:

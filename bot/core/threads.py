@@ -41,10 +41,16 @@ def _parents(messages: dict[int, Row], root_message_id: int) -> dict[int, int | 
     messages are by id in reading order (as _by_id returns them).
     """
     parents: dict[int, int | None] = {}
+    later = False  # whether some message replies to one after it (bad data, or a clock's skew)
     for message_id, message in messages.items():
         parent = message.get("reply_to_message_id")
-        known = parent in messages and parent != message_id and parent != root_message_id
-        parents[message_id] = parent if known else None
+        if parent in messages and parent != message_id and parent != root_message_id:
+            later = later or parent not in parents  # parents holds the messages before it
+            parents[message_id] = parent
+        else:
+            parents[message_id] = None
+    if not later:
+        return parents  # each message replies to an earlier one: no loop can be among them
     # Bad data could make a loop (a replying to b replying to a). Cut it at its earliest
     # message, which cannot really reply to a later one, so every message still hangs from
     # the root and none is lost.
@@ -90,6 +96,8 @@ def threads_in_order(messages: Iterable[Row], root_message_id: int) -> list[list
 
 def _read_down(opening: Row, replies: Mapping[int | None, list[Row]]) -> list[tuple[Row, int]]:
     """Return a message and every reply under it, depth-first, with depths from 0."""
+    if opening["message_id"] not in replies:
+        return [(opening, 0)]  # a thread of one message, as most are
     thread = []
     stack = [(opening, 0)]  # a stack, not recursion, as in walk
     while stack:
@@ -111,15 +119,15 @@ def walk(forest: Iterable[ThreadNode]) -> Iterator[tuple[ThreadNode, int]]:
         stack.extend((child, depth + 1) for child in reversed(node.children))
 
 
-def hanging_from(messages: Iterable[Row], anchors: Collection[int]) -> dict[int, list[Row]]:
+def hanging_from(messages: Collection[Row], anchors: Collection[int]) -> dict[int, list[Row]]:
     """Return, per anchor id, the messages answering it directly or through other replies.
 
     An anchor is a message that is not itself a thread message, such as a member's curiosity:
     its answers belong under it rather than at the top of the thread.
     """
-    by_id = {message["message_id"]: message for message in messages}
-    if _unanswered(by_id.values(), anchors):
+    if _unanswered(messages, anchors):
         return {}  # nothing answers an anchor directly, so nothing does through other replies
+    by_id = {message["message_id"]: message for message in messages}
     found: dict[int, list[Row]] = {}
     reached: dict[int, int | None] = {}  # an id -> the anchor up from it
     for message in sorted(by_id.values(), key=_order):

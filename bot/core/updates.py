@@ -33,6 +33,7 @@ SERVICE_FIELDS = (
     "video_chat_scheduled", "video_chat_started", "video_chat_ended",
     "video_chat_participants_invited", "web_app_data",
 )  # fmt: skip
+SERVICE = frozenset(SERVICE_FIELDS)
 # A message holding it says what its author is curious about today.
 CURIOUS_TAG = re.compile(r"(?i)#curious\b")
 
@@ -128,7 +129,8 @@ def is_plain(message: Json) -> bool:
     (``bot.handlers.app.PLAIN_MESSAGE``) says the same, and a test holds them together."""
     if is_command(message):
         return False
-    service = any(message.get(field) is not None for field in SERVICE_FIELDS)
+    # The few fields a message has, not the fifty it might (every reply of a batch asks).
+    service = any(message[field] is not None for field in SERVICE.intersection(message))
     return bool(message.get("text")) or not service
 
 

@@ -433,16 +433,23 @@ class _Matcher:
 
     def keys_of(self, kept: Iterable[str], first: int) -> dict[str, list[int]]:
         """Return each key the messages' kept words hold, with the numbers of those messages."""
-        by_word: dict[str, list[int]] = {}
-        for number, hits in enumerate(self._hits(kept), first):
-            for form in hits:  # a message has a handful of matching words, most none
-                by_word.setdefault(form, []).append(number)
-        by_key: dict[str, set[int]] = {}
-        for form, numbers in by_word.items():
-            for word in self.matches[form]:
-                by_key.setdefault(word.key, set()).update(numbers)
-        # A message holding two words of one key ("commons", "common") counts once.
-        return {key: sorted(numbers) for key, numbers in by_key.items()}
+        hits = self._hits(kept)  # every distinct word is keyed by now: matching is complete
+        numbers_of: dict[str, list[int]] = {form: [] for form in self.matching}
+        for number, forms in enumerate(hits, first):
+            for form in forms:  # a message has a handful of matching words, most none
+                numbers_of[form].append(number)
+        forms_of: dict[str, dict[str, None]] = {}  # a key -> its forms ("*:x" once a language)
+        for form, matches in self.matches.items():
+            for word in matches:
+                forms_of.setdefault(word.key, {})[form] = None
+        # Most keys have one form, whose numbers are in order already; a message holding two
+        # forms of one key ("commons", "common") counts once.
+        return {
+            key: numbers_of[next(iter(forms))]
+            if len(forms) == 1
+            else sorted(set().union(*map(numbers_of.__getitem__, forms)))
+            for key, forms in forms_of.items()
+        }
 
     def _hits(self, kept: Iterable[str]) -> Iterator[set[str]]:
         """Return each message's words that match some key (keying each distinct word once)."""

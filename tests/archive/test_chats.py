@@ -151,6 +151,21 @@ def test_advance_corpus_returns_the_position_before_the_move(store: Store) -> No
         store.advance_corpus(404)
 
 
+def test_a_move_of_the_corpus_on_its_own_is_committed_at_once(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "archive.db")
+    try:
+        store.register_chat(CHAT, type="group", now=NOW)
+        store.advance_corpus(CHAT, 2)
+        assert not store.db.conn.in_transaction
+        reader = Store.open_reader(tmp_path / "archive.db")
+        try:
+            assert reader.get_chat(CHAT)["corpus_position"] == 2
+        finally:
+            reader.close()
+    finally:
+        store.close()
+
+
 # group -> supergroup
 
 

@@ -67,8 +67,11 @@ def build_daily_digest(
         return lines.quiet_digest(chat, title, filename, day, quiet)
     # Answers to a curiosity are shown under it, not as a thread of their own.
     answers = hanging_from(messages, {c["message_id"] for c in curiosities if c["message_id"]})
-    answered = {m["message_id"] for rows in answers.values() for m in rows}
-    threads = [m for m in messages if m["message_id"] not in answered]
+    if answers:
+        answered = {m["message_id"] for rows in answers.values() for m in rows}
+        threads = [m for m in messages if m["message_id"] not in answered]
+    else:
+        threads = list(messages)  # most days: nothing answers a curiosity
     heading = t._("Evening digest · {day}", day=day)
     blocks = [_passage_block(t, chat, heading, entry, post, passage_reactions)]
     if poll is not None:
@@ -76,10 +79,11 @@ def build_daily_digest(
     thread_blocks = _thread_blocks(t, chat, threads, reactions or {})
     blocks += lines.with_heading(t._("The threads"), thread_blocks)
     if curiosities:
+        make = lines.MessageLines(t, chat)
         body = tuple(
             line
             for row in curiosities
-            for line in _curiosity_lines(t, chat, row, answers.get(row["message_id"], []))
+            for line in _curiosity_lines(t, chat, row, answers.get(row["message_id"], []), make)
         )
         blocks.append(Block(head=(lines.bold(t._("Curious today")),), body=body))
     silent = _silent(reactors, (*messages, *curiosities))
@@ -142,26 +146,28 @@ def _thread_blocks(
 ) -> list[Block]:
     """Return one block per thread: its opening, then its replies as an indented tree."""
     blocks = []
-    make = lines.MessageLines(t, chat, reactions)
+    line = lines.MessageLines(t, chat, reactions).line
     for root, rows in lines.by_root(messages).items():
         for thread in threads_in_order(rows, root):
-            tree = [make.line(message, depth) for message, depth in thread]
-            replies = tuple(tree[1:])
+            head = (line(*thread[0]),)
+            if len(thread) == 1:  # most threads: one message, nothing to quote
+                blocks.append(Block(head=head))
+                continue
+            replies = tuple([line(message, depth) for message, depth in thread[1:]])
             quote = "blockquote expandable" if len(replies) >= COLLAPSE_FROM else "blockquote"
-            blocks.append(Block(head=(tree[0],), body=replies, quote=quote if replies else ""))
+            blocks.append(Block(head=head, body=replies, quote=quote))
     return blocks
 
 
 def _curiosity_lines(
-    t: Translator, chat: Row, curiosity: Row, answers: Sequence[Row]
+    t: Translator, chat: Row, curiosity: Row, answers: Sequence[Row], make: lines.MessageLines
 ) -> list[Line]:
     """Return a curiosity's line, then its answers as an indented tree."""
+    line = lines.curiosity_line(t, chat, curiosity)
+    if not answers:
+        return [line]
     tree = walk(build_threads(answers, curiosity["message_id"]))
-    make = lines.MessageLines(t, chat)
-    return [
-        lines.curiosity_line(t, chat, curiosity),
-        *(make.line(node.message, depth + 1) for node, depth in tree),
-    ]
+    return [line, *(make.line(node.message, depth + 1) for node, depth in tree)]
 
 
 def _resonance_blocks(
@@ -176,5 +182,6 @@ def _resonance_blocks(
     writing = [r for r in messages if not r["opted_out"]]
     voices, themes = lines.resonances(lexicon, wondering, writing)
     rows = [*wondering, *writing]
-    body = tuple(lines.resonance_line(t, theme, voices, rows) for theme in themes)
+    name = lines.Names(t)
+    body = tuple(lines.resonance_line(t, theme, voices, rows, name=name) for theme in themes)
     return [Block(head=(lines.bold(t._("Resonances")),), body=body)] if body else []

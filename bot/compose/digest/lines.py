@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from itertools import repeat
+from operator import methodcaller
 from typing import Any
 
 from bot.compose.digest.render import Block, Digest, Line, Markup
@@ -39,6 +40,7 @@ BOLD, UNBOLD = Markup("<b>"), Markup("</b>")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 INDENTS = [Markup("")] + [Markup("   " * (depth - 1) + "↳ ") for depth in range(1, MAX_INDENT + 1)]
 REACTIONS_SEPARATOR = Markup(" · ")
+_WORDS = methodcaller("get", "words")  # the words the archive keeps beside a message
 
 
 def display_name(t: Translator, row: Row) -> str:
@@ -49,9 +51,14 @@ def display_name(t: Translator, row: Row) -> str:
 
 
 def person(row: Row) -> object:
-    """Return who wrote a row: the user, else the chat they spoke as, else the name."""
-    if row.get("user_id") is not None:
-        return ("user", row["user_id"])
+    """Return who wrote a row: the user, else the chat they spoke as, else the name.
+
+    A user is their id alone (never equal to a tuple): a busy day's themes hash who spoke
+    tens of thousands of times, and an int hashes at no cost.
+    """
+    user_id = row.get("user_id")
+    if user_id is not None:
+        return user_id
     if row.get("sender_chat_id") is not None:
         return ("chat", row["sender_chat_id"])
     return ("name", row.get("author"))
@@ -108,6 +115,25 @@ def said(message: Row) -> str:
     return text if kind == "text" else f"[{kind}] {text}".rstrip()
 
 
+class Names:
+    """display_name of each row, made once per author: a busy day has thousands of rows from
+    far fewer people."""
+
+    def __init__(self, t: Translator) -> None:
+        self.t = t
+        self.made: dict[str | None, str] = {}
+
+    def __call__(self, row: Row) -> str:
+        """Return display_name(row)."""
+        if row["opted_out"]:
+            return display_name(self.t, row)
+        author = row.get("author")
+        name = self.made.get(author)
+        if name is None:
+            name = self.made[author] = display_name(self.t, row)
+        return name
+
+
 class MessageLines:
     """Makes a digest's line for each message of one chat.
 
@@ -121,7 +147,7 @@ class MessageLines:
         self.t = t
         prefix = link_prefix(chat)
         self.href = html.escape(prefix) if prefix else None
-        self.names: dict[str | None, str] = {}
+        self.name = Names(t)
         self.openings: dict[tuple[int, bool, str | None], Markup] = {}
         self.reactions = reactions or {}
 
@@ -131,13 +157,18 @@ class MessageLines:
         if len(text) > TRIM_TEXT:
             text = trim(text, TRIM_TEXT)
         message_id = message["message_id"]
-        line: Line = (self._opening(message, min(depth, MAX_INDENT)), text)
+        opening = self._opening(message, depth if depth < MAX_INDENT else MAX_INDENT)
         if self.reactions and message_id in self.reactions:
-            line += reaction_parts(self.reactions[message_id])
+            reacted = reaction_parts(self.reactions[message_id])
+            return (opening, text, *reacted, *self._link(message_id))
+        return (opening, text, *self._link(message_id))
+
+    def _link(self, message_id: int) -> Line:
+        """Return ' ↗' linking to the message, or nothing where Telegram has no link."""
         if not message_id or self.href is None:
-            return line
+            return ()
         # A message id is a number: nothing in it to escape.
-        return (*line, Markup(f' <a href="{self.href}{message_id}">↗</a>'))
+        return (Markup(f' <a href="{self.href}{message_id}">↗</a>'),)
 
     def _opening(self, row: Row, indent: int) -> Markup:
         """Return a line's indent and its author's name in bold, made once per author and
@@ -148,15 +179,6 @@ class MessageLines:
             name = escape(self.name(row))
             opening = self.openings[key] = Markup(f"{INDENTS[indent]}<b>{name}</b>: ")
         return opening
-
-    def name(self, row: Row) -> str:
-        """Return display_name(row), made once per author."""
-        if row["opted_out"]:
-            return display_name(self.t, row)
-        author = row.get("author")
-        if author not in self.names:
-            self.names[author] = display_name(self.t, row)
-        return self.names[author]
 
 
 def reaction_parts(totals: Totals) -> Line:
@@ -184,10 +206,19 @@ def curiosity_line(t: Translator, chat: Row, row: Row, *, dated: bool = False) -
 
 
 def resonance_line(
-    t: Translator, theme: Theme, voices: Sequence[Voice], rows: Sequence[Row], *, end: str = "."
+    t: Translator,
+    theme: Theme,
+    voices: Sequence[Voice],
+    rows: Sequence[Row],
+    *,
+    end: str = ".",
+    name: Callable[[Row], str] | None = None,
 ) -> Line:
     """Return 'Ana and Bo are both wondering about <b>reciprocity</b>; Cy wrote about it in the
-    threads.' (names and words stay raw parts, escaped when the line is rendered)."""
+    threads.' (names and words stay raw parts, escaped when the line is rendered).
+
+    name makes a row's display_name (a day's lines share a Names, each name made once)."""
+    name = name or Names(t)
     wondering: dict[object, str] = {}
     writing: dict[object, str] = {}
     everyone = len(theme.people)
@@ -196,7 +227,7 @@ def resonance_line(
         if voice.person in wondering or voice.person in writing:
             continue
         names = wondering if voice.wondering else writing
-        names[voice.person] = display_name(t, rows[index])
+        names[voice.person] = name(rows[index])
         if len(wondering) + len(writing) == everyone:
             break  # the rest of a theme of everyday words' thousands of voices say no more
     writers = [name for who, name in writing.items() if who not in wondering]
@@ -243,17 +274,21 @@ def resonances(
     """
     voices = [Voice(person(r), lexicon.curiosity_words(r["text"])) for r in curiosities]
     keys = resonant_keys(voices)  # a message can join these only: match it against no other
-    kept = (_kept_words(r) for r in messages)
-    written = lexicon.keys_written(kept, keys, languages_of(keys), first=len(voices))
-    # Their words are in written. Made in C (map): a busy day has thousands of them.
-    voices += map(Voice, map(person, messages), repeat(()), repeat(False))
+    written = lexicon.keys_written(_kept_words(messages), keys, languages_of(keys), len(voices))
+    # Their words are in written. Made in C (map, and a named tuple's own way of making one
+    # from its fields): a busy day has thousands of them.
+    voices += map(Voice._make, zip(map(person, messages), repeat(()), repeat(False)))
     return voices, find_themes(voices, written=written)
 
 
-def _kept_words(message: Row) -> str:
-    """Return the words kept beside a message, or read from its text if none are kept yet."""
-    words = message.get("words")
-    return kept_words(message["text"] or "") if words is None else words
+def _kept_words(messages: Sequence[Row]) -> list[str]:
+    """Return the words kept beside each message, read from its text where none are kept yet."""
+    kept = list(map(_WORDS, messages))  # in C: a busy day has thousands of messages
+    if None in kept:  # an archive still reading its messages' words again (rare)
+        for index, message in enumerate(messages):
+            if kept[index] is None:
+                kept[index] = kept_words(message["text"] or "")
+    return kept
 
 
 def _some_names(t: Translator, names: list[str], most: int) -> str:

@@ -60,10 +60,10 @@ def render_line(line: Sequence[str]) -> str:
 
 def render_block(block: Block, *, document: bool = False) -> str:
     """Return a block as HTML; in a document an expandable quote becomes a plain one."""
-    head = "\n".join(render_line(line) for line in block.head)
+    head = "\n".join(map(render_line, block.head))
     if not block.body:
         return head
-    body = "\n".join(render_line(line) for line in block.body)
+    body = "\n".join(map(render_line, block.body))
     if block.quote:
         # A page lays a quote out as its own block, so a newline before it would add a gap.
         gap = "" if document or not head else "\n"
