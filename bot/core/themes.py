@@ -119,6 +119,7 @@ def find_themes(
     voices: Sequence[Voice],
     *,
     written: Mapping[str, Sequence[int]] | None = None,
+    resonant: Collection[str] | None = None,
     min_people: int = 2,
     surprise: float = SURPRISE,
     pair_below: float = PAIR_BELOW,
@@ -136,14 +137,16 @@ def find_themes(
     written, if given, holds the thread messages' keys found beforehand: each key with the
     messages' voices (their places in voices, in order, after every curiosity's) that used it;
     those voices' own words are then not read. A busy day's thousands of messages are matched
-    faster by key (``bot.words.Lexicon.keys_written``).
+    faster by key (``bot.words.Lexicon.keys_written``). resonant, if given, holds the keys
+    resonant_keys returned for the curiosities, with the same rules: found once, for both.
     """
     # With written, the curiosities are the voices before the first message: only they are
     # read for their words, not a busy day's thousands of messages.
     asking = voices if written is None else list(takewhile(_WONDERING, voices))
-    resonant = resonant_keys(
-        asking, surprise=surprise, pair_below=pair_below, explain_away=explain_away
-    )
+    if resonant is None:
+        resonant = resonant_keys(
+            asking, surprise=surprise, pair_below=pair_below, explain_away=explain_away
+        )
     keys = _wondered(asking, resonant)
     if written is None:
         _add_writing(keys, voices)

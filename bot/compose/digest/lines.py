@@ -278,7 +278,7 @@ def resonances(
     # Their words are in written. Made in C (map, and a named tuple's own way of making one
     # from its fields): a busy day has thousands of them.
     voices += map(Voice._make, zip(map(person, messages), repeat(()), repeat(False)))
-    return voices, find_themes(voices, written=written)
+    return voices, find_themes(voices, written=written, resonant=keys)
 
 
 def _kept_words(messages: Sequence[Row]) -> list[str]:
