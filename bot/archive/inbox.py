@@ -44,7 +44,8 @@ class InboxMixin(StoreBase):
         with self.transaction():
             self.db.conn.execute(
                 "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) "
-                "SELECT value ->> 'update_id', value, ? FROM json_each(?, '$.result')",
+                "SELECT json_extract(value, '$.update_id'), value, ? "
+                "FROM json_each(?, '$.result')",
                 (now, answer),
             )
             return self._handled_before(update_ids, now=now)
